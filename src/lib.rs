@@ -1,0 +1,1 @@
+//! kpiwatch: placeholder
