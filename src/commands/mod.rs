@@ -1,0 +1,4 @@
+//! One module per subcommand. Each takes a runtime configuration (built by the binary from its
+//! command line) and does the work; none of them parses arguments or exits the process.
+
+pub mod score;

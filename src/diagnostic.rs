@@ -1,0 +1,609 @@
+//! Findings about a submitted workbook: what is wrong, where (sheet and cell), how bad, and a
+//! sentence in Thai and in English. The catalogue of findings lives here, so every message and
+//! every stable code is in one place.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::model::Quarter;
+
+/// How bad a finding is. Any error rejects the file; warnings are reported but accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const fn label_th(self) -> &'static str {
+        match self {
+            Severity::Error => "ข้อผิดพลาด",
+            Severity::Warning => "คำเตือน",
+        }
+    }
+
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A field or column as people know it: its Thai label and an English name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldName {
+    pub th: String,
+    pub en: String,
+}
+
+impl FieldName {
+    pub fn new(th: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            th: th.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// Everything kpiwatch can find wrong with a submission.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding {
+    /// The file is not a spreadsheet calamine can open.
+    NotAWorkbook {
+        detail: String,
+    },
+    /// An encrypted (password-protected) workbook.
+    Encrypted,
+    /// A part of the file would expand beyond the documented limit.
+    TooLarge {
+        part: String,
+        size: u64,
+        limit: u64,
+    },
+    /// A sheet could not be read.
+    UnreadableSheet {
+        detail: String,
+    },
+    /// The division sheet is missing.
+    NoDivisionSheet,
+    /// No sheet holds a filled KPI.
+    NoKpis,
+    /// The workbook was not made from this template version.
+    TemplateVersion {
+        found: Option<String>,
+    },
+    MissingField {
+        field: FieldName,
+    },
+    NotANumber {
+        field: FieldName,
+        text: String,
+    },
+    NotAYear {
+        field: FieldName,
+        text: String,
+    },
+    InvalidChoice {
+        field: FieldName,
+        text: String,
+        allowed: Vec<String>,
+    },
+    /// A formula whose value the file does not contain (never calculated).
+    FormulaWithoutValue {
+        field: FieldName,
+        formula: String,
+    },
+    /// An Excel error value (#DIV/0!, #N/A…).
+    ErrorValue {
+        field: FieldName,
+        error: String,
+    },
+    ThresholdsNotMonotone {
+        ascending: bool,
+        level: usize,
+        value: f64,
+        prev: f64,
+    },
+    WeightOutOfRange {
+        weight: f64,
+    },
+    WeightsNot100 {
+        total: f64,
+    },
+    DuplicateKpiCode {
+        code: String,
+        first_sheet: String,
+    },
+    FiscalYearImplausible {
+        year: i32,
+    },
+    MilestoneOutOfRange {
+        quarter: Quarter,
+        value: f64,
+    },
+    CumulativeDecrease {
+        quarter: Quarter,
+        prev: f64,
+        value: f64,
+    },
+    OwnScoreDiffers {
+        quarter: Quarter,
+        own: f64,
+        official: f64,
+    },
+    OwnWeightedDiffers {
+        quarter: Quarter,
+        own: f64,
+        official: f64,
+    },
+    LogTotalMismatch {
+        kpi_code: String,
+        log_total: f64,
+        reported: f64,
+        quarter: Quarter,
+    },
+    LogUnknownKpi {
+        kpi_code: String,
+    },
+    LogDateUnreadable {
+        text: String,
+    },
+    LogDateTypo {
+        written: String,
+        read_as: String,
+    },
+    LogDateOutsideYear {
+        text: String,
+        date: String,
+        fiscal_year: i32,
+    },
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        // Four decimals like the scores themselves, without trailing zeros.
+        let s = format!("{x:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+impl Finding {
+    /// A stable identifier for scripts and for the documentation; never reworded.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Finding::NotAWorkbook { .. } => "not-a-workbook",
+            Finding::Encrypted => "encrypted",
+            Finding::TooLarge { .. } => "too-large",
+            Finding::UnreadableSheet { .. } => "unreadable-sheet",
+            Finding::NoDivisionSheet => "no-division-sheet",
+            Finding::NoKpis => "no-kpis",
+            Finding::TemplateVersion { .. } => "template-version",
+            Finding::MissingField { .. } => "missing-field",
+            Finding::NotANumber { .. } => "not-a-number",
+            Finding::NotAYear { .. } => "not-a-year",
+            Finding::InvalidChoice { .. } => "invalid-choice",
+            Finding::FormulaWithoutValue { .. } => "formula-without-value",
+            Finding::ErrorValue { .. } => "error-value",
+            Finding::ThresholdsNotMonotone { .. } => "thresholds-not-monotone",
+            Finding::WeightOutOfRange { .. } => "weight-out-of-range",
+            Finding::WeightsNot100 { .. } => "weights-not-100",
+            Finding::DuplicateKpiCode { .. } => "duplicate-kpi-code",
+            Finding::FiscalYearImplausible { .. } => "fiscal-year-implausible",
+            Finding::MilestoneOutOfRange { .. } => "milestone-out-of-range",
+            Finding::CumulativeDecrease { .. } => "cumulative-decrease",
+            Finding::OwnScoreDiffers { .. } => "own-score-differs",
+            Finding::OwnWeightedDiffers { .. } => "own-weighted-differs",
+            Finding::LogTotalMismatch { .. } => "log-total-mismatch",
+            Finding::LogUnknownKpi { .. } => "log-unknown-kpi",
+            Finding::LogDateUnreadable { .. } => "log-date-unreadable",
+            Finding::LogDateTypo { .. } => "log-date-typo",
+            Finding::LogDateOutsideYear { .. } => "log-date-outside-year",
+        }
+    }
+
+    pub const fn severity(&self) -> Severity {
+        match self {
+            Finding::TemplateVersion { .. }
+            | Finding::WeightsNot100 { .. }
+            | Finding::CumulativeDecrease { .. }
+            | Finding::OwnScoreDiffers { .. }
+            | Finding::OwnWeightedDiffers { .. }
+            | Finding::LogTotalMismatch { .. }
+            | Finding::LogUnknownKpi { .. }
+            | Finding::LogDateUnreadable { .. }
+            | Finding::LogDateTypo { .. }
+            | Finding::LogDateOutsideYear { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    pub fn message_th(&self) -> String {
+        match self {
+            Finding::NotAWorkbook { .. } => {
+                "ไฟล์นี้ไม่ใช่สมุดงาน Excel/LibreOffice ที่อ่านได้ กรุณาบันทึกจากแบบฟอร์มมาตรฐานเป็น .xlsx แล้วส่งใหม่".into()
+            }
+            Finding::Encrypted => {
+                "ไฟล์นี้ตั้งรหัสผ่านไว้ ระบบอ่านไม่ได้ กรุณาเอารหัสผ่านออกแล้วส่งใหม่".into()
+            }
+            Finding::TooLarge { part, size, limit } => format!(
+                "ส่วน {part} ของไฟล์มีขนาดเมื่อขยาย {size} ไบต์ เกินขีดจำกัด {limit} ไบต์ กรุณาตรวจสอบไฟล์"
+            ),
+            Finding::UnreadableSheet { .. } => "อ่านแผ่นงานนี้ไม่ได้ ไฟล์อาจเสียหาย".into(),
+            Finding::NoDivisionSheet => format!(
+                "ไม่พบแผ่นงาน \"{}\" (ข้อมูลหน่วยงาน) กรุณาใช้แบบฟอร์มมาตรฐาน",
+                crate::layout::DIVISION_SHEET
+            ),
+            Finding::NoKpis => "ไม่พบตัวชี้วัดที่กรอกข้อมูลในไฟล์นี้".into(),
+            Finding::TemplateVersion { found } => format!(
+                "ไฟล์นี้ไม่ได้สร้างจากแบบฟอร์มรุ่นปัจจุบัน ({}) รุ่นในไฟล์: {}",
+                crate::layout::TEMPLATE_VERSION,
+                found.as_deref().unwrap_or("ไม่ระบุ")
+            ),
+            Finding::MissingField { field } => format!("ยังไม่ได้กรอก \"{}\"", field.th),
+            Finding::NotANumber { field, text } => {
+                format!("\"{}\" ต้องเป็นตัวเลข แต่พบ \"{text}\"", field.th)
+            }
+            Finding::NotAYear { field, text } => {
+                format!("\"{}\" ต้องเป็นปี พ.ศ. เช่น 2564 แต่พบ \"{text}\"", field.th)
+            }
+            Finding::InvalidChoice {
+                field,
+                text,
+                allowed,
+            } => format!(
+                "\"{}\" ต้องเลือกจากรายการ ({}) แต่พบ \"{text}\"",
+                field.th,
+                allowed.join(", ")
+            ),
+            Finding::FormulaWithoutValue { field, formula } => format!(
+                "\"{}\" เป็นสูตร ={formula} ที่ยังไม่ได้คำนวณค่า กรุณาเปิดไฟล์ใน Excel แล้วบันทึกอีกครั้ง หรือพิมพ์ค่าแทนสูตร",
+                field.th
+            ),
+            Finding::ErrorValue { field, error } => {
+                format!("\"{}\" มีค่าผิดพลาด {error} กรุณาแก้สูตรหรือพิมพ์ค่า", field.th)
+            }
+            Finding::ThresholdsNotMonotone {
+                ascending,
+                level,
+                value,
+                prev,
+            } => format!(
+                "เกณฑ์การให้คะแนนต้อง{}อย่างเคร่งครัด แต่ระดับ {level} ({}) ไม่{}กว่าระดับ {} ({})",
+                if *ascending { "เรียงจากน้อยไปมาก" } else { "เรียงจากมากไปน้อย" },
+                num(*value),
+                if *ascending { "มาก" } else { "น้อย" },
+                level - 1,
+                num(*prev)
+            ),
+            Finding::WeightOutOfRange { weight } => format!(
+                "น้ำหนักต้องมากกว่า 0 และไม่เกินร้อยละ 100 แต่พบ {}",
+                num(*weight)
+            ),
+            Finding::WeightsNot100 { total } => format!(
+                "น้ำหนักของตัวชี้วัดทั้งหมดรวมกันได้ร้อยละ {} ควรรวมเป็นร้อยละ 100",
+                num(*total)
+            ),
+            Finding::DuplicateKpiCode { code, first_sheet } => format!(
+                "รหัสตัวชี้วัด \"{code}\" ซ้ำกับแผ่นงาน \"{first_sheet}\""
+            ),
+            Finding::FiscalYearImplausible { year } => format!(
+                "ปีงบประมาณ {year} ไม่สมเหตุสมผล ต้องเป็นปี พ.ศ. (เช่น 2564)"
+            ),
+            Finding::MilestoneOutOfRange { quarter, value } => format!(
+                "{}: ระดับความสำเร็จต้องอยู่ระหว่าง 0 ถึง 5 แต่พบ {}",
+                quarter.label_th(),
+                num(*value)
+            ),
+            Finding::CumulativeDecrease {
+                quarter,
+                prev,
+                value,
+            } => format!(
+                "{}: ผลสะสม {} น้อยกว่าไตรมาสก่อน ({}) ผลการดำเนินงานเป็นค่าสะสม กรุณาตรวจสอบ",
+                quarter.label_th(),
+                num(*value),
+                num(*prev)
+            ),
+            Finding::OwnScoreDiffers {
+                quarter,
+                own,
+                official,
+            } => format!(
+                "{}: คะแนนที่หน่วยงานกรอก ({}) ไม่ตรงกับคะแนนที่คำนวณได้ ({})",
+                quarter.label_th(),
+                num(*own),
+                num(*official)
+            ),
+            Finding::OwnWeightedDiffers {
+                quarter,
+                own,
+                official,
+            } => format!(
+                "{}: คะแนนถ่วงน้ำหนักที่หน่วยงานกรอก ({}) ไม่ตรงกับที่คำนวณได้ ({})",
+                quarter.label_th(),
+                num(*own),
+                num(*official)
+            ),
+            Finding::LogTotalMismatch {
+                kpi_code,
+                log_total,
+                reported,
+                quarter,
+            } => format!(
+                "ยอดรวมในบันทึกรายละเอียดของตัวชี้วัด \"{kpi_code}\" ได้ {} แต่รายงานผล{}ไว้ {}",
+                num(*log_total),
+                quarter.label_th(),
+                num(*reported)
+            ),
+            Finding::LogUnknownKpi { kpi_code } => format!(
+                "บันทึกรายละเอียดอ้างถึงรหัสตัวชี้วัด \"{kpi_code}\" ซึ่งไม่มีในไฟล์นี้"
+            ),
+            Finding::LogDateUnreadable { text } => {
+                format!("อ่านวันที่ \"{text}\" ไม่ได้ กรุณาใช้รูปแบบ เช่น ๙ มี.ค. ๖๔")
+            }
+            Finding::LogDateTypo { written, read_as } => format!(
+                "ชื่อเดือน \"{written}\" น่าจะพิมพ์ผิด ระบบอ่านเป็น \"{read_as}\" กรุณาตรวจสอบ"
+            ),
+            Finding::LogDateOutsideYear {
+                text,
+                date,
+                fiscal_year,
+            } => format!("วันที่ \"{text}\" ({date}) อยู่นอกปีงบประมาณ {fiscal_year}"),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            Finding::NotAWorkbook { detail } => format!(
+                "not a readable Excel/LibreOffice workbook ({detail}); save the standard template as .xlsx and send it again"
+            ),
+            Finding::Encrypted => {
+                "the workbook is password-protected and cannot be read; remove the password and send it again".into()
+            }
+            Finding::TooLarge { part, size, limit } => format!(
+                "part {part} would expand to {size} bytes, over the {limit}-byte limit; the file was not read"
+            ),
+            Finding::UnreadableSheet { detail } => {
+                format!("this sheet cannot be read ({detail}); the file may be damaged")
+            }
+            Finding::NoDivisionSheet => format!(
+                "no \"{}\" (division) sheet; use the standard template",
+                crate::layout::DIVISION_SHEET
+            ),
+            Finding::NoKpis => "no filled-in KPI sheet in this workbook".into(),
+            Finding::TemplateVersion { found } => format!(
+                "not made from the current template ({}); this file says {}",
+                crate::layout::TEMPLATE_VERSION,
+                found.as_deref().unwrap_or("nothing")
+            ),
+            Finding::MissingField { field } => format!("{} is missing", field.en),
+            Finding::NotANumber { field, text } => {
+                format!("{} must be a number, found \"{text}\"", field.en)
+            }
+            Finding::NotAYear { field, text } => format!(
+                "{} must be a Buddhist Era year such as 2564, found \"{text}\"",
+                field.en
+            ),
+            Finding::InvalidChoice {
+                field,
+                text,
+                allowed,
+            } => format!(
+                "{} must be one of the list ({}), found \"{text}\"",
+                field.en,
+                allowed.join(", ")
+            ),
+            Finding::FormulaWithoutValue { field, formula } => format!(
+                "{} is the formula ={formula} with no calculated value; open and save the file in Excel, or type the value",
+                field.en
+            ),
+            Finding::ErrorValue { field, error } => {
+                format!("{} holds the error value {error}", field.en)
+            }
+            Finding::ThresholdsNotMonotone {
+                ascending,
+                level,
+                value,
+                prev,
+            } => format!(
+                "thresholds must be strictly {} for a {} KPI, but level {level} ({}) does not follow level {} ({})",
+                if *ascending { "ascending" } else { "descending" },
+                if *ascending {
+                    "higher-is-better"
+                } else {
+                    "lower-is-better"
+                },
+                num(*value),
+                level - 1,
+                num(*prev)
+            ),
+            Finding::WeightOutOfRange { weight } => {
+                format!("weight {} is outside 0 < weight ≤ 100", num(*weight))
+            }
+            Finding::WeightsNot100 { total } => format!(
+                "the KPI weights add up to {}, not 100",
+                num(*total)
+            ),
+            Finding::DuplicateKpiCode { code, first_sheet } => format!(
+                "KPI code \"{code}\" is already used on sheet \"{first_sheet}\""
+            ),
+            Finding::FiscalYearImplausible { year } => format!(
+                "fiscal year {year} is implausible; it must be a Buddhist Era year such as 2564"
+            ),
+            Finding::MilestoneOutOfRange { quarter, value } => format!(
+                "{quarter}: a milestone level must be between 0 and 5, found {}",
+                num(*value)
+            ),
+            Finding::CumulativeDecrease {
+                quarter,
+                prev,
+                value,
+            } => format!(
+                "{quarter}: cumulative result {} is lower than the previous quarter's {}",
+                num(*value),
+                num(*prev)
+            ),
+            Finding::OwnScoreDiffers {
+                quarter,
+                own,
+                official,
+            } => format!(
+                "{quarter}: the division's score {} differs from the official {}",
+                num(*own),
+                num(*official)
+            ),
+            Finding::OwnWeightedDiffers {
+                quarter,
+                own,
+                official,
+            } => format!(
+                "{quarter}: the division's weighted score {} differs from the official {}",
+                num(*own),
+                num(*official)
+            ),
+            Finding::LogTotalMismatch {
+                kpi_code,
+                log_total,
+                reported,
+                quarter,
+            } => format!(
+                "the detail log for KPI \"{kpi_code}\" adds up to {}, but {quarter} reports {}",
+                num(*log_total),
+                num(*reported)
+            ),
+            Finding::LogUnknownKpi { kpi_code } => format!(
+                "the detail log refers to KPI code \"{kpi_code}\", which this workbook does not have"
+            ),
+            Finding::LogDateUnreadable { text } => {
+                format!("cannot read the date \"{text}\"; write it like ๙ มี.ค. ๖๔")
+            }
+            Finding::LogDateTypo { written, read_as } => format!(
+                "month \"{written}\" looks like a typo; read as \"{read_as}\""
+            ),
+            Finding::LogDateOutsideYear {
+                text,
+                date,
+                fiscal_year,
+            } => format!("date \"{text}\" ({date}) is outside fiscal year {fiscal_year}"),
+        }
+    }
+}
+
+/// Where in a workbook a finding points.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub sheet: Option<String>,
+    /// A1 reference, e.g. "C5".
+    pub cell: Option<String>,
+}
+
+impl Location {
+    pub fn file() -> Self {
+        Self::default()
+    }
+
+    pub fn sheet(sheet: impl Into<String>) -> Self {
+        Self {
+            sheet: Some(sheet.into()),
+            cell: None,
+        }
+    }
+
+    pub fn cell(sheet: impl Into<String>, cell: impl Into<String>) -> Self {
+        Self {
+            sheet: Some(sheet.into()),
+            cell: Some(cell.into()),
+        }
+    }
+}
+
+/// A finding at a location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub finding: Finding,
+    pub location: Location,
+}
+
+impl Diagnostic {
+    pub fn new(finding: Finding, location: Location) -> Self {
+        Self { finding, location }
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.finding.severity()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
+    /// "'ตัวชี้วัด 1'!B12", "'หน่วยงาน'", or "(file)".
+    pub fn place(&self) -> String {
+        match (&self.location.sheet, &self.location.cell) {
+            (Some(s), Some(c)) => format!("'{s}'!{c}"),
+            (Some(s), None) => format!("'{s}'"),
+            _ => "(file)".into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} [{}] {}: {} / {}",
+            self.severity().label_en(),
+            self.finding.code(),
+            self.place(),
+            self.finding.message_th(),
+            self.finding.message_en()
+        )
+    }
+}
+
+/// The JSON shape of a diagnostic in `kpiwatch check --json`.
+impl Serialize for Diagnostic {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Diagnostic", 6)?;
+        st.serialize_field("severity", &self.severity())?;
+        st.serialize_field("code", self.finding.code())?;
+        st.serialize_field("sheet", &self.location.sheet)?;
+        st.serialize_field("cell", &self.location.cell)?;
+        st.serialize_field("message_th", &self.finding.message_th())?;
+        st.serialize_field("message_en", &self.finding.message_en())?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_names_sheet_and_cell() {
+        let d = Diagnostic::new(
+            Finding::WeightOutOfRange { weight: 120.0 },
+            Location::cell("ตัวชี้วัด 1", "B11"),
+        );
+        let v = serde_json::to_value(&d).unwrap();
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["code"], "weight-out-of-range");
+        assert_eq!(v["sheet"], "ตัวชี้วัด 1");
+        assert_eq!(v["cell"], "B11");
+        assert_eq!(v["message_en"], "weight 120 is outside 0 < weight ≤ 100");
+        assert!(v["message_th"].as_str().unwrap().contains("120"));
+    }
+
+    #[test]
+    fn figures_print_as_people_write_them() {
+        assert_eq!(num(826.0), "826");
+        assert_eq!(num(2.2267), "2.2267");
+        assert_eq!(num(0.3), "0.3");
+    }
+}
