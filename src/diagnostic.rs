@@ -335,7 +335,7 @@ impl Finding {
                 reported,
                 quarter,
             } => format!(
-                "ยอดรวมในบันทึกรายละเอียดของตัวชี้วัด \"{kpi_code}\" ได้ {} แต่รายงานผล{}ไว้ {}",
+                "ยอดรวมในบันทึกรายละเอียดของตัวชี้วัด \"{kpi_code}\" ได้ {} แต่รายงานผล{} ไว้ {}",
                 num(*log_total),
                 quarter.label_th(),
                 num(*reported)

@@ -13,8 +13,11 @@ pub mod json;
 pub mod layout;
 pub mod model;
 pub mod output;
+pub mod reader;
+pub mod samples;
 pub mod scoring;
 pub mod template;
 pub mod thai;
+pub mod validate;
 
 pub use exit_codes::ExitCode;

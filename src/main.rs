@@ -5,9 +5,15 @@ use std::io::Write;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
 use kpiwatch::ExitCode;
+use kpiwatch::commands::check::{self, CheckConfig};
 use kpiwatch::commands::score::{self, ScoreConfig};
+use kpiwatch::commands::template::{self as template_cmd, TemplateConfig};
+use kpiwatch::commands::examples;
 use kpiwatch::model::{BelowLevel1, Direction, KpiKind};
+use kpiwatch::validate::CheckOptions;
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +30,48 @@ struct Cli {
 enum Command {
     /// Score results against five thresholds, like a calculator.
     Score(ScoreOpts),
+    /// Write the standard KPI template workbook divisions fill in.
+    Template(TemplateOpts),
+    /// Read and validate filled workbooks, and print their scores and problems.
+    Check(CheckOpts),
+    /// Regenerate the bundled example workbooks (the two seed divisions).
+    Examples(ExamplesOpts),
+}
+
+#[derive(Args)]
+struct TemplateOpts {
+    /// Where to write the workbook.
+    #[arg(long, default_value = "kpi-template.xlsx")]
+    out: PathBuf,
+    /// Number of KPI sheets.
+    #[arg(long, default_value_t = kpiwatch::layout::DEFAULT_KPI_SHEETS)]
+    kpis: usize,
+    /// Pre-fill the fiscal year (Buddhist Era, e.g. 2568).
+    #[arg(long, value_name = "BE")]
+    fiscal_year: Option<i32>,
+    /// Print the template's defined-name contract (Markdown) instead.
+    #[arg(long)]
+    contract: bool,
+}
+
+#[derive(Args)]
+struct CheckOpts {
+    /// Print one JSON document instead of a report per file.
+    #[arg(long)]
+    json: bool,
+    /// What a result below the level-1 threshold scores.
+    #[arg(long, value_enum, default_value = "zero")]
+    below_level1: BelowLevel1Opt,
+    /// Workbooks to check (.xlsx, .xlsm, .xlsb, .xls, .ods).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct ExamplesOpts {
+    /// The inbox folder to write the examples under.
+    #[arg(long, default_value = "examples/share/inbox")]
+    out: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -105,6 +153,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut out = stdout.lock();
             score::run(&opts.into(), &mut out)?;
             out.flush().context("cannot write to standard output")?;
+            Ok(ExitCode::Success)
+        }
+        Command::Template(o) => {
+            let cfg = TemplateConfig::new(o.out, o.kpis, o.fiscal_year, o.contract);
+            template_cmd::run(&cfg, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::Success)
+        }
+        Command::Check(o) => {
+            let cfg = CheckConfig {
+                files: o.files,
+                json: o.json,
+                options: CheckOptions {
+                    below_level1: o.below_level1.into(),
+                    ..CheckOptions::default()
+                },
+            };
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let code = check::run(&cfg, &mut out).context("cannot write the report")?;
+            out.flush().context("cannot write to standard output")?;
+            Ok(code)
+        }
+        Command::Examples(o) => {
+            examples::run(&o.out, &mut std::io::stdout().lock())
+                .with_context(|| format!("cannot write the examples under {}", o.out.display()))?;
             Ok(ExitCode::Success)
         }
     }

@@ -1,4 +1,7 @@
 //! One module per subcommand. Each takes a runtime configuration (built by the binary from its
 //! command line) and does the work; none of them parses arguments or exits the process.
 
+pub mod check;
+pub mod examples;
 pub mod score;
+pub mod template;

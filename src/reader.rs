@@ -1,0 +1,1030 @@
+//! Reads a filled template with calamine (.xlsx, .xlsm, .xlsb, .xls, .ods) into a
+//! [`Submission`], remembering which cell every value came from. Fields are found by defined
+//! name, or by their Thai labels when a sheet was copied or re-saved by a program that dropped
+//! the names. Problems with single cells become diagnostics; nothing here panics on input.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read, Seek};
+
+use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+
+use crate::diagnostic::{Diagnostic, FieldName, Finding, Location};
+use crate::layout::{self, Anchor, ColumnKey, Field, Key, QuarterField, SheetRole, Table};
+use crate::model::{
+    Activity, Contact, Direction, FiscalYear, Kpi, KpiKind, LogEntry, Quarter, Submission,
+};
+use crate::scoring;
+use crate::thai;
+
+/// Limits that keep a hostile or broken file from exhausting memory. The sizes a zip's central
+/// directory declares are checked before anything is decompressed.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest uncompressed size of any one part of the file (a sheet's XML).
+    pub max_part_bytes: u64,
+    /// Largest uncompressed size of all parts together.
+    pub max_total_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_part_bytes: 64 << 20,
+            max_total_bytes: 256 << 20,
+        }
+    }
+}
+
+/// A workbook as read: the submission, where each value came from, and what went wrong.
+#[derive(Debug, Clone, Default)]
+pub struct ReadWorkbook {
+    pub submission: Submission,
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where each value of a [`Submission`] was found, so later checks can name the cell.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub division_sheet: Option<String>,
+    pub division: HashMap<Key, Location>,
+    /// One per KPI of the submission, in the same order.
+    pub kpis: Vec<KpiSource>,
+    pub log_sheet: Option<String>,
+    /// One per log entry: the row (zero-based) it was read from.
+    pub log_rows: Vec<u32>,
+    pub log_columns: HashMap<ColumnKey, u16>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct KpiSource {
+    pub sheet: String,
+    pub cells: HashMap<Key, Location>,
+}
+
+impl Sources {
+    /// The cell a KPI field was read from, or at least its sheet.
+    pub fn kpi(&self, index: usize, key: Key) -> Location {
+        match self.kpis.get(index) {
+            Some(k) => k
+                .cells
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| Location::sheet(k.sheet.clone())),
+            None => Location::file(),
+        }
+    }
+
+    pub fn division(&self, key: Key) -> Location {
+        self.division.get(&key).cloned().unwrap_or_else(|| match &self.division_sheet {
+            Some(s) => Location::sheet(s.clone()),
+            None => Location::file(),
+        })
+    }
+
+    pub fn log(&self, index: usize, column: ColumnKey) -> Location {
+        match (&self.log_sheet, self.log_rows.get(index)) {
+            (Some(sheet), Some(&row)) => match self.log_columns.get(&column) {
+                Some(&col) => Location::cell(sheet.clone(), layout::a1(row, col)),
+                None => Location::sheet(sheet.clone()),
+            },
+            _ => Location::file(),
+        }
+    }
+}
+
+/// First bytes of an OLE compound file: legacy .xls, or an encrypted OOXML package.
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
+
+/// Reads a workbook from its bytes. Never fails: a file that cannot be read at all yields an
+/// empty submission with an error diagnostic.
+pub fn read(bytes: &[u8], limits: &Limits) -> ReadWorkbook {
+    let mut out = ReadWorkbook::default();
+    match open(bytes, limits) {
+        Ok(sheets) => Book::new(sheets).read_into(&mut out),
+        Err(finding) => out.diagnostics.push(Diagnostic::new(finding, Location::file())),
+    }
+    out
+}
+
+type Source<'a> = Cursor<&'a [u8]>;
+
+fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Sheets<Source<'a>>, Finding> {
+    let not_a_workbook = |detail: String| Finding::NotAWorkbook { detail };
+    if bytes.is_empty() {
+        return Err(not_a_workbook("the file is empty (0 bytes)".into()));
+    }
+    if bytes.starts_with(&OLE_MAGIC) {
+        if is_encrypted_ooxml(bytes) {
+            return Err(Finding::Encrypted);
+        }
+        return open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes))
+            .map(Sheets::Xls)
+            .map_err(|e| not_a_workbook(format!("legacy .xls: {e}")));
+    }
+    if !bytes.starts_with(&ZIP_MAGIC) {
+        return Err(not_a_workbook(describe_foreign(bytes)));
+    }
+    let parts = zip_parts(bytes).map_err(|e| not_a_workbook(format!("damaged zip: {e}")))?;
+    let mut total = 0u64;
+    for (name, size) in &parts {
+        if *size > limits.max_part_bytes {
+            return Err(Finding::TooLarge {
+                part: name.clone(),
+                size: *size,
+                limit: limits.max_part_bytes,
+            });
+        }
+        total = total.saturating_add(*size);
+    }
+    if total > limits.max_total_bytes {
+        return Err(Finding::TooLarge {
+            part: "(all parts)".into(),
+            size: total,
+            limit: limits.max_total_bytes,
+        });
+    }
+    let has = |n: &str| parts.iter().any(|(p, _)| p == n);
+    let cursor = Cursor::new(bytes);
+    if has("xl/workbook.xml") {
+        open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(|e| not_a_workbook(format!("xlsx: {e}")))
+    } else if has("xl/workbook.bin") {
+        open_workbook_from_rs::<Xlsb<_>, _>(cursor)
+            .map(Sheets::Xlsb)
+            .map_err(|e| not_a_workbook(format!("xlsb: {e}")))
+    } else if has("content.xml") {
+        open_workbook_from_rs::<Ods<_>, _>(cursor)
+            .map(Sheets::Ods)
+            .map_err(|e| not_a_workbook(format!("ods: {e}")))
+    } else if has("word/document.xml") {
+        Err(not_a_workbook("a Word document, not a workbook".into()))
+    } else {
+        Err(not_a_workbook("a zip file that holds no workbook".into()))
+    }
+}
+
+/// Names and declared uncompressed sizes of a zip's entries, from the central directory only.
+fn zip_parts(bytes: &[u8]) -> Result<Vec<(String, u64)>, zip::result::ZipError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))?;
+    let mut parts = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i)?;
+        parts.push((entry.name()?.into_owned(), entry.size()));
+    }
+    Ok(parts)
+}
+
+/// An encrypted .xlsx is an OLE container whose directory names these streams (in UTF-16).
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+/// A short description of a file that is not a spreadsheet, for the receipt.
+fn describe_foreign(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(512)];
+    if head.starts_with(b"%PDF") {
+        "a PDF document".into()
+    } else if head.starts_with(b"\x89PNG") || head.starts_with(b"\xFF\xD8\xFF") {
+        "an image".into()
+    } else if std::str::from_utf8(head).is_ok() || head.iter().all(|b| b.is_ascii()) {
+        "a text file (CSV or similar), not a workbook".into()
+    } else {
+        "unknown binary content".into()
+    }
+}
+
+/// The workbook being read, with each sheet's cells loaded at most once.
+struct Book<'a> {
+    sheets: Sheets<Source<'a>>,
+    names: Vec<String>,
+    /// Defined names resolved to (sheet, row, col), several per name when sheets were copied.
+    defined: HashMap<String, Vec<(String, u32, u16)>>,
+    ranges: HashMap<String, Option<SheetData>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+struct SheetData {
+    cells: Range<Data>,
+    /// Trimmed text of every string cell → its first position, for finding labels.
+    labels: HashMap<String, (u32, u16)>,
+    /// Loaded only when an input cell is empty, to tell "blank" from "formula never computed".
+    formulas: Option<Option<Range<String>>>,
+}
+
+/// A cell's content as the reader sees it.
+enum Raw {
+    Empty,
+    Formula(String),
+    Value(Data),
+}
+
+impl<'a> Book<'a> {
+    fn new(sheets: Sheets<Source<'a>>) -> Self {
+        let names = sheets.sheet_names();
+        let mut defined: HashMap<String, Vec<(String, u32, u16)>> = HashMap::new();
+        for (name, formula) in sheets.defined_names() {
+            if name.starts_with("_xlnm") {
+                continue;
+            }
+            if let Some(target) = parse_reference(formula) {
+                defined.entry(name.to_lowercase()).or_default().push(target);
+            }
+        }
+        Self {
+            sheets,
+            names,
+            defined,
+            ranges: HashMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn sheet(&mut self, name: &str) -> Option<&mut SheetData> {
+        if !self.ranges.contains_key(name) {
+            let loaded = match self.sheets.worksheet_range(name) {
+                Ok(cells) => {
+                    let mut labels = HashMap::new();
+                    for (r, c, v) in cells.used_cells() {
+                        if let Data::String(s) = v {
+                            let (row, col) = (cells.start().map_or(0, |s| s.0) + r as u32, cells.start().map_or(0, |s| s.1) + c as u32);
+                            labels
+                                .entry(s.trim().to_owned())
+                                .or_insert((row, col as u16));
+                        }
+                    }
+                    Some(SheetData {
+                        cells,
+                        labels,
+                        formulas: None,
+                    })
+                }
+                Err(e) => {
+                    self.diagnostics.push(Diagnostic::new(
+                        Finding::UnreadableSheet {
+                            detail: e.to_string(),
+                        },
+                        Location::sheet(name),
+                    ));
+                    None
+                }
+            };
+            self.ranges.insert(name.to_owned(), loaded);
+        }
+        self.ranges.get_mut(name).and_then(Option::as_mut)
+    }
+
+    fn raw(&mut self, sheet: &str, row: u32, col: u16) -> Raw {
+        let value = {
+            let Some(data) = self.sheet(sheet) else {
+                return Raw::Empty;
+            };
+            data.cells.get_value((row, u32::from(col))).cloned()
+        };
+        match value {
+            Some(Data::Empty) | None => {}
+            Some(Data::String(s)) if s.trim().is_empty() => {}
+            Some(v) => return Raw::Value(v),
+        }
+        // Only an empty cell needs the formulas: was it blank, or a formula never calculated?
+        let formulas = match self.ranges.get_mut(sheet).and_then(Option::as_mut) {
+            Some(d) if d.formulas.is_none() => {
+                let f = self.sheets.worksheet_formula(sheet).ok();
+                d.formulas.insert(f)
+            }
+            Some(d) => d.formulas.as_mut().unwrap_or_else(|| unreachable!()),
+            None => return Raw::Empty,
+        };
+        match formulas.as_ref().and_then(|f| f.get_value((row, u32::from(col)))) {
+            Some(f) if !f.trim().is_empty() => Raw::Formula(f.clone()),
+            _ => Raw::Empty,
+        }
+    }
+
+    /// The cell of `field` on `sheet`: by defined name first, then by its label.
+    fn locate(&mut self, field: &Field, sheet: &str) -> Option<(u32, u16)> {
+        if let Some(targets) = self.defined.get(&field.name.to_lowercase())
+            && let Some((_, r, c)) = targets.iter().find(|(s, _, _)| s == sheet)
+        {
+            return Some((*r, *c));
+        }
+        let data = self.sheet(sheet)?;
+        match &field.anchor {
+            Anchor::RightOf(label) => data.labels.get(*label).map(|&(r, c)| (r, c + 1)),
+            Anchor::Grid { row, col } => {
+                let (r, _) = data.labels.get(row.as_str())?;
+                let (_, c) = data.labels.get(col.as_str())?;
+                Some((*r, *c))
+            }
+        }
+    }
+
+    /// The sheet a global defined name points into.
+    fn sheet_of_name(&self, name: &str) -> Option<String> {
+        self.defined
+            .get(&name.to_lowercase())
+            .and_then(|t| t.first())
+            .map(|(s, _, _)| s.clone())
+            .filter(|s| self.names.contains(s))
+    }
+
+    fn has_label(&mut self, sheet: &str, label: &str) -> bool {
+        self.sheet(sheet)
+            .is_some_and(|d| d.labels.contains_key(label))
+    }
+
+    fn read_into(mut self, out: &mut ReadWorkbook) {
+        let division_sheet = self.find_division_sheet();
+        let mut sub = Submission::default();
+        let mut sources = Sources::default();
+        match &division_sheet {
+            Some(sheet) => {
+                let mut r = FieldReader::new(&mut self, sheet, SheetRole::Division);
+                sub.division.name = r.text(Key::DivisionName);
+                sub.division.code = r.text(Key::DivisionCode);
+                sub.fiscal_year = r.year(Key::FiscalYear).map(FiscalYear::new);
+                sub.reporting_quarter = r.quarter(Key::ReportingQuarter);
+                sub.contact = Contact {
+                    name: r.text(Key::ContactName),
+                    phone: r.text(Key::ContactPhone),
+                };
+                sub.contact_email = r.text(Key::ContactEmail);
+                let version = r.text(Key::TemplateVersion);
+                sources.division = std::mem::take(&mut r.cells);
+                drop(r);
+                if version != layout::TEMPLATE_VERSION {
+                    let loc = sources.division(Key::TemplateVersion);
+                    self.diagnostics.push(Diagnostic::new(
+                        Finding::TemplateVersion {
+                            found: (!version.is_empty()).then_some(version),
+                        },
+                        loc,
+                    ));
+                }
+            }
+            None => self.diagnostics.push(Diagnostic::new(Finding::NoDivisionSheet, Location::file())),
+        }
+        sources.division_sheet = division_sheet;
+
+        for sheet in self.find_kpi_sheets() {
+            let mut r = FieldReader::new(&mut self, &sheet, SheetRole::Kpi);
+            if let Some(kpi) = r.kpi() {
+                sub.kpis.push(kpi);
+                sources.kpis.push(KpiSource {
+                    sheet: sheet.clone(),
+                    cells: std::mem::take(&mut r.cells),
+                });
+            } else {
+                // A blank KPI sheet: the template ships spares. Its diagnostics (none can be
+                // errors about a blank sheet's required fields) are dropped with it.
+                r.diagnostics.clear();
+            }
+        }
+        if sub.kpis.is_empty() && sources.division_sheet.is_some() {
+            self.diagnostics.push(Diagnostic::new(Finding::NoKpis, Location::file()));
+        }
+
+        if let Some(sheet) = self.find_sheet(layout::PLAN_SHEET, &layout::PLAN_TABLE) {
+            let mut r = FieldReader::new(&mut self, &sheet, SheetRole::Plan);
+            sub.plan.process = r.text(Key::PlanProcess);
+            sub.plan.clients = r.text(Key::PlanClients);
+            sub.plan.stakeholders = r.text(Key::PlanStakeholders);
+            sub.plan.indicator = r.text(Key::PlanIndicator);
+            sub.plan.tier_quality = r.text(Key::PlanTierQuality);
+            sub.plan.tier_standard = r.text(Key::PlanTierStandard);
+            sub.plan.tier_improve = r.text(Key::PlanTierImprove);
+            sub.plan.digital = r.text(Key::PlanDigital);
+            sub.plan.step_reduction = r.text(Key::PlanStepReduction);
+            sub.plan.expected_results = r.text(Key::PlanExpectedResults);
+            drop(r);
+            sub.plan.activities = self.activities(&sheet);
+        }
+        if let Some(sheet) = self.find_sheet(layout::LOG_SHEET, &layout::LOG_TABLE) {
+            let (entries, rows, columns) = self.log(&sheet);
+            sub.log = entries;
+            sources.log_sheet = Some(sheet);
+            sources.log_rows = rows;
+            sources.log_columns = columns;
+        }
+        out.submission = sub;
+        out.sources = sources;
+        out.diagnostics.append(&mut self.diagnostics);
+    }
+
+    fn find_division_sheet(&mut self) -> Option<String> {
+        if let Some(s) = self.sheet_of_name(&layout::field(Key::DivisionCode).name) {
+            return Some(s);
+        }
+        if self.names.iter().any(|n| n == layout::DIVISION_SHEET) {
+            return Some(layout::DIVISION_SHEET.to_owned());
+        }
+        let label = layout::field(Key::DivisionCode).label_th.clone();
+        let names = self.names.clone();
+        names.into_iter().find(|n| self.has_label(n, &label))
+    }
+
+    /// Sheets holding a KPI card: the targets of `kw_kpi_code`, and any sheet with the card's
+    /// labels (a copy whose names were dropped, or an .ods, whose sheet-local names calamine
+    /// does not report).
+    fn find_kpi_sheets(&mut self) -> Vec<String> {
+        let code = layout::field(Key::KpiCode);
+        let weight = layout::field(Key::Weight).label_th.clone();
+        let named: Vec<String> = self
+            .defined
+            .get(&code.name.to_lowercase())
+            .map(|t| t.iter().map(|(s, _, _)| s.clone()).collect())
+            .unwrap_or_default();
+        let names = self.names.clone();
+        names
+            .into_iter()
+            .filter(|n| n != layout::INSTRUCTIONS_SHEET)
+            .filter(|n| {
+                named.contains(n) || (self.has_label(n, &code.label_th) && self.has_label(n, &weight))
+            })
+            .collect()
+    }
+
+    fn find_sheet(&mut self, preferred: &str, table: &Table) -> Option<String> {
+        if let Some(s) = self.sheet_of_name(table.header_name) {
+            return Some(s);
+        }
+        if self.names.iter().any(|n| n == preferred) {
+            return Some(preferred.to_owned());
+        }
+        None
+    }
+
+    /// The header row of a table and the column of each of its fields. Columns are matched by
+    /// their header text, so an inserted column does not shift the others.
+    fn table_columns(&mut self, sheet: &str, table: &Table) -> Option<(u32, HashMap<ColumnKey, u16>)> {
+        let header_row = match self.defined.get(table.header_name).and_then(|t| t.iter().find(|(s, _, _)| s == sheet)) {
+            Some((_, r, _)) => *r,
+            None => {
+                let first = table.columns.first()?.label_th;
+                self.sheet(sheet)?.labels.get(first)?.0
+            }
+        };
+        let data = self.sheet(sheet)?;
+        let width = data.cells.end().map_or(0, |e| e.1) + 1;
+        let mut columns = HashMap::new();
+        for c in 0..width.min(u32::from(u16::MAX)) {
+            let Some(Data::String(h)) = data.cells.get_value((header_row, c)) else {
+                continue;
+            };
+            let h = h.trim();
+            if let Some(col) = table
+                .columns
+                .iter()
+                .find(|col| h == col.label_th || (matches!(col.key, ColumnKey::Month(_)) && h.starts_with(col.label_th)))
+            {
+                columns.entry(col.key).or_insert(c as u16);
+            }
+        }
+        for (i, col) in table.columns.iter().enumerate() {
+            columns.entry(col.key).or_insert(i as u16);
+        }
+        Some((header_row, columns))
+    }
+
+    /// Rows under a table's header, skipping blank ones; each row as text per column.
+    fn table_rows(&mut self, sheet: &str, header_row: u32, columns: &HashMap<ColumnKey, u16>) -> Vec<(u32, HashMap<ColumnKey, Data>)> {
+        let Some(data) = self.sheet(sheet) else {
+            return Vec::new();
+        };
+        let last = data.cells.end().map_or(0, |e| e.0);
+        let mut rows = Vec::new();
+        for row in header_row + 1..=last {
+            let mut values = HashMap::new();
+            for (&key, &col) in columns {
+                match data.cells.get_value((row, u32::from(col))) {
+                    None | Some(Data::Empty) => {}
+                    Some(Data::String(s)) if s.trim().is_empty() => {}
+                    Some(v) => {
+                        values.insert(key, v.clone());
+                    }
+                }
+            }
+            if !values.is_empty() {
+                rows.push((row, values));
+            }
+        }
+        rows
+    }
+
+    fn activities(&mut self, sheet: &str) -> Vec<Activity> {
+        let Some((header, columns)) = self.table_columns(sheet, &layout::PLAN_TABLE) else {
+            return Vec::new();
+        };
+        self.table_rows(sheet, header, &columns)
+            .into_iter()
+            .map(|(_, v)| {
+                let t = |k: ColumnKey| v.get(&k).map(data_text).unwrap_or_default();
+                Activity {
+                    name: t(ColumnKey::Activity),
+                    months: std::array::from_fn(|m| t(ColumnKey::Month(m as u8))),
+                    budget: t(ColumnKey::Budget),
+                    owner: t(ColumnKey::ActivityOwner),
+                }
+            })
+            .collect()
+    }
+
+    fn log(&mut self, sheet: &str) -> (Vec<LogEntry>, Vec<u32>, HashMap<ColumnKey, u16>) {
+        let Some((header, columns)) = self.table_columns(sheet, &layout::LOG_TABLE) else {
+            return Default::default();
+        };
+        let mut entries = Vec::new();
+        let mut rows = Vec::new();
+        for (row, v) in self.table_rows(sheet, header, &columns) {
+            let t = |k: ColumnKey| v.get(&k).map(data_text).unwrap_or_default();
+            let mut entry = LogEntry {
+                kpi_code: t(ColumnKey::LogKpiCode),
+                date_text: t(ColumnKey::LogDate),
+                area: t(ColumnKey::LogArea),
+                mode: t(ColumnKey::LogMode),
+                note: t(ColumnKey::LogNote),
+                ..LogEntry::default()
+            };
+            if let Some(Data::DateTime(_) | Data::DateTimeIso(_)) = v.get(&ColumnKey::LogDate)
+                && let Some(d) = v.get(&ColumnKey::LogDate).and_then(data_date)
+            {
+                entry.start = Some(d);
+                entry.end = Some(d);
+                entry.date_text = thai::format_thai_date(d, thai::ThaiDigits::Yes);
+            }
+            for (key, slot) in [(ColumnKey::LogUnits, &mut entry.units), (ColumnKey::LogCost, &mut entry.cost)] {
+                let Some(value) = v.get(&key) else { continue };
+                match data_number(value) {
+                    Ok(x) => *slot = Some(x),
+                    Err(text) => {
+                        let c = layout::LOG_TABLE.columns.iter().find(|c| c.key == key);
+                        let name = c.map_or_else(|| FieldName::new("", ""), |c| FieldName::new(c.label_th, c.meaning_en));
+                        let col = columns.get(&key).copied().unwrap_or_default();
+                        self.diagnostics.push(Diagnostic::new(
+                            Finding::NotANumber { field: name, text },
+                            Location::cell(sheet, layout::a1(row, col)),
+                        ));
+                    }
+                }
+            }
+            entries.push(entry);
+            rows.push(row);
+        }
+        (entries, rows, columns)
+    }
+}
+
+/// Reads the fields of one sheet, collecting their cells and problems.
+struct FieldReader<'b, 'a> {
+    book: &'b mut Book<'a>,
+    sheet: String,
+    role: SheetRole,
+    cells: HashMap<Key, Location>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Drop for FieldReader<'_, '_> {
+    fn drop(&mut self) {
+        self.book.diagnostics.append(&mut self.diagnostics);
+    }
+}
+
+fn field_name(f: &Field) -> FieldName {
+    FieldName::new(f.label_th.clone(), f.meaning_en)
+}
+
+impl<'b, 'a> FieldReader<'b, 'a> {
+    fn new(book: &'b mut Book<'a>, sheet: &str, role: SheetRole) -> Self {
+        Self {
+            book,
+            sheet: sheet.to_owned(),
+            role,
+            cells: HashMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The raw content of a field's cell, remembering where it was.
+    fn get(&mut self, key: Key) -> (Raw, &'static Field) {
+        let f = layout::field(key);
+        debug_assert_eq!(f.sheet, self.role);
+        match self.book.locate(f, &self.sheet) {
+            Some((r, c)) => {
+                self.cells
+                    .insert(key, Location::cell(self.sheet.clone(), layout::a1(r, c)));
+                (self.book.raw(&self.sheet, r, c), f)
+            }
+            None => (Raw::Empty, f),
+        }
+    }
+
+    fn problem(&mut self, key: Key, finding: Finding) {
+        let loc = self
+            .cells
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| Location::sheet(self.sheet.clone()));
+        self.diagnostics.push(Diagnostic::new(finding, loc));
+    }
+
+    /// The value of a field as data, turning formulas without values and error values into
+    /// diagnostics. `None` when blank.
+    fn value(&mut self, key: Key) -> Option<Data> {
+        let (raw, f) = self.get(key);
+        match raw {
+            Raw::Empty => None,
+            Raw::Formula(formula) => {
+                self.problem(
+                    key,
+                    Finding::FormulaWithoutValue {
+                        field: field_name(f),
+                        formula,
+                    },
+                );
+                None
+            }
+            Raw::Value(Data::Error(e)) => {
+                self.problem(
+                    key,
+                    Finding::ErrorValue {
+                        field: field_name(f),
+                        error: e.to_string(),
+                    },
+                );
+                None
+            }
+            // .ods files report error values as text.
+            Raw::Value(Data::String(s)) if is_error_text(&s) => {
+                self.problem(
+                    key,
+                    Finding::ErrorValue {
+                        field: field_name(f),
+                        error: s.trim().to_owned(),
+                    },
+                );
+                None
+            }
+            Raw::Value(v) => Some(v),
+        }
+    }
+
+    fn text(&mut self, key: Key) -> String {
+        self.value(key).map(|d| data_text(&d)).unwrap_or_default()
+    }
+
+    fn number(&mut self, key: Key) -> Option<f64> {
+        let v = self.value(key)?;
+        match data_number(&v) {
+            Ok(x) => Some(x),
+            Err(text) => {
+                let f = layout::field(key);
+                self.problem(
+                    key,
+                    Finding::NotANumber {
+                        field: field_name(f),
+                        text,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn year(&mut self, key: Key) -> Option<i32> {
+        let v = self.value(key)?;
+        let text = data_text(&v);
+        let cleaned = text.trim().trim_start_matches("พ.ศ.").trim();
+        match thai::parse_number(cleaned) {
+            Ok(y) if y.fract() == 0.0 && y.abs() < 1e6 => Some(y as i32),
+            _ => {
+                let f = layout::field(key);
+                self.problem(
+                    key,
+                    Finding::NotAYear {
+                        field: field_name(f),
+                        text,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn quarter(&mut self, key: Key) -> Option<Quarter> {
+        let v = self.value(key)?;
+        let text = data_text(&v);
+        let q = thai::parse_number(&text)
+            .ok()
+            .filter(|x| x.fract() == 0.0 && (1.0..=4.0).contains(x))
+            .and_then(|x| Quarter::from_number(x as u8));
+        if q.is_none() {
+            self.problem(
+                key,
+                Finding::InvalidChoice {
+                    field: field_name(layout::field(key)),
+                    text,
+                    allowed: (1..=4).map(|n| n.to_string()).collect(),
+                },
+            );
+        }
+        q
+    }
+
+    fn choice<T>(&mut self, key: Key, parse: fn(&str) -> Option<T>) -> Option<T> {
+        let text = self.text(key);
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = parse(&text);
+        if parsed.is_none() {
+            let f = layout::field(key);
+            self.problem(
+                key,
+                Finding::InvalidChoice {
+                    field: field_name(f),
+                    text,
+                    allowed: layout::choices(f.ty).iter().map(|s| s.to_string()).collect(),
+                },
+            );
+        }
+        parsed
+    }
+
+    fn missing(&mut self, key: Key) {
+        self.problem(
+            key,
+            Finding::MissingField {
+                field: field_name(layout::field(key)),
+            },
+        );
+    }
+
+    /// Reads a KPI sheet; `None` when the sheet is a blank spare.
+    fn kpi(&mut self) -> Option<Kpi> {
+        let mut k = Kpi {
+            name: self.text(Key::KpiName),
+            code: self.text(Key::KpiCode),
+            action_plan: self.text(Key::ActionPlan),
+            strategic_issue: self.text(Key::StrategicIssue),
+            dimension: self.text(Key::Dimension),
+            goal: self.text(Key::Goal),
+            description: self.text(Key::Description),
+            conditions: self.text(Key::Conditions),
+            unit: self.text(Key::Unit),
+            target: self.text(Key::Target),
+            data_source: self.text(Key::DataSource),
+            owner: Contact {
+                name: self.text(Key::Owner),
+                phone: self.text(Key::OwnerPhone),
+            },
+            supporter: Contact {
+                name: self.text(Key::Supporter),
+                phone: self.text(Key::SupporterPhone),
+            },
+            ..Kpi::default()
+        };
+        let weight = self.number(Key::Weight);
+        let kind = self.choice(Key::Kind, KpiKind::parse);
+        let direction = self.choice(Key::Direction, Direction::parse);
+        let thresholds: [Option<f64>; 5] =
+            std::array::from_fn(|i| self.number(Key::Threshold(i as u8 + 1)));
+        k.level_descriptions = std::array::from_fn(|i| self.text(Key::LevelDescription(i as u8 + 1)));
+        k.baselines = std::array::from_fn(|i| self.text(Key::Baseline(i as u8 + 1)));
+        k.kind = kind.unwrap_or_default();
+        k.direction = direction.unwrap_or_default();
+        for q in Quarter::ALL {
+            let report = &mut k.quarters[q.index()];
+            report.details = self.text(Key::Quarter(q, QuarterField::Details));
+            report.evidence = self.text(Key::Quarter(q, QuarterField::Evidence));
+            report.own_score = self.number(Key::Quarter(q, QuarterField::OwnScore));
+            report.own_weighted = self.number(Key::Quarter(q, QuarterField::OwnWeighted));
+            let key = Key::Quarter(q, QuarterField::Result);
+            if let Some(v) = self.value(key) {
+                let text = data_text(&v);
+                let parsed = match v {
+                    Data::Float(x) => Ok(x),
+                    Data::Int(i) => Ok(i as f64),
+                    _ => scoring::parse_result(&text, k.kind),
+                };
+                match parsed {
+                    Ok(x) => report.result = Some(x),
+                    Err(_) => self.problem(
+                        key,
+                        Finding::NotANumber {
+                            field: field_name(layout::field(key)),
+                            text: text.clone(),
+                        },
+                    ),
+                }
+                report.result_text = Some(text);
+            }
+        }
+
+        let blank = k.code.is_empty()
+            && k.name.is_empty()
+            && weight.is_none()
+            && k.quarters.iter().all(|q| q.result_text.is_none());
+        if blank {
+            return None;
+        }
+        for key in [Key::KpiName, Key::KpiCode] {
+            let empty = match key {
+                Key::KpiName => k.name.is_empty(),
+                _ => k.code.is_empty(),
+            };
+            if empty && !self.has_problem(key) {
+                self.missing(key);
+            }
+        }
+        match weight {
+            Some(w) => k.weight = w,
+            None if !self.has_problem(Key::Weight) => self.missing(Key::Weight),
+            None => {}
+        }
+        if kind.is_none() && !self.has_problem(Key::Kind) {
+            self.missing(Key::Kind);
+        }
+        if direction.is_none() && !self.has_problem(Key::Direction) {
+            self.missing(Key::Direction);
+        }
+        if k.kind == KpiKind::Milestone {
+            // Milestone KPIs score the level itself; their thresholds are the levels.
+            k.thresholds = std::array::from_fn(|i| thresholds[i].unwrap_or(i as f64 + 1.0));
+        } else {
+            for (i, t) in thresholds.iter().enumerate() {
+                let key = Key::Threshold(i as u8 + 1);
+                match t {
+                    Some(x) => k.thresholds[i] = *x,
+                    None if !self.has_problem(key) => self.missing(key),
+                    None => {}
+                }
+            }
+        }
+        Some(k)
+    }
+
+    fn has_problem(&self, key: Key) -> bool {
+        let Some(loc) = self.cells.get(&key) else {
+            return false;
+        };
+        self.diagnostics.iter().any(|d| &d.location == loc)
+    }
+}
+
+fn is_error_text(s: &str) -> bool {
+    matches!(
+        s.trim(),
+        "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!" | "#GETTING_DATA"
+    ) || s.trim().starts_with("Err:")
+}
+
+/// A cell as text, the way a person would read it off the screen.
+pub fn data_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Float(x) => format_number(*x),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(_) | Data::DateTimeIso(_) => data_date(d)
+            .map(|date| thai::format_thai_date(date, thai::ThaiDigits::Yes))
+            .unwrap_or_else(|| d.to_string()),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// Whole numbers without ".0"; others with the digits they have.
+fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        x.to_string()
+    }
+}
+
+/// A cell as a number, or the text that is not one.
+fn data_number(d: &Data) -> Result<f64, String> {
+    match d {
+        Data::Float(x) => Ok(*x),
+        Data::Int(i) => Ok(*i as f64),
+        Data::String(s) => thai::parse_number(s).map_err(|_| s.trim().to_owned()),
+        other => Err(data_text(other)),
+    }
+}
+
+/// The date in a date cell. Only true date cells: calamine would read any number as a date.
+fn data_date(d: &Data) -> Option<chrono::NaiveDate> {
+    match d {
+        Data::DateTime(dt) => dt.as_datetime().map(|x| x.date()),
+        Data::DateTimeIso(s) => s.get(..10).and_then(|s| s.parse().ok()),
+        _ => None,
+    }
+}
+
+/// Resolves a defined name's formula to its first cell: `'ตัวชี้วัด 1'!$B$6` (xlsx),
+/// `$'ตัวชี้วัด 1'.$B$6` (ods), `Sheet!$A$15:$O$15` (a range: its first cell).
+pub fn parse_reference(formula: &str) -> Option<(String, u32, u16)> {
+    let f = formula.trim().trim_start_matches('=').trim_start_matches('$');
+    let (sheet, rest) = if let Some(quoted) = f.strip_prefix('\'') {
+        let mut sheet = String::new();
+        let mut chars = quoted.char_indices().peekable();
+        let mut end = None;
+        while let Some((i, ch)) = chars.next() {
+            if ch == '\'' {
+                if chars.peek().map(|&(_, c)| c) == Some('\'') {
+                    sheet.push('\'');
+                    chars.next();
+                } else {
+                    end = Some(i + 1);
+                    break;
+                }
+            } else {
+                sheet.push(ch);
+            }
+        }
+        (sheet, &quoted[end?..])
+    } else {
+        let sep = f.rfind(['!', '.'])?;
+        (f[..sep].to_owned(), &f[sep..])
+    };
+    let rest = rest.strip_prefix(['!', '.'])?;
+    let first = rest.split(':').next()?.replace('$', "");
+    let letters: String = first.chars().take_while(char::is_ascii_alphabetic).collect();
+    let digits = &first[letters.len()..];
+    if letters.is_empty() || letters.len() > 3 || digits.is_empty() {
+        return None;
+    }
+    let col = letters
+        .chars()
+        .try_fold(0u32, |acc, ch| Some(acc * 26 + (ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1)))?;
+    let row: u32 = digits.parse().ok()?;
+    if row == 0 || col == 0 || col > 16_384 {
+        return None;
+    }
+    Some((sheet, row - 1, (col - 1) as u16))
+}
+
+/// Reads all of `reader` into memory (so it can be hashed and parsed from one read).
+pub fn slurp(mut reader: impl Read + Seek) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    reader.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_in_every_dialect() {
+        assert_eq!(
+            parse_reference("'ตัวชี้วัด 1'!$B$6"),
+            Some(("ตัวชี้วัด 1".into(), 5, 1))
+        );
+        assert_eq!(
+            parse_reference("$'ตัวชี้วัด 1'.$B$6"),
+            Some(("ตัวชี้วัด 1".into(), 5, 1))
+        );
+        assert_eq!(
+            parse_reference("='O''Brien'!$A$1"),
+            Some(("O'Brien".into(), 0, 0))
+        );
+        assert_eq!(
+            parse_reference("หน่วยงาน!$B$4"),
+            Some(("หน่วยงาน".into(), 3, 1))
+        );
+        assert_eq!(
+            parse_reference("'บันทึกรายละเอียด'!$A$4:$G$4"),
+            Some(("บันทึกรายละเอียด".into(), 3, 0))
+        );
+        assert_eq!(parse_reference("#REF!"), None);
+        assert_eq!(parse_reference("2568"), None);
+        assert_eq!(parse_reference("'unterminated!$A$1"), None);
+    }
+
+    #[test]
+    fn not_a_workbook_is_a_diagnostic() {
+        for (bytes, needle) in [
+            (&b""[..], "empty"),
+            (&b"%PDF-1.7 ..."[..], "PDF"),
+            (&b"a,b,c\n1,2,3\n"[..], "text"),
+            (&b"PK\x03\x04garbage"[..], "zip"),
+        ] {
+            let r = read(bytes, &Limits::default());
+            assert_eq!(r.diagnostics.len(), 1);
+            assert_eq!(r.diagnostics[0].finding.code(), "not-a-workbook");
+            assert!(
+                r.diagnostics[0].finding.message_en().contains(needle),
+                "{}",
+                r.diagnostics[0].finding.message_en()
+            );
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! Judges one submission: the rules of DOMAIN.md applied to what the reader found, the official
+//! scores, and the verdict (accepted with warnings, or rejected) with every finding located.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, FieldName, Finding, Location, Severity};
+use crate::layout::{self, ColumnKey, Key, QuarterField};
+use crate::model::{BelowLevel1, Kpi, KpiKind, Quarter, Submission};
+use crate::reader::{self, Limits, ReadWorkbook, Sources};
+use crate::scoring::{self, Criteria, CriteriaError, DivisionScore, QuarterScore, ResultError};
+use crate::thai::{self, DateWarning};
+
+/// The rules a check applies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    pub below_level1: BelowLevel1,
+    pub limits: Limits,
+}
+
+/// Whether a submission goes into the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Accepted,
+    Rejected,
+}
+
+impl Status {
+    pub const fn label_th(self) -> &'static str {
+        match self {
+            Status::Accepted => "รับแล้ว",
+            Status::Rejected => "ไม่รับ (ต้องแก้ไข)",
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Accepted => "accepted",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "accepted" => Some(Status::Accepted),
+            "rejected" => Some(Status::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// Everything kpiwatch concludes about one workbook.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub submission: Submission,
+    /// Errors first, then warnings, each group in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The official figures of each KPI, aligned with `submission.kpis`. A KPI whose criteria
+    /// are invalid has no scores.
+    pub kpi_scores: Vec<[QuarterScore; 4]>,
+    pub division_scores: [DivisionScore; 4],
+    pub status: Status,
+}
+
+impl Verdict {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity() == severity)
+            .count()
+    }
+
+    /// A verdict on a file that could not even be read from disk.
+    pub fn unreadable(detail: String) -> Self {
+        let read = ReadWorkbook {
+            diagnostics: vec![Diagnostic::new(
+                Finding::NotAWorkbook { detail },
+                Location::file(),
+            )],
+            ..ReadWorkbook::default()
+        };
+        validate(read, &CheckOptions::default())
+    }
+}
+
+/// Reads and judges a workbook from its bytes.
+pub fn check_bytes(bytes: &[u8], opts: &CheckOptions) -> Verdict {
+    validate(reader::read(bytes, &opts.limits), opts)
+}
+
+/// A KPI code as compared: spacing and case differ between people ("สตป. 02", "สตป.02").
+pub fn normalize_code(code: &str) -> String {
+    code.split_whitespace().collect::<String>().to_lowercase()
+}
+
+/// DOMAIN.md: a falling cumulative result is suspicious for a count, normal for a percentage.
+fn is_percentage(unit: &str) -> bool {
+    let u = unit.trim();
+    u.contains('%') || u.contains("ร้อยละ") || u.eq_ignore_ascii_case("percent")
+}
+
+/// Two published figures differ when they differ at 4 decimals.
+fn differs(a: f64, b: f64) -> bool {
+    (scoring::round4(a) - scoring::round4(b)).abs() > 1e-9
+}
+
+/// The findings so far, with the question checks keep asking: is this cell already flagged?
+struct Findings(Vec<Diagnostic>);
+
+impl Findings {
+    fn add(&mut self, finding: Finding, location: Location) {
+        self.0.push(Diagnostic::new(finding, location));
+    }
+
+    fn flagged(&self, location: &Location) -> bool {
+        location.cell.is_some() && self.0.iter().any(|d| &d.location == location)
+    }
+}
+
+/// Applies the rules to what was read.
+pub fn validate(read: ReadWorkbook, opts: &CheckOptions) -> Verdict {
+    let ReadWorkbook {
+        mut submission,
+        sources,
+        diagnostics,
+    } = read;
+    let mut found = Findings(diagnostics);
+
+    if sources.division_sheet.is_some() {
+        check_division(&submission, &sources, &mut found);
+    }
+
+    let mut kpi_scores = Vec::with_capacity(submission.kpis.len());
+    let mut first_sheet_of_code: HashMap<String, String> = HashMap::new();
+    for (i, kpi) in submission.kpis.iter().enumerate() {
+        if !kpi.code.is_empty() {
+            let code = normalize_code(&kpi.code);
+            match first_sheet_of_code.get(&code) {
+                Some(first_sheet) => found.add(
+                    Finding::DuplicateKpiCode {
+                        code: kpi.code.clone(),
+                        first_sheet: first_sheet.clone(),
+                    },
+                    sources.kpi(i, Key::KpiCode),
+                ),
+                None => {
+                    let sheet = sources.kpis.get(i).map(|s| s.sheet.clone());
+                    first_sheet_of_code.insert(code, sheet.unwrap_or_default());
+                }
+            }
+        }
+        kpi_scores.push(score_kpi(i, kpi, &sources, opts.below_level1, &mut found));
+    }
+
+    let scored: Vec<(f64, [Option<f64>; 4])> = submission
+        .kpis
+        .iter()
+        .zip(&kpi_scores)
+        .map(|(k, s)| (k.weight, s.map(|q| q.score)))
+        .collect();
+    let division_scores = scoring::roll_up_year(&scored);
+    if !submission.kpis.is_empty() && !division_scores[0].weights_sum_to_100() {
+        found.add(
+            Finding::WeightsNot100 {
+                total: scoring::round4(division_scores[0].total_weight),
+            },
+            sources.kpi(0, Key::Weight),
+        );
+    }
+
+    check_log(&mut submission, &sources, &mut found);
+
+    let mut diagnostics = found.0;
+    // Errors first: they are what a division must fix before anything else counts.
+    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity()));
+    let status = if diagnostics.iter().any(Diagnostic::is_error) {
+        Status::Rejected
+    } else {
+        Status::Accepted
+    };
+    Verdict {
+        submission,
+        diagnostics,
+        kpi_scores,
+        division_scores,
+        status,
+    }
+}
+
+fn check_division(sub: &Submission, sources: &Sources, found: &mut Findings) {
+    for key in [Key::DivisionName, Key::DivisionCode, Key::FiscalYear] {
+        let empty = match key {
+            Key::DivisionName => sub.division.name.is_empty(),
+            Key::DivisionCode => sub.division.code.is_empty(),
+            _ => sub.fiscal_year.is_none(),
+        };
+        let loc = sources.division(key);
+        if empty && !found.flagged(&loc) {
+            let f = layout::field(key);
+            found.add(
+                Finding::MissingField {
+                    field: FieldName::new(f.label_th.clone(), f.meaning_en),
+                },
+                loc,
+            );
+        }
+    }
+    if let Some(fy) = sub.fiscal_year
+        && !fy.is_plausible()
+    {
+        found.add(
+            Finding::FiscalYearImplausible { year: fy.be() },
+            sources.division(Key::FiscalYear),
+        );
+    }
+}
+
+/// Checks one KPI's criteria and reports and computes its official scores.
+fn score_kpi(
+    i: usize,
+    kpi: &Kpi,
+    sources: &Sources,
+    below: BelowLevel1,
+    found: &mut Findings,
+) -> [QuarterScore; 4] {
+    let loc = |key: Key| sources.kpi(i, key);
+    let mut scores = Quarter::ALL.map(|quarter| QuarterScore {
+        quarter,
+        result: kpi.report(quarter).result,
+        score: None,
+        weighted: None,
+    });
+
+    let weight_loc = loc(Key::Weight);
+    let weight = match scoring::check_weight(kpi.weight) {
+        Ok(w) => Some(w),
+        Err(_) => {
+            // A missing or unreadable weight was reported by the reader already.
+            if !found.flagged(&weight_loc) {
+                found.add(Finding::WeightOutOfRange { weight: kpi.weight }, weight_loc);
+            }
+            None
+        }
+    };
+    let criteria = match Criteria::of_kpi(kpi) {
+        Ok(c) => Some(c),
+        Err(CriteriaError::NotMonotone {
+            direction,
+            level,
+            value,
+            prev,
+        }) => {
+            let at = loc(Key::Threshold(level as u8));
+            let prev_at = loc(Key::Threshold(level as u8 - 1));
+            if !found.flagged(&at) && !found.flagged(&prev_at) {
+                found.add(
+                    Finding::ThresholdsNotMonotone {
+                        ascending: direction == crate::model::Direction::HigherIsBetter,
+                        level,
+                        value,
+                        prev,
+                    },
+                    at,
+                );
+            }
+            None
+        }
+        Err(_) => None,
+    };
+
+    let mut previous: Option<(Quarter, f64)> = None;
+    for q in Quarter::ALL {
+        let report = kpi.report(q);
+        let Some(result) = report.result else {
+            continue;
+        };
+        let result_loc = loc(Key::Quarter(q, QuarterField::Result));
+        if let Some((_, prev)) = previous
+            && result < prev
+            && !is_percentage(&kpi.unit)
+        {
+            found.add(
+                Finding::CumulativeDecrease {
+                    quarter: q,
+                    prev,
+                    value: result,
+                },
+                result_loc.clone(),
+            );
+        }
+        previous = Some((q, result));
+
+        let Some(criteria) = criteria else { continue };
+        let score = match criteria.score(result, below) {
+            Ok(s) => s,
+            Err(ResultError::MilestoneOutOfRange(value)) => {
+                found.add(Finding::MilestoneOutOfRange { quarter: q, value }, result_loc);
+                continue;
+            }
+            Err(ResultError::NotFinite) => continue,
+        };
+        let slot = &mut scores[q.index()];
+        slot.score = Some(score);
+        slot.weighted = weight.map(|w| scoring::weighted(score, w));
+
+        if let Some(own) = report.own_score
+            && differs(own, score)
+        {
+            found.add(
+                Finding::OwnScoreDiffers {
+                    quarter: q,
+                    own,
+                    official: score,
+                },
+                loc(Key::Quarter(q, QuarterField::OwnScore)),
+            );
+        }
+        if let (Some(own), Some(official)) = (report.own_weighted, slot.weighted)
+            && differs(own, official)
+        {
+            found.add(
+                Finding::OwnWeightedDiffers {
+                    quarter: q,
+                    own,
+                    official,
+                },
+                loc(Key::Quarter(q, QuarterField::OwnWeighted)),
+            );
+        }
+    }
+    if kpi.kind == KpiKind::Milestone {
+        // Milestone levels are not counts; a level reported lower later is still a warning,
+        // which the loop above gives, and nothing else applies.
+    }
+    scores
+}
+
+/// Dates, KPI codes and totals of the detail log.
+fn check_log(sub: &mut Submission, sources: &Sources, found: &mut Findings) {
+    let codes: HashMap<String, usize> = sub
+        .kpis
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (normalize_code(&k.code), i))
+        .collect();
+    let mut totals: HashMap<usize, f64> = HashMap::new();
+    let mut unknown_reported = Vec::new();
+    for (i, entry) in sub.log.iter_mut().enumerate() {
+        if entry.start.is_none() && !entry.date_text.is_empty() {
+            let at = sources.log(i, ColumnKey::LogDate);
+            match thai::parse_thai_date(&entry.date_text) {
+                Ok(d) => {
+                    entry.start = Some(d.start);
+                    entry.end = Some(d.end);
+                    for w in d.warnings {
+                        let DateWarning::MonthTypo { written, read_as } = w;
+                        found.add(Finding::LogDateTypo { written, read_as }, at.clone());
+                    }
+                }
+                Err(_) => found.add(
+                    Finding::LogDateUnreadable {
+                        text: entry.date_text.clone(),
+                    },
+                    at.clone(),
+                ),
+            }
+        }
+        if let (Some(fy), Some(start), Some(end)) = (sub.fiscal_year, entry.start, entry.end)
+            && fy.bounds().is_some()
+            && (!fy.contains(start) || !fy.contains(end))
+        {
+            found.add(
+                Finding::LogDateOutsideYear {
+                    text: entry.date_text.clone(),
+                    date: if start == end {
+                        start.to_string()
+                    } else {
+                        format!("{start} – {end}")
+                    },
+                    fiscal_year: fy.be(),
+                },
+                sources.log(i, ColumnKey::LogDate),
+            );
+        }
+        if entry.kpi_code.is_empty() {
+            continue;
+        }
+        let code = normalize_code(&entry.kpi_code);
+        match codes.get(&code) {
+            Some(&k) => {
+                if let Some(units) = entry.units {
+                    *totals.entry(k).or_default() += units;
+                }
+            }
+            None if !unknown_reported.contains(&code) => {
+                unknown_reported.push(code);
+                found.add(
+                    Finding::LogUnknownKpi {
+                        kpi_code: entry.kpi_code.clone(),
+                    },
+                    sources.log(i, ColumnKey::LogKpiCode),
+                );
+            }
+            None => {}
+        }
+    }
+    let mut totals: Vec<_> = totals.into_iter().collect();
+    totals.sort_by_key(|(k, _)| *k);
+    for (k, total) in totals {
+        let kpi = &sub.kpis[k];
+        // The log supports the latest cumulative figure the division reports.
+        let latest = Quarter::ALL
+            .into_iter()
+            .rev()
+            .find_map(|q| kpi.report(q).result.map(|r| (q, r)));
+        if let Some((quarter, reported)) = latest
+            && differs(total, reported)
+        {
+            found.add(
+                Finding::LogTotalMismatch {
+                    kpi_code: kpi.code.clone(),
+                    log_total: scoring::round4(total),
+                    reported,
+                    quarter,
+                },
+                sources.kpi(k, Key::Quarter(quarter, QuarterField::Result)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_compare_without_spacing() {
+        assert_eq!(normalize_code("สตป. 02"), normalize_code("สตป.02"));
+        assert_ne!(normalize_code("สตป. 02"), normalize_code("สตป. 03"));
+    }
+
+    #[test]
+    fn percentages_may_fall() {
+        assert!(is_percentage("ร้อยละ"));
+        assert!(is_percentage("%"));
+        assert!(!is_percentage("หน่วยงาน"));
+    }
+}
