@@ -9,9 +9,9 @@ use std::path::PathBuf;
 
 use kpiwatch::ExitCode;
 use kpiwatch::commands::check::{self, CheckConfig};
+use kpiwatch::commands::examples;
 use kpiwatch::commands::score::{self, ScoreConfig};
 use kpiwatch::commands::template::{self as template_cmd, TemplateConfig};
-use kpiwatch::commands::examples;
 use kpiwatch::model::{BelowLevel1, Direction, KpiKind};
 use kpiwatch::validate::CheckOptions;
 

@@ -76,10 +76,13 @@ impl Sources {
     }
 
     pub fn division(&self, key: Key) -> Location {
-        self.division.get(&key).cloned().unwrap_or_else(|| match &self.division_sheet {
-            Some(s) => Location::sheet(s.clone()),
-            None => Location::file(),
-        })
+        self.division
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| match &self.division_sheet {
+                Some(s) => Location::sheet(s.clone()),
+                None => Location::file(),
+            })
     }
 
     pub fn log(&self, index: usize, column: ColumnKey) -> Location {
@@ -103,7 +106,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> ReadWorkbook {
     let mut out = ReadWorkbook::default();
     match open(bytes, limits) {
         Ok(sheets) => Book::new(sheets).read_into(&mut out),
-        Err(finding) => out.diagnostics.push(Diagnostic::new(finding, Location::file())),
+        Err(finding) => out
+            .diagnostics
+            .push(Diagnostic::new(finding, Location::file())),
     }
     out
 }
@@ -253,7 +258,10 @@ impl<'a> Book<'a> {
                     let mut labels = HashMap::new();
                     for (r, c, v) in cells.used_cells() {
                         if let Data::String(s) = v {
-                            let (row, col) = (cells.start().map_or(0, |s| s.0) + r as u32, cells.start().map_or(0, |s| s.1) + c as u32);
+                            let (row, col) = (
+                                cells.start().map_or(0, |s| s.0) + r as u32,
+                                cells.start().map_or(0, |s| s.1) + c as u32,
+                            );
                             labels
                                 .entry(s.trim().to_owned())
                                 .or_insert((row, col as u16));
@@ -301,7 +309,10 @@ impl<'a> Book<'a> {
             Some(d) => d.formulas.as_mut().unwrap_or_else(|| unreachable!()),
             None => return Raw::Empty,
         };
-        match formulas.as_ref().and_then(|f| f.get_value((row, u32::from(col)))) {
+        match formulas
+            .as_ref()
+            .and_then(|f| f.get_value((row, u32::from(col))))
+        {
             Some(f) if !f.trim().is_empty() => Raw::Formula(f.clone()),
             _ => Raw::Empty,
         }
@@ -368,7 +379,9 @@ impl<'a> Book<'a> {
                     ));
                 }
             }
-            None => self.diagnostics.push(Diagnostic::new(Finding::NoDivisionSheet, Location::file())),
+            None => self
+                .diagnostics
+                .push(Diagnostic::new(Finding::NoDivisionSheet, Location::file())),
         }
         sources.division_sheet = division_sheet;
 
@@ -387,7 +400,8 @@ impl<'a> Book<'a> {
             }
         }
         if sub.kpis.is_empty() && sources.division_sheet.is_some() {
-            self.diagnostics.push(Diagnostic::new(Finding::NoKpis, Location::file()));
+            self.diagnostics
+                .push(Diagnostic::new(Finding::NoKpis, Location::file()));
         }
 
         if let Some(sheet) = self.find_sheet(layout::PLAN_SHEET, &layout::PLAN_TABLE) {
@@ -445,7 +459,8 @@ impl<'a> Book<'a> {
             .into_iter()
             .filter(|n| n != layout::INSTRUCTIONS_SHEET)
             .filter(|n| {
-                named.contains(n) || (self.has_label(n, &code.label_th) && self.has_label(n, &weight))
+                named.contains(n)
+                    || (self.has_label(n, &code.label_th) && self.has_label(n, &weight))
             })
             .collect()
     }
@@ -462,8 +477,16 @@ impl<'a> Book<'a> {
 
     /// The header row of a table and the column of each of its fields. Columns are matched by
     /// their header text, so an inserted column does not shift the others.
-    fn table_columns(&mut self, sheet: &str, table: &Table) -> Option<(u32, HashMap<ColumnKey, u16>)> {
-        let header_row = match self.defined.get(table.header_name).and_then(|t| t.iter().find(|(s, _, _)| s == sheet)) {
+    fn table_columns(
+        &mut self,
+        sheet: &str,
+        table: &Table,
+    ) -> Option<(u32, HashMap<ColumnKey, u16>)> {
+        let header_row = match self
+            .defined
+            .get(table.header_name)
+            .and_then(|t| t.iter().find(|(s, _, _)| s == sheet))
+        {
             Some((_, r, _)) => *r,
             None => {
                 let first = table.columns.first()?.label_th;
@@ -478,11 +501,10 @@ impl<'a> Book<'a> {
                 continue;
             };
             let h = h.trim();
-            if let Some(col) = table
-                .columns
-                .iter()
-                .find(|col| h == col.label_th || (matches!(col.key, ColumnKey::Month(_)) && h.starts_with(col.label_th)))
-            {
+            if let Some(col) = table.columns.iter().find(|col| {
+                h == col.label_th
+                    || (matches!(col.key, ColumnKey::Month(_)) && h.starts_with(col.label_th))
+            }) {
                 columns.entry(col.key).or_insert(c as u16);
             }
         }
@@ -493,7 +515,12 @@ impl<'a> Book<'a> {
     }
 
     /// Rows under a table's header, skipping blank ones; each row as text per column.
-    fn table_rows(&mut self, sheet: &str, header_row: u32, columns: &HashMap<ColumnKey, u16>) -> Vec<(u32, HashMap<ColumnKey, Data>)> {
+    fn table_rows(
+        &mut self,
+        sheet: &str,
+        header_row: u32,
+        columns: &HashMap<ColumnKey, u16>,
+    ) -> Vec<(u32, HashMap<ColumnKey, Data>)> {
         let Some(data) = self.sheet(sheet) else {
             return Vec::new();
         };
@@ -558,13 +585,19 @@ impl<'a> Book<'a> {
                 entry.end = Some(d);
                 entry.date_text = thai::format_thai_date(d, thai::ThaiDigits::Yes);
             }
-            for (key, slot) in [(ColumnKey::LogUnits, &mut entry.units), (ColumnKey::LogCost, &mut entry.cost)] {
+            for (key, slot) in [
+                (ColumnKey::LogUnits, &mut entry.units),
+                (ColumnKey::LogCost, &mut entry.cost),
+            ] {
                 let Some(value) = v.get(&key) else { continue };
                 match data_number(value) {
                     Ok(x) => *slot = Some(x),
                     Err(text) => {
                         let c = layout::LOG_TABLE.columns.iter().find(|c| c.key == key);
-                        let name = c.map_or_else(|| FieldName::new("", ""), |c| FieldName::new(c.label_th, c.meaning_en));
+                        let name = c.map_or_else(
+                            || FieldName::new("", ""),
+                            |c| FieldName::new(c.label_th, c.meaning_en),
+                        );
                         let col = columns.get(&key).copied().unwrap_or_default();
                         self.diagnostics.push(Diagnostic::new(
                             Finding::NotANumber { field: name, text },
@@ -749,7 +782,10 @@ impl<'b, 'a> FieldReader<'b, 'a> {
                 Finding::InvalidChoice {
                     field: field_name(f),
                     text,
-                    allowed: layout::choices(f.ty).iter().map(|s| s.to_string()).collect(),
+                    allowed: layout::choices(f.ty)
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
                 },
             );
         }
@@ -794,7 +830,8 @@ impl<'b, 'a> FieldReader<'b, 'a> {
         let direction = self.choice(Key::Direction, Direction::parse);
         let thresholds: [Option<f64>; 5] =
             std::array::from_fn(|i| self.number(Key::Threshold(i as u8 + 1)));
-        k.level_descriptions = std::array::from_fn(|i| self.text(Key::LevelDescription(i as u8 + 1)));
+        k.level_descriptions =
+            std::array::from_fn(|i| self.text(Key::LevelDescription(i as u8 + 1)));
         k.baselines = std::array::from_fn(|i| self.text(Key::Baseline(i as u8 + 1)));
         k.kind = kind.unwrap_or_default();
         k.direction = direction.unwrap_or_default();
@@ -931,7 +968,10 @@ fn data_date(d: &Data) -> Option<chrono::NaiveDate> {
 /// Resolves a defined name's formula to its first cell: `'ตัวชี้วัด 1'!$B$6` (xlsx),
 /// `$'ตัวชี้วัด 1'.$B$6` (ods), `Sheet!$A$15:$O$15` (a range: its first cell).
 pub fn parse_reference(formula: &str) -> Option<(String, u32, u16)> {
-    let f = formula.trim().trim_start_matches('=').trim_start_matches('$');
+    let f = formula
+        .trim()
+        .trim_start_matches('=')
+        .trim_start_matches('$');
     let (sheet, rest) = if let Some(quoted) = f.strip_prefix('\'') {
         let mut sheet = String::new();
         let mut chars = quoted.char_indices().peekable();
@@ -956,14 +996,17 @@ pub fn parse_reference(formula: &str) -> Option<(String, u32, u16)> {
     };
     let rest = rest.strip_prefix(['!', '.'])?;
     let first = rest.split(':').next()?.replace('$', "");
-    let letters: String = first.chars().take_while(char::is_ascii_alphabetic).collect();
+    let letters: String = first
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
     let digits = &first[letters.len()..];
     if letters.is_empty() || letters.len() > 3 || digits.is_empty() {
         return None;
     }
-    let col = letters
-        .chars()
-        .try_fold(0u32, |acc, ch| Some(acc * 26 + (ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1)))?;
+    let col = letters.chars().try_fold(0u32, |acc, ch| {
+        Some(acc * 26 + (ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1))
+    })?;
     let row: u32 = digits.parse().ok()?;
     if row == 0 || col == 0 || col > 16_384 {
         return None;

@@ -23,6 +23,8 @@ use crate::thai;
 pub const FONT: &str = "TH Sarabun New";
 pub const FONT_SIZE: f64 = 16.0;
 pub const TABLE_FONT_SIZE: f64 = 14.0;
+/// Row height in points for one line of 16 pt Thai text.
+pub const ROW_HEIGHT: f64 = 24.0;
 /// A4 in Excel's paper-size numbering.
 pub const PAPER_A4: u8 = 9;
 
@@ -69,6 +71,8 @@ pub struct Formats {
     pub header: Format,
     pub input: Format,
     pub input_number: Format,
+    /// Years and quarters: no thousands separator (2564, not 2,564).
+    pub input_integer: Format,
     pub computed: Format,
     pub note: Format,
 }
@@ -110,7 +114,8 @@ impl Formats {
                     .set_text_wrap()
                     .set_align(FormatAlign::Center),
             ),
-            input_number: input.clone().set_num_format("#,##0.####"),
+            input_number: input.clone().set_num_format("General"),
+            input_integer: input.clone().set_num_format("0"),
             computed: border(
                 base.clone()
                     .set_background_color(Color::RGB(0xE2EFDA))
@@ -317,6 +322,8 @@ fn protect(ws: &mut Worksheet) {
 }
 
 fn print_setup(ws: &mut Worksheet, landscape: bool) {
+    // 16 pt Thai text with its tall vowels and tone marks needs more than Excel's 15 pt rows.
+    ws.set_default_row_height(ROW_HEIGHT);
     ws.set_paper_size(PAPER_A4);
     if landscape {
         ws.set_landscape();
@@ -399,6 +406,7 @@ fn division_sheet(
 fn kpi_sheet(
     index: usize,
     kpi: Option<&Kpi>,
+    division_name: &str,
     fiscal_year: Option<FiscalYear>,
     names: &mut Vec<(String, String)>,
     fmt: &Formats,
@@ -406,6 +414,8 @@ fn kpi_sheet(
     let name = kpi_sheet_name(index);
     let mut ws = Worksheet::new();
     ws.set_name(&name)?;
+    // A formula's cached value must be blank, not 0, until a spreadsheet program computes it.
+    ws.set_formula_result_default("");
     ws.set_column_width(0, 34)?;
     ws.set_column_range_width(1, 4, 24)?;
     ws.merge_range(0, 0, 0, 4, "ผลกระบวนการตามภารกิจ", &fmt.title)?;
@@ -419,7 +429,7 @@ fn kpi_sheet(
     ws.write_formula_with_format(
         2,
         1,
-        Formula::new(format!("={div_sheet}!{}&\"\"", div.a1())).set_result(""),
+        Formula::new(format!("={div_sheet}!{}&\"\"", div.a1())).set_result(division_name),
         &fmt.label,
     )?;
     ws.write_string_with_format(3, 0, "ปีงบประมาณ", &fmt.label)?;
@@ -839,6 +849,7 @@ pub fn build(sub: &Submission, opts: &TemplateOptions) -> Result<Workbook, Templ
         wb.push_worksheet(kpi_sheet(
             i + 1,
             sub.kpis.get(i),
+            &sub.division.name,
             sub.fiscal_year,
             &mut names,
             &fmt,

@@ -296,7 +296,10 @@ fn score_kpi(
         let score = match criteria.score(result, below) {
             Ok(s) => s,
             Err(ResultError::MilestoneOutOfRange(value)) => {
-                found.add(Finding::MilestoneOutOfRange { quarter: q, value }, result_loc);
+                found.add(
+                    Finding::MilestoneOutOfRange { quarter: q, value },
+                    result_loc,
+                );
                 continue;
             }
             Err(ResultError::NotFinite) => continue,

@@ -187,7 +187,11 @@ pub fn write_text(out: &mut dyn Write, path: &Path, v: &Verdict) -> std::io::Res
             }
         }
     }
-    let reported: Vec<_> = v.division_scores.iter().filter(|d| d.score.is_some()).collect();
+    let reported: Vec<_> = v
+        .division_scores
+        .iter()
+        .filter(|d| d.score.is_some())
+        .collect();
     if !reported.is_empty() {
         write!(out, "  คะแนนหน่วยงาน / division score:")?;
         for d in reported {
