@@ -162,6 +162,38 @@ pub enum Finding {
     },
 }
 
+/// Every stable code, as documented in the README; tests keep this list, [`Finding::code`] and
+/// the per-code tests in step.
+pub const CODES: [&str; 27] = [
+    "not-a-workbook",
+    "encrypted",
+    "too-large",
+    "unreadable-sheet",
+    "no-division-sheet",
+    "no-kpis",
+    "template-version",
+    "missing-field",
+    "not-a-number",
+    "not-a-year",
+    "invalid-choice",
+    "formula-without-value",
+    "error-value",
+    "thresholds-not-monotone",
+    "weight-out-of-range",
+    "weights-not-100",
+    "duplicate-kpi-code",
+    "fiscal-year-implausible",
+    "milestone-out-of-range",
+    "cumulative-decrease",
+    "own-score-differs",
+    "own-weighted-differs",
+    "log-total-mismatch",
+    "log-unknown-kpi",
+    "log-date-unreadable",
+    "log-date-typo",
+    "log-date-outside-year",
+];
+
 fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.0}")

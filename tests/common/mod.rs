@@ -81,6 +81,9 @@ pub fn workbook_bytes(sub: &Submission) -> Vec<u8> {
     template::to_bytes(sub, &opts).unwrap()
 }
 
+/// Sheet name → (row, col) → the cell as text.
+pub type SheetCells = BTreeMap<String, BTreeMap<(u32, u32), String>>;
+
 /// Every sheet's non-empty cells as text, by sheet name and (row, col), plus the defined names:
 /// what "the same workbook" means when the bytes differ (timestamps, zip order).
 pub fn workbook_cells(

@@ -1,0 +1,504 @@
+//! One deliberately broken copy of an example per diagnostic code: each must come back with its
+//! code, severity, sheet and cell, and a message in Thai and English.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+
+use common::workbook_bytes;
+use kpiwatch::diagnostic::{CODES, Severity};
+use kpiwatch::layout::{self, Key, QuarterField};
+use kpiwatch::model::{KpiKind, LogEntry, Quarter, Submission};
+use kpiwatch::reader::Limits;
+use kpiwatch::samples;
+use kpiwatch::template::{self, TemplateOptions};
+use kpiwatch::validate::{CheckOptions, Status, Verdict, check_bytes};
+use rust_xlsxwriter::{Formula, Workbook};
+
+const KPI1: &str = "ตัวชี้วัด 1";
+
+fn check(bytes: &[u8]) -> Verdict {
+    check_bytes(bytes, &CheckOptions::default())
+}
+
+/// The example with some model fields changed.
+fn changed(edit: impl FnOnce(&mut Submission)) -> Vec<u8> {
+    let mut sub = samples::ministers_office();
+    edit(&mut sub);
+    workbook_bytes(&sub)
+}
+
+/// The example with cells overwritten after generation, as a person typing into Excel would.
+fn typed(edit: impl FnOnce(&mut Workbook)) -> Vec<u8> {
+    let sub = samples::ministers_office();
+    let mut wb = template::build(
+        &sub,
+        &TemplateOptions {
+            kpi_sheets: 1,
+            fiscal_year: None,
+        },
+    )
+    .unwrap();
+    edit(&mut wb);
+    wb.save_to_buffer().unwrap()
+}
+
+fn cell(key: Key) -> (u32, u16) {
+    let f = layout::field(key);
+    (f.row, f.col)
+}
+
+/// Asserts a finding with `code` at `sheet`!`a1` (None: anywhere) and returns the verdict.
+fn expect(bytes: &[u8], code: &str, sheet: Option<&str>, a1: Option<&str>) -> Verdict {
+    let v = check(bytes);
+    let d = v
+        .diagnostics
+        .iter()
+        .find(|d| d.finding.code() == code)
+        .unwrap_or_else(|| panic!("no {code} in {:#?}", v.diagnostics));
+    assert_eq!(d.location.sheet.as_deref(), sheet, "{code}: sheet");
+    if a1.is_some() {
+        assert_eq!(d.location.cell.as_deref(), a1, "{code}: cell");
+    }
+    assert!(!d.finding.message_th().is_empty() && !d.finding.message_en().is_empty());
+    let error = d.severity() == Severity::Error;
+    assert_eq!(
+        v.status == Status::Rejected,
+        v.diagnostics.iter().any(|d| d.is_error())
+    );
+    if error {
+        assert_eq!(
+            v.status,
+            Status::Rejected,
+            "{code} is an error: the file is rejected"
+        );
+    }
+    v
+}
+
+fn replace_part(bytes: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        out.start_file(&name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(if name == part { content } else { &data })
+            .unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn every_code_is_covered_here() {
+    let source = std::fs::read_to_string(file!()).unwrap();
+    let missing: Vec<_> = CODES
+        .iter()
+        .filter(|c| !source.contains(&format!("\"{c}\"")))
+        .collect();
+    assert!(missing.is_empty(), "codes without a test: {missing:?}");
+    assert_eq!(CODES.iter().collect::<BTreeSet<_>>().len(), CODES.len());
+}
+
+#[test]
+fn not_a_workbook() {
+    expect(b"Division,KPI\nX,1\n", "not-a-workbook", None, None);
+}
+
+#[test]
+fn encrypted() {
+    // An encrypted OOXML package is an OLE container with an EncryptedPackage stream.
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.resize(1024, 0);
+    bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    bytes.resize(4096, 0);
+    expect(&bytes, "encrypted", None, None);
+}
+
+#[test]
+fn too_large() {
+    let bytes = workbook_bytes(&samples::ministers_office());
+    let limits = Limits {
+        max_part_bytes: 4096,
+        ..Limits::default()
+    };
+    let v = check_bytes(
+        &bytes,
+        &CheckOptions {
+            limits,
+            ..CheckOptions::default()
+        },
+    );
+    assert_eq!(v.diagnostics[0].finding.code(), "too-large");
+    assert_eq!(v.status, Status::Rejected);
+}
+
+#[test]
+fn unreadable_sheet() {
+    let good = workbook_bytes(&samples::ministers_office());
+    let bytes = replace_part(&good, "xl/worksheets/sheet3.xml", b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>999999</v></c></row></sheetData></worksheet>");
+    expect(&bytes, "unreadable-sheet", Some(KPI1), None);
+}
+
+#[test]
+fn no_division_sheet() {
+    let mut wb = Workbook::new();
+    wb.add_worksheet()
+        .write_string(0, 0, "งบประมาณรายจ่าย")
+        .unwrap();
+    expect(
+        &wb.save_to_buffer().unwrap(),
+        "no-division-sheet",
+        None,
+        None,
+    );
+}
+
+#[test]
+fn no_kpis() {
+    expect(&changed(|s| s.kpis.clear()), "no-kpis", None, None);
+}
+
+#[test]
+fn template_version() {
+    let (r, c) = cell(Key::TemplateVersion);
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(layout::DIVISION_SHEET)
+            .unwrap()
+            .write_string(r, c, "kpiwatch-template 0")
+            .unwrap();
+    });
+    let v = expect(
+        &bytes,
+        "template-version",
+        Some(layout::DIVISION_SHEET),
+        Some("B12"),
+    );
+    assert_eq!(
+        v.status,
+        Status::Accepted,
+        "an old version that still reads is only a warning"
+    );
+}
+
+#[test]
+fn missing_field() {
+    expect(
+        &changed(|s| s.kpis[0].name.clear()),
+        "missing-field",
+        Some(KPI1),
+        Some("B5"),
+    );
+    expect(
+        &changed(|s| s.division.code.clear()),
+        "missing-field",
+        Some(layout::DIVISION_SHEET),
+        Some("B5"),
+    );
+    expect(
+        &changed(|s| s.kpis[0].thresholds[2] = f64::NAN),
+        "not-a-number",
+        Some(KPI1),
+        Some("B20"),
+    );
+}
+
+#[test]
+fn not_a_number() {
+    let (r, c) = cell(Key::Weight);
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(KPI1)
+            .unwrap()
+            .write_string(r, c, "สามสิบ")
+            .unwrap();
+    });
+    let v = expect(&bytes, "not-a-number", Some(KPI1), Some("B11"));
+    assert!(v.diagnostics[0].finding.message_en().contains("สามสิบ"));
+    // Thai digits typed as text are numbers, not errors.
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(KPI1)
+            .unwrap()
+            .write_string(r, c, "๓๐")
+            .unwrap();
+    });
+    assert!(check(&bytes).diagnostics.iter().all(|d| !d.is_error()));
+}
+
+#[test]
+fn not_a_year() {
+    let (r, c) = cell(Key::FiscalYear);
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(layout::DIVISION_SHEET)
+            .unwrap()
+            .write_string(r, c, "ปีนี้")
+            .unwrap();
+    });
+    expect(
+        &bytes,
+        "not-a-year",
+        Some(layout::DIVISION_SHEET),
+        Some("B6"),
+    );
+}
+
+#[test]
+fn invalid_choice() {
+    let (r, c) = cell(Key::Kind);
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(KPI1)
+            .unwrap()
+            .write_string(r, c, "อื่น ๆ")
+            .unwrap();
+    });
+    let v = expect(&bytes, "invalid-choice", Some(KPI1), Some("B13"));
+    assert!(
+        v.diagnostics[0]
+            .finding
+            .message_th()
+            .contains(KpiKind::Stepped.label_th())
+    );
+}
+
+#[test]
+fn formula_without_value() {
+    let (r, c) = cell(Key::Quarter(Quarter::Q2, QuarterField::Result));
+    let bytes = typed(|wb| {
+        let ws = wb.worksheet_from_name(KPI1).unwrap();
+        ws.set_formula_result_default("");
+        ws.write_formula(r, c, Formula::new("=SUM(A100:A200)"))
+            .unwrap();
+    });
+    let v = expect(&bytes, "formula-without-value", Some(KPI1), Some("C35"));
+    assert!(
+        v.diagnostics[0]
+            .finding
+            .message_en()
+            .contains("=SUM(A100:A200)")
+    );
+}
+
+#[test]
+fn error_value() {
+    let (r, c) = cell(Key::Quarter(Quarter::Q1, QuarterField::Result));
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(KPI1)
+            .unwrap()
+            .write_formula(r, c, Formula::new("=1/0").set_result("#DIV/0!"))
+            .unwrap();
+    });
+    let v = expect(&bytes, "error-value", Some(KPI1), Some("B35"));
+    assert!(v.diagnostics[0].finding.message_en().contains("#DIV/0!"));
+}
+
+#[test]
+fn thresholds_not_monotone() {
+    let v = expect(
+        &changed(|s| s.kpis[0].thresholds = [86.0, 88.0, 88.0, 92.0, 94.0]),
+        "thresholds-not-monotone",
+        Some(KPI1),
+        Some("B20"),
+    );
+    assert!(
+        v.kpi_scores[0].iter().all(|q| q.score.is_none()),
+        "no scores from bad criteria"
+    );
+}
+
+#[test]
+fn weight_out_of_range() {
+    expect(
+        &changed(|s| s.kpis[0].weight = 120.0),
+        "weight-out-of-range",
+        Some(KPI1),
+        Some("B11"),
+    );
+    expect(
+        &changed(|s| s.kpis[0].weight = -5.0),
+        "weight-out-of-range",
+        Some(KPI1),
+        Some("B11"),
+    );
+}
+
+#[test]
+fn weights_not_100() {
+    let v = expect(&changed(|_| {}), "weights-not-100", Some(KPI1), Some("B11"));
+    assert_eq!(v.status, Status::Accepted);
+    let ok = check(&changed(|s| s.kpis[0].weight = 100.0));
+    assert!(
+        ok.diagnostics
+            .iter()
+            .all(|d| d.finding.code() != "weights-not-100")
+    );
+}
+
+#[test]
+fn duplicate_kpi_code() {
+    let bytes = changed(|s| {
+        let mut twin = s.kpis[0].clone();
+        twin.code = "สร.1".into(); // same code, other spacing
+        s.kpis.push(twin);
+    });
+    let v = expect(&bytes, "duplicate-kpi-code", Some("ตัวชี้วัด 2"), Some("B6"));
+    assert!(v.diagnostics[0].finding.message_en().contains(KPI1));
+}
+
+#[test]
+fn fiscal_year_implausible() {
+    let bytes = changed(|s| s.fiscal_year = Some(kpiwatch::model::FiscalYear::new(2021)));
+    expect(
+        &bytes,
+        "fiscal-year-implausible",
+        Some(layout::DIVISION_SHEET),
+        Some("B6"),
+    );
+}
+
+#[test]
+fn milestone_out_of_range() {
+    let bytes = changed(|s| {
+        let k = &mut s.kpis[0];
+        k.kind = KpiKind::Milestone;
+        k.thresholds = [1.0, 2.0, 3.0, 4.0, 5.0];
+        for (q, level) in k.quarters.iter_mut().zip([1.0, 2.0, 7.0, 4.0]) {
+            q.result = Some(level);
+            q.result_text = Some(level.to_string());
+            q.own_score = None;
+            q.own_weighted = None;
+        }
+    });
+    expect(&bytes, "milestone-out-of-range", Some(KPI1), Some("D35"));
+}
+
+#[test]
+fn cumulative_decrease() {
+    let mut sub = samples::inspection_office();
+    sub.kpis[0].quarters[2].result = Some(150.0);
+    sub.kpis[0].quarters[2].result_text = Some("150".into());
+    let v = expect(
+        &workbook_bytes(&sub),
+        "cumulative-decrease",
+        Some(KPI1),
+        Some("D35"),
+    );
+    assert_eq!(v.status, Status::Accepted);
+    // Percentages may fall (สร. 1 goes 90 → 88): no warning.
+    let pct = check(&changed(|_| {}));
+    assert!(
+        pct.diagnostics
+            .iter()
+            .all(|d| d.finding.code() != "cumulative-decrease")
+    );
+}
+
+#[test]
+fn own_score_differs() {
+    let v = expect(
+        &changed(|s| s.kpis[0].quarters[1].own_score = Some(3.5)),
+        "own-score-differs",
+        Some(KPI1),
+        Some("C37"),
+    );
+    let en = v
+        .diagnostics
+        .iter()
+        .find(|d| d.finding.code() == "own-score-differs")
+        .unwrap()
+        .finding
+        .message_en();
+    assert!(
+        en.contains("3.5") && en.contains(" 3"),
+        "both values shown: {en}"
+    );
+}
+
+#[test]
+fn own_weighted_differs() {
+    expect(
+        &changed(|s| s.kpis[0].quarters[3].own_weighted = Some(1.3)),
+        "own-weighted-differs",
+        Some(KPI1),
+        Some("E38"),
+    );
+}
+
+#[test]
+fn log_total_mismatch() {
+    let v = expect(
+        &workbook_bytes(&samples::inspection_office()),
+        "log-total-mismatch",
+        Some(KPI1),
+        Some("E35"),
+    );
+    let en = v
+        .diagnostics
+        .iter()
+        .find(|d| d.finding.code() == "log-total-mismatch")
+        .unwrap()
+        .finding
+        .message_en();
+    assert!(en.contains("539") && en.contains("826"), "{en}");
+}
+
+fn with_log(entry: LogEntry) -> Vec<u8> {
+    changed(|s| s.log.push(entry))
+}
+
+#[test]
+fn log_unknown_kpi() {
+    let bytes = with_log(LogEntry {
+        kpi_code: "XX 9".into(),
+        date_text: "๑ ต.ค. ๖๓".into(),
+        ..LogEntry::default()
+    });
+    expect(
+        &bytes,
+        "log-unknown-kpi",
+        Some(layout::LOG_SHEET),
+        Some("A5"),
+    );
+}
+
+#[test]
+fn log_date_unreadable() {
+    let bytes = with_log(LogEntry {
+        kpi_code: "สร. 1".into(),
+        date_text: "เมื่อวาน".into(),
+        ..LogEntry::default()
+    });
+    expect(
+        &bytes,
+        "log-date-unreadable",
+        Some(layout::LOG_SHEET),
+        Some("B5"),
+    );
+}
+
+#[test]
+fn log_date_typo() {
+    let bytes = with_log(LogEntry {
+        kpi_code: "สร. 1".into(),
+        date_text: "๘ มี.ย. ๖๔".into(),
+        ..LogEntry::default()
+    });
+    expect(&bytes, "log-date-typo", Some(layout::LOG_SHEET), Some("B5"));
+}
+
+#[test]
+fn log_date_outside_year() {
+    let bytes = with_log(LogEntry {
+        kpi_code: "สร. 1".into(),
+        date_text: "๒๔ ส.ค. ๖๐".into(),
+        ..LogEntry::default()
+    });
+    expect(
+        &bytes,
+        "log-date-outside-year",
+        Some(layout::LOG_SHEET),
+        Some("B5"),
+    );
+}
