@@ -86,12 +86,7 @@ pub type SheetCells = BTreeMap<String, BTreeMap<(u32, u32), String>>;
 
 /// Every sheet's non-empty cells as text, by sheet name and (row, col), plus the defined names:
 /// what "the same workbook" means when the bytes differ (timestamps, zip order).
-pub fn workbook_cells(
-    path: &Path,
-) -> (
-    BTreeMap<String, BTreeMap<(u32, u32), String>>,
-    Vec<(String, String)>,
-) {
+pub fn workbook_cells(path: &Path) -> (SheetCells, Vec<(String, String)>) {
     let mut wb = open_workbook_auto(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut sheets = BTreeMap::new();
     for name in wb.sheet_names() {
