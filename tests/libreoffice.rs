@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{TestEnv, lo_convert, lo_copy_sheet, soffice_available};
+use common::{TestEnv, lo_convert, lo_edit, soffice_available};
 use kpiwatch::validate::{CheckOptions, Status, Verdict, check_bytes};
 
 fn example(rel: &str) -> PathBuf {
@@ -60,7 +60,12 @@ fn examples_resaved_as_xlsx_and_ods_read_to_the_same_figures() {
         let original = check(&example(rel));
         assert_eq!(original.status, Status::Accepted);
         let input = copy_of(&env, rel);
-        for (format, dir) in [("xlsx", "lo-xlsx"), ("ods", "lo-ods")] {
+        for (format, dir) in [
+            ("xlsx", "lo-xlsx"),
+            ("ods", "lo-ods"),
+            ("xls", "lo-xls"),
+            ("xlsm:Calc MS Excel 2007 VBA XML", "lo-xlsm"),
+        ] {
             let out = env.path(dir);
             std::fs::create_dir_all(&out).unwrap();
             let resaved = lo_convert(&input, format, &out, false);
@@ -98,7 +103,12 @@ fn a_kpi_sheet_copied_in_libreoffice_is_read_as_another_kpi() {
     let input = copy_of(&env, rel);
     for (filter, ext) in [("Calc MS Excel 2007 XML", "xlsx"), ("calc8", "ods")] {
         let out = env.path(format!("copied.{ext}"));
-        lo_copy_sheet(&input, "ตัวชี้วัด 1", "ตัวชี้วัด 3", &out, filter, &["B6=สตป. 99"]);
+        lo_edit(
+            &input,
+            &out,
+            filter,
+            &["copy:ตัวชี้วัด 1:ตัวชี้วัด 3", "set:ตัวชี้วัด 3:B6:สตป. 99"],
+        );
         let v = check(&out);
         assert_eq!(v.status, Status::Accepted, "{ext}: {:#?}", v.diagnostics);
         let (kpis, _) = figures(&v);
@@ -121,5 +131,44 @@ fn a_kpi_sheet_copied_in_libreoffice_is_read_as_another_kpi() {
             .find(|d| d.finding.code() == "weights-not-100")
             .expect("30 + 20 + 30 is not 100");
         assert!(total.finding.message_en().contains("80"));
+    }
+}
+
+#[test]
+fn rows_inserted_by_a_division_do_not_move_what_is_read() {
+    if !soffice_available() {
+        return;
+    }
+    let env = TestEnv::new();
+    let rel = "inspection-office/kpi-2564.xlsx";
+    let original = check(&example(rel));
+    let input = copy_of(&env, rel);
+    // Rows above the KPI fields, inside the quarterly report, above the log's header and
+    // inside the log: every kind of place a person inserts rows.
+    let ops = [
+        "rows:ตัวชี้วัด 1:3:2",
+        "rows:ตัวชี้วัด 1:38:1",
+        "rows:หน่วยงาน:2:3",
+        "rows:บันทึกรายละเอียด:2:2",
+        "rows:บันทึกรายละเอียด:20:5",
+    ];
+    for (filter, ext) in [("Calc MS Excel 2007 XML", "xlsx"), ("calc8", "ods")] {
+        let out = env.path(format!("inserted.{ext}"));
+        lo_edit(&input, &out, filter, &ops);
+        let v = check(&out);
+        assert_eq!(v.status, Status::Accepted, "{ext}: {:#?}", v.diagnostics);
+        assert_eq!(figures(&v), figures(&original), "{ext}");
+        assert_eq!(
+            v.submission.log.len(),
+            original.submission.log.len(),
+            "{ext}"
+        );
+        // Findings follow their cells: the KPI's Q4 result moved down two rows (E35 → E37).
+        let mismatch = v
+            .diagnostics
+            .iter()
+            .find(|d| d.finding.code() == "log-total-mismatch")
+            .unwrap();
+        assert_eq!(mismatch.location.cell.as_deref(), Some("E37"), "{ext}");
     }
 }

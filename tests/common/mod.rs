@@ -239,19 +239,13 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-/// Copies a sheet inside a workbook with LibreOffice (as a person would with "Move or Copy
-/// Sheet"), saving the result as `out` in the given filter ("Calc MS Excel 2007 XML", "calc8").
-pub fn lo_copy_sheet(
-    input: &Path,
-    sheet: &str,
-    new_name: &str,
-    out: &Path,
-    filter: &str,
-    edits: &[&str],
-) {
+/// Edits a workbook in LibreOffice as a person would (see tests/lo/edit.py for the operations:
+/// `copy:SHEET:NEW`, `rows:SHEET:ROW:COUNT`, `set:SHEET:CELL:VALUE`) and saves it as `out` with
+/// the given filter ("Calc MS Excel 2007 XML", "calc8").
+pub fn lo_edit(input: &Path, out: &Path, filter: &str, ops: &[&str]) {
     let profile = tempfile::tempdir().unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lo/copy_sheet.py");
-    // One pipe per call: tests copy sheets in parallel.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lo/edit.py");
+    // One pipe per call: tests edit workbooks in parallel.
     let pipe = format!(
         "kpiwatch_{}",
         profile.path().file_name().unwrap().to_string_lossy()
@@ -261,10 +255,8 @@ pub fn lo_copy_sheet(
         .arg(lo_profile(profile.path(), false))
         .arg(&pipe)
         .arg(input)
-        .arg(sheet)
-        .arg(new_name)
         .arg(out)
         .arg(filter)
-        .args(edits);
-    run_checked(c, "LibreOffice sheet copy");
+        .args(ops);
+    run_checked(c, "LibreOffice edit");
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""Copies a sheet inside a workbook with LibreOffice, as a person does with "Move or Copy
-Sheet", then saves the workbook. Used by the tests as the real client; kpiwatch itself never
-runs this.
+"""Edits a workbook with LibreOffice the way a person would, then saves it: copies a sheet
+("Move or Copy Sheet"), inserts rows, types into cells. The tests use it as the real client;
+kpiwatch itself never runs it.
 
-usage: copy_sheet.py PROFILE_ARG PIPE_NAME INPUT SHEET NEW_NAME OUTPUT FILTER [CELL=VALUE...]
-Each CELL=VALUE is then typed into the copy (a number when it parses as one).
+usage: edit.py PROFILE_ARG PIPE_NAME INPUT OUTPUT FILTER OP...
+  copy:SHEET:NEW_NAME         copy SHEET to a new last sheet NEW_NAME
+  rows:SHEET:ROW:COUNT        insert COUNT rows before 1-based ROW of SHEET
+  set:SHEET:CELL:VALUE        type VALUE into CELL (a number when it parses as one)
 """
 import os
 import subprocess
@@ -22,8 +24,28 @@ def prop(name, value):
     return p
 
 
+def apply(doc, op):
+    kind, rest = op.split(":", 1)
+    sheets = doc.Sheets
+    if kind == "copy":
+        sheet, new_name = rest.split(":", 1)
+        sheets.copyByName(sheet, new_name, sheets.Count)
+    elif kind == "rows":
+        sheet, row, count = rest.split(":")
+        sheets.getByName(sheet).Rows.insertByIndex(int(row) - 1, int(count))
+    elif kind == "set":
+        sheet, cell_name, value = rest.split(":", 2)
+        cell = sheets.getByName(sheet).getCellRangeByName(cell_name)
+        try:
+            cell.setValue(float(value))
+        except ValueError:
+            cell.setString(value)
+    else:
+        sys.exit(f"unknown operation {op}")
+
+
 def main():
-    profile, pipe, src, sheet, new_name, out, filt = sys.argv[1:8]
+    profile, pipe, src, out, filt = sys.argv[1:6]
     office = subprocess.Popen(
         ["soffice", profile, "--headless", "--invisible", "--norestore", "--nologo",
          f"--accept=pipe,name={pipe};urp;"],
@@ -46,16 +68,8 @@ def main():
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         doc = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0, (prop("Hidden", True),))
-        sheets = doc.Sheets
-        sheets.copyByName(sheet, new_name, sheets.Count)
-        copy = sheets.getByName(new_name)
-        for edit in sys.argv[8:]:
-            cell_name, value = edit.split("=", 1)
-            cell = copy.getCellRangeByName(cell_name)
-            try:
-                cell.setValue(float(value))
-            except ValueError:
-                cell.setString(value)
+        for op in sys.argv[6:]:
+            apply(doc, op)
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(out)), (prop("FilterName", filt),))
         doc.close(True)
     finally:
