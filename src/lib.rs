@@ -16,6 +16,7 @@ pub mod output;
 pub mod reader;
 pub mod samples;
 pub mod scoring;
+pub mod summary;
 pub mod template;
 pub mod thai;
 pub mod validate;
