@@ -160,11 +160,26 @@ pub enum Finding {
         date: String,
         fiscal_year: i32,
     },
+    /// The share accepts one fiscal year only.
+    WrongFiscalYear {
+        found: i32,
+        expected: i32,
+    },
+    /// A file in one division's folder claims another division.
+    DivisionMismatch {
+        folder: String,
+        expected: String,
+        claimed: String,
+    },
+    /// With a registry, a division code that is not registered.
+    DivisionNotRegistered {
+        code: String,
+    },
 }
 
 /// Every stable code, as documented in the README; tests keep this list, [`Finding::code`] and
 /// the per-code tests in step.
-pub const CODES: [&str; 27] = [
+pub const CODES: [&str; 30] = [
     "not-a-workbook",
     "encrypted",
     "too-large",
@@ -192,6 +207,9 @@ pub const CODES: [&str; 27] = [
     "log-date-unreadable",
     "log-date-typo",
     "log-date-outside-year",
+    "wrong-fiscal-year",
+    "division-mismatch",
+    "division-not-registered",
 ];
 
 fn num(x: f64) -> String {
@@ -235,6 +253,9 @@ impl Finding {
             Finding::LogDateUnreadable { .. } => "log-date-unreadable",
             Finding::LogDateTypo { .. } => "log-date-typo",
             Finding::LogDateOutsideYear { .. } => "log-date-outside-year",
+            Finding::WrongFiscalYear { .. } => "wrong-fiscal-year",
+            Finding::DivisionMismatch { .. } => "division-mismatch",
+            Finding::DivisionNotRegistered { .. } => "division-not-registered",
         }
     }
 
@@ -386,6 +407,19 @@ impl Finding {
                 date,
                 fiscal_year,
             } => format!("วันที่ \"{text}\" ({date}) อยู่นอกปีงบประมาณ {fiscal_year}"),
+            Finding::WrongFiscalYear { found, expected } => format!(
+                "ไฟล์นี้เป็นของปีงบประมาณ {found} แต่ขณะนี้รับเฉพาะปีงบประมาณ {expected}"
+            ),
+            Finding::DivisionMismatch {
+                folder,
+                expected,
+                claimed,
+            } => format!(
+                "ไฟล์อยู่ในโฟลเดอร์ \"{folder}\" ของหน่วยงาน \"{expected}\" แต่ระบุรหัสหน่วยงาน \"{claimed}\" หน่วยงานส่งได้เฉพาะข้อมูลของตนเอง"
+            ),
+            Finding::DivisionNotRegistered { code } => format!(
+                "รหัสหน่วยงาน \"{code}\" ไม่อยู่ในทะเบียนหน่วยงานที่กำหนด กรุณาตรวจสอบรหัสหรือวางไฟล์ในโฟลเดอร์ของหน่วยงาน"
+            ),
         }
     }
 
@@ -522,6 +556,19 @@ impl Finding {
                 date,
                 fiscal_year,
             } => format!("date \"{text}\" ({date}) is outside fiscal year {fiscal_year}"),
+            Finding::WrongFiscalYear { found, expected } => format!(
+                "this workbook is for fiscal year {found}; only fiscal year {expected} is accepted"
+            ),
+            Finding::DivisionMismatch {
+                folder,
+                expected,
+                claimed,
+            } => format!(
+                "the file is in folder \"{folder}\" of division \"{expected}\" but claims division \"{claimed}\"; a division may only submit its own data"
+            ),
+            Finding::DivisionNotRegistered { code } => format!(
+                "division code \"{code}\" is not in the registry; check the code or put the file in the division's folder"
+            ),
         }
     }
 }
@@ -576,11 +623,10 @@ impl Diagnostic {
 
     /// "'ตัวชี้วัด 1'!B12", "'หน่วยงาน'", or "(file)".
     pub fn place(&self) -> String {
-        match (&self.location.sheet, &self.location.cell) {
-            (Some(s), Some(c)) => format!("'{s}'!{c}"),
-            (Some(s), None) => format!("'{s}'"),
-            _ => "(file)".into(),
-        }
+        place(
+            self.location.sheet.as_deref(),
+            self.location.cell.as_deref(),
+        )
     }
 }
 
@@ -595,6 +641,50 @@ impl fmt::Display for Diagnostic {
             self.finding.message_th(),
             self.finding.message_en()
         )
+    }
+}
+
+/// A diagnostic as stored and shown after the fact (ledger, receipts, summary): the rendered
+/// messages, no longer the typed finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct DiagnosticRecord {
+    pub severity: String,
+    pub code: String,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    pub message_th: String,
+    pub message_en: String,
+}
+
+impl From<&Diagnostic> for DiagnosticRecord {
+    fn from(d: &Diagnostic) -> Self {
+        Self {
+            severity: d.severity().label_en().to_owned(),
+            code: d.finding.code().to_owned(),
+            sheet: d.location.sheet.clone(),
+            cell: d.location.cell.clone(),
+            message_th: d.finding.message_th(),
+            message_en: d.finding.message_en(),
+        }
+    }
+}
+
+impl DiagnosticRecord {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error.label_en()
+    }
+
+    /// "'ตัวชี้วัด 1'!B12", "'หน่วยงาน'", or "(file)".
+    pub fn place(&self) -> String {
+        place(self.sheet.as_deref(), self.cell.as_deref())
+    }
+}
+
+fn place(sheet: Option<&str>, cell: Option<&str>) -> String {
+    match (sheet, cell) {
+        (Some(s), Some(c)) => format!("'{s}'!{c}"),
+        (Some(s), None) => format!("'{s}'"),
+        _ => "(file)".into(),
     }
 }
 

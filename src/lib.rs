@@ -6,16 +6,19 @@
 //! domain), [`scoring`] (the rules of DOMAIN.md), and one module per subcommand in [`commands`].
 
 pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod exit_codes;
 pub mod formula;
 pub mod json;
 pub mod layout;
+pub mod ledger;
 pub mod model;
 pub mod output;
 pub mod reader;
 pub mod samples;
 pub mod scoring;
+pub mod share;
 pub mod summary;
 pub mod template;
 pub mod thai;

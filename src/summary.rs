@@ -17,7 +17,13 @@ impl Revision {
     /// "สตป. 02 Q2: 184 → 190".
     pub fn describe(&self) -> String {
         let n = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |x| x.to_string());
-        format!("{} {}: {} → {}", self.kpi_code, self.quarter, n(self.old), n(self.new))
+        format!(
+            "{} {}: {} → {}",
+            self.kpi_code,
+            self.quarter,
+            n(self.old),
+            n(self.new)
+        )
     }
 }
 

@@ -321,7 +321,7 @@ fn protect(ws: &mut Worksheet) {
     });
 }
 
-fn print_setup(ws: &mut Worksheet, landscape: bool) {
+pub(crate) fn print_setup(ws: &mut Worksheet, landscape: bool) {
     // 16 pt Thai text with its tall vowels and tone marks needs more than Excel's 15 pt rows.
     ws.set_default_row_height(ROW_HEIGHT);
     ws.set_paper_size(PAPER_A4);
@@ -548,7 +548,7 @@ pub fn kpi_sheet_name(index: usize) -> String {
     format!("{} {index}", layout::KPI_SHEET_PREFIX)
 }
 
-fn month_headers(fiscal_year: Option<FiscalYear>) -> [String; 12] {
+pub(crate) fn month_headers(fiscal_year: Option<FiscalYear>) -> [String; 12] {
     match fiscal_year {
         Some(fy) => fy.months().map(|(y, m)| {
             chrono::NaiveDate::from_ymd_opt(y, m, 1)

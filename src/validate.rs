@@ -19,6 +19,26 @@ pub struct CheckOptions {
     pub limits: Limits,
 }
 
+/// What the share expects of a file, beyond the rules every workbook follows: set by the
+/// configuration (fiscal year, registry) and by the folder the file was dropped in.
+#[derive(Debug, Clone, Default)]
+pub struct Expectation {
+    /// Only this fiscal year is accepted.
+    pub fiscal_year: Option<i32>,
+    pub division: ExpectedDivision,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum ExpectedDivision {
+    /// No registry: any division.
+    #[default]
+    Any,
+    /// The file sits in this registered division's folder.
+    Exactly { folder: String, code: String },
+    /// A registry exists but the file is in no division's folder: any registered code.
+    Registered(Vec<String>),
+}
+
 /// Whether a submission goes into the summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -87,7 +107,12 @@ impl Verdict {
 
 /// Reads and judges a workbook from its bytes.
 pub fn check_bytes(bytes: &[u8], opts: &CheckOptions) -> Verdict {
-    validate(reader::read(bytes, &opts.limits), opts)
+    check_bytes_expecting(bytes, opts, &Expectation::default())
+}
+
+/// Reads and judges a workbook dropped where `expect` applies.
+pub fn check_bytes_expecting(bytes: &[u8], opts: &CheckOptions, expect: &Expectation) -> Verdict {
+    validate_expecting(reader::read(bytes, &opts.limits), opts, expect)
 }
 
 /// A KPI code as compared: spacing and case differ between people ("สตป. 02", "สตป.02").
@@ -121,6 +146,15 @@ impl Findings {
 
 /// Applies the rules to what was read.
 pub fn validate(read: ReadWorkbook, opts: &CheckOptions) -> Verdict {
+    validate_expecting(read, opts, &Expectation::default())
+}
+
+/// Applies the rules, and the share's expectations, to what was read.
+pub fn validate_expecting(
+    read: ReadWorkbook,
+    opts: &CheckOptions,
+    expect: &Expectation,
+) -> Verdict {
     let ReadWorkbook {
         mut submission,
         sources,
@@ -130,6 +164,7 @@ pub fn validate(read: ReadWorkbook, opts: &CheckOptions) -> Verdict {
 
     if sources.division_sheet.is_some() {
         check_division(&submission, &sources, &mut found);
+        check_expectation(&submission, &sources, expect, &mut found);
     }
 
     let mut kpi_scores = Vec::with_capacity(submission.kpis.len());
@@ -214,6 +249,57 @@ fn check_division(sub: &Submission, sources: &Sources, found: &mut Findings) {
             Finding::FiscalYearImplausible { year: fy.be() },
             sources.division(Key::FiscalYear),
         );
+    }
+}
+
+/// The configuration's fiscal year and the registry: a division may only submit its own data.
+fn check_expectation(
+    sub: &Submission,
+    sources: &Sources,
+    expect: &Expectation,
+    found: &mut Findings,
+) {
+    if let (Some(expected), Some(fy)) = (expect.fiscal_year, sub.fiscal_year)
+        && fy.be() != expected
+        && fy.is_plausible()
+    {
+        found.add(
+            Finding::WrongFiscalYear {
+                found: fy.be(),
+                expected,
+            },
+            sources.division(Key::FiscalYear),
+        );
+    }
+    if sub.division.code.is_empty() {
+        return;
+    }
+    let claimed = normalize_code(&sub.division.code);
+    let at = sources.division(Key::DivisionCode);
+    match &expect.division {
+        ExpectedDivision::Any => {}
+        ExpectedDivision::Exactly { folder, code } => {
+            if normalize_code(code) != claimed {
+                found.add(
+                    Finding::DivisionMismatch {
+                        folder: folder.clone(),
+                        expected: code.clone(),
+                        claimed: sub.division.code.clone(),
+                    },
+                    at,
+                );
+            }
+        }
+        ExpectedDivision::Registered(codes) => {
+            if !codes.iter().any(|c| normalize_code(c) == claimed) {
+                found.add(
+                    Finding::DivisionNotRegistered {
+                        code: sub.division.code.clone(),
+                    },
+                    at,
+                );
+            }
+        }
     }
 }
 

@@ -13,7 +13,9 @@ use kpiwatch::model::{KpiKind, LogEntry, Quarter, Submission};
 use kpiwatch::reader::Limits;
 use kpiwatch::samples;
 use kpiwatch::template::{self, TemplateOptions};
-use kpiwatch::validate::{CheckOptions, Status, Verdict, check_bytes};
+use kpiwatch::validate::{
+    CheckOptions, Expectation, ExpectedDivision, Status, Verdict, check_bytes,
+};
 use rust_xlsxwriter::{Formula, Workbook};
 
 const KPI1: &str = "ตัวชี้วัด 1";
@@ -500,5 +502,65 @@ fn log_date_outside_year() {
         "log-date-outside-year",
         Some(layout::LOG_SHEET),
         Some("B5"),
+    );
+}
+
+fn check_expecting(bytes: &[u8], expect: &Expectation) -> Verdict {
+    kpiwatch::validate::check_bytes_expecting(bytes, &CheckOptions::default(), expect)
+}
+
+fn first<'a>(v: &'a Verdict, code: &str) -> &'a kpiwatch::diagnostic::Diagnostic {
+    v.diagnostics
+        .iter()
+        .find(|d| d.finding.code() == code)
+        .unwrap_or_else(|| panic!("no {code} in {:#?}", v.diagnostics))
+}
+
+#[test]
+fn wrong_fiscal_year() {
+    let expect = Expectation {
+        fiscal_year: Some(2568),
+        ..Expectation::default()
+    };
+    let v = check_expecting(&workbook_bytes(&samples::ministers_office()), &expect);
+    let d = first(&v, "wrong-fiscal-year");
+    assert_eq!(d.place(), "'หน่วยงาน'!B6");
+    assert_eq!(v.status, Status::Rejected);
+}
+
+#[test]
+fn division_mismatch() {
+    let expect = Expectation {
+        division: ExpectedDivision::Exactly {
+            folder: "inspection-office".into(),
+            code: "สตป.".into(),
+        },
+        ..Expectation::default()
+    };
+    let v = check_expecting(&workbook_bytes(&samples::ministers_office()), &expect);
+    let d = first(&v, "division-mismatch");
+    assert_eq!(d.place(), "'หน่วยงาน'!B5");
+    assert!(
+        d.finding.message_en().contains("inspection-office")
+            && d.finding.message_en().contains("สร.")
+    );
+    assert_eq!(v.status, Status::Rejected);
+}
+
+#[test]
+fn division_not_registered() {
+    let expect = Expectation {
+        division: ExpectedDivision::Registered(vec!["สตป.".into()]),
+        ..Expectation::default()
+    };
+    let v = check_expecting(&workbook_bytes(&samples::ministers_office()), &expect);
+    assert_eq!(first(&v, "division-not-registered").place(), "'หน่วยงาน'!B5");
+    let ok = Expectation {
+        division: ExpectedDivision::Registered(vec!["สร.".into()]),
+        ..Expectation::default()
+    };
+    assert_eq!(
+        check_expecting(&workbook_bytes(&samples::ministers_office()), &ok).status,
+        Status::Accepted
     );
 }

@@ -1,0 +1,280 @@
+//! The optional `kpiwatch.toml`: folder names, the below-level-1 rule, the fiscal year, watch
+//! timings and the registry of expected divisions. kpiwatch works with none of it; every key has
+//! a default, and an unknown key is an error (a typo should not be silently ignored).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::model::{BelowLevel1, FiscalYear};
+use crate::validate::normalize_code;
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("configuration {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("configuration {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// Names of the share's folders, relative to the share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Folders {
+    pub inbox: String,
+    pub summary: String,
+    pub receipts: String,
+    pub archive: String,
+}
+
+impl Default for Folders {
+    fn default() -> Self {
+        Self {
+            inbox: "inbox".into(),
+            summary: "summary".into(),
+            receipts: "receipts".into(),
+            archive: "archive".into(),
+        }
+    }
+}
+
+/// Timings of `kpiwatch watch`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Watch {
+    /// Poll the share every this many seconds instead of native events (SMB/NFS shares).
+    pub poll_interval_secs: Option<f64>,
+    /// A file is read only after its size and mtime stayed the same this long.
+    pub quiet_period_secs: f64,
+}
+
+impl Default for Watch {
+    fn default() -> Self {
+        Self {
+            poll_interval_secs: None,
+            quiet_period_secs: 2.0,
+        }
+    }
+}
+
+impl Watch {
+    pub fn poll_interval(&self) -> Option<Duration> {
+        self.poll_interval_secs.map(Duration::from_secs_f64)
+    }
+
+    pub fn quiet_period(&self) -> Duration {
+        Duration::from_secs_f64(self.quiet_period_secs)
+    }
+}
+
+/// A division the planning office expects a workbook from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedDivision {
+    /// The division code its workbooks must carry (e.g. "สตป.").
+    pub code: String,
+    pub name: String,
+    /// Its subfolder of the inbox; files there must claim this division.
+    pub folder: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BelowLevel1Setting {
+    #[default]
+    Zero,
+    One,
+}
+
+impl From<BelowLevel1Setting> for BelowLevel1 {
+    fn from(s: BelowLevel1Setting) -> Self {
+        match s {
+            BelowLevel1Setting::Zero => BelowLevel1::Zero,
+            BelowLevel1Setting::One => BelowLevel1::One,
+        }
+    }
+}
+
+/// The whole configuration, as in `examples/kpiwatch.toml`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Only workbooks for this fiscal year (BE) are accepted; others are rejected.
+    pub fiscal_year: Option<i32>,
+    /// What a result below the level-1 threshold scores.
+    pub below_level1: BelowLevel1Setting,
+    pub folders: Folders,
+    pub watch: Watch,
+    /// Expected divisions. Empty: any division may submit, from any folder.
+    #[serde(rename = "division")]
+    pub divisions: Vec<ExpectedDivision>,
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        config.check().map_err(|message| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        })?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if let Some(fy) = self.fiscal_year
+            && !FiscalYear::new(fy).is_plausible()
+        {
+            return Err(format!(
+                "fiscal_year = {fy} is not a Buddhist Era year such as 2568"
+            ));
+        }
+        for (name, folder) in [
+            ("inbox", &self.folders.inbox),
+            ("summary", &self.folders.summary),
+            ("receipts", &self.folders.receipts),
+            ("archive", &self.folders.archive),
+        ] {
+            let p = Path::new(folder);
+            if folder.is_empty()
+                || p.is_absolute()
+                || p.components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                return Err(format!(
+                    "folders.{name} = {folder:?} must be a folder name inside the share"
+                ));
+            }
+        }
+        let distinct: std::collections::HashSet<_> = [
+            &self.folders.inbox,
+            &self.folders.summary,
+            &self.folders.receipts,
+            &self.folders.archive,
+        ]
+        .into_iter()
+        .collect();
+        if distinct.len() != 4 {
+            return Err("the four folders must have different names".into());
+        }
+        if let Some(p) = self.watch.poll_interval_secs
+            && !(p.is_finite() && p > 0.0)
+        {
+            return Err(format!("watch.poll_interval_secs = {p} must be positive"));
+        }
+        if !(self.watch.quiet_period_secs.is_finite() && self.watch.quiet_period_secs >= 0.0) {
+            return Err("watch.quiet_period_secs must be zero or more".into());
+        }
+        let mut codes = std::collections::HashSet::new();
+        let mut folders = std::collections::HashSet::new();
+        for d in &self.divisions {
+            if d.code.trim().is_empty() || d.folder.trim().is_empty() {
+                return Err(format!(
+                    "every [[division]] needs a code and a folder (division {:?})",
+                    d.name
+                ));
+            }
+            if !codes.insert(normalize_code(&d.code)) {
+                return Err(format!("division code {:?} is listed twice", d.code));
+            }
+            if !folders.insert(d.folder.trim().to_lowercase()) {
+                return Err(format!("division folder {:?} is listed twice", d.folder));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn below_level1(&self) -> BelowLevel1 {
+        self.below_level1.into()
+    }
+
+    /// The registered division whose inbox subfolder is `folder` (case-insensitive, since
+    /// Windows shares are).
+    pub fn division_by_folder(&self, folder: &str) -> Option<&ExpectedDivision> {
+        self.divisions
+            .iter()
+            .find(|d| d.folder.trim().eq_ignore_ascii_case(folder.trim()))
+    }
+
+    pub fn division_by_code(&self, code: &str) -> Option<&ExpectedDivision> {
+        let key = normalize_code(code);
+        self.divisions
+            .iter()
+            .find(|d| normalize_code(&d.code) == key)
+    }
+
+    /// A stable text of everything that changes how files are judged or summarised, so a run
+    /// knows to rebuild its outputs when the configuration changed.
+    pub fn fingerprint(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_parses() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kpiwatch.toml");
+        let c = Config::load(&path).unwrap();
+        assert_eq!(c.fiscal_year, Some(2564));
+        assert_eq!(c.divisions.len(), 2);
+        assert_eq!(
+            c.division_by_folder("Inspection-Office")
+                .map(|d| d.code.as_str()),
+            Some("สตป.")
+        );
+        assert_eq!(c.division_by_code("สตป").map(|d| d.folder.as_str()), None);
+        assert_eq!(
+            c.division_by_code(" สร.").map(|d| d.folder.as_str()),
+            Some("ministers-office")
+        );
+    }
+
+    #[test]
+    fn no_file_means_defaults() {
+        let c = Config::parse("", Path::new("x.toml")).unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.folders.inbox, "inbox");
+        assert_eq!(c.below_level1(), BelowLevel1::Zero);
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let e = |t: &str| {
+            Config::parse(t, Path::new("k.toml"))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            e("fiscal_yaer = 2564").contains("unknown field"),
+            "{}",
+            e("fiscal_yaer = 2564")
+        );
+        assert!(e("fiscal_year = 2021").contains("Buddhist Era"));
+        assert!(e("below_level1 = \"two\"").contains("k.toml"));
+        assert!(e("[folders]\ninbox = \"../x\"").contains("inside the share"));
+        assert!(e("[folders]\nsummary = \"inbox\"").contains("different names"));
+        let twice = "[[division]]\ncode='ก'\nname='a'\nfolder='a'\n[[division]]\ncode='ก '\nname='b'\nfolder='b'";
+        assert!(e(twice).contains("listed twice"));
+    }
+}

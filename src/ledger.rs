@@ -1,0 +1,545 @@
+//! The ledger: an SQLite database on local disk recording every file version kpiwatch has seen,
+//! its verdict and parsed data, which version of each division's workbook is current, and which
+//! outputs are up to date. Never on the share: SQLite's locking is unsafe over SMB and NFS.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use thiserror::Error;
+
+use crate::diagnostic::DiagnosticRecord;
+use crate::model::Submission;
+use crate::validate::Status;
+
+#[derive(Debug, Error)]
+pub enum LedgerError {
+    #[error("ledger database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the ledger folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the ledger was written by a newer kpiwatch (schema {found}, this one knows {known})")]
+    TooNew { found: i32, known: i32 },
+    #[error("ledger data for version {id} is damaged: {source}")]
+    Data { id: i64, source: serde_json::Error },
+}
+
+/// Each migration moves the schema one version up; `PRAGMA user_version` records where a ledger
+/// stands. Never edit a released migration: add the next one.
+const MIGRATIONS: &[&str] = &[
+    // 1: files, versions, meta.
+    r#"
+    CREATE TABLE versions (
+        id            INTEGER PRIMARY KEY,
+        path          TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        mtime_ns      INTEGER NOT NULL,
+        sha256        TEXT NOT NULL,
+        received_at   TEXT NOT NULL,
+        division_key  TEXT NOT NULL,
+        division_code TEXT NOT NULL,
+        division_name TEXT NOT NULL,
+        fiscal_year   INTEGER,
+        status        TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+        errors        INTEGER NOT NULL,
+        warnings      INTEGER NOT NULL,
+        diagnostics   TEXT NOT NULL,
+        data          TEXT,
+        archive_path  TEXT NOT NULL,
+        receipt_written INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX versions_by_division ON versions (division_key, fiscal_year, status, id);
+    CREATE INDEX versions_by_path ON versions (path, id);
+    CREATE TABLE files (
+        path       TEXT PRIMARY KEY,
+        size       INTEGER NOT NULL,
+        mtime_ns   INTEGER NOT NULL,
+        sha256     TEXT NOT NULL,
+        version_id INTEGER NOT NULL REFERENCES versions (id),
+        present    INTEGER NOT NULL DEFAULT 1,
+        removed_at TEXT
+    );
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// What the ledger knows of a path in the inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub sha256: String,
+    pub version_id: i64,
+    pub present: bool,
+}
+
+/// A file version to record.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub sha256: String,
+    pub received_at: String,
+    /// The normalised division code rows are grouped by ("" when unknown).
+    pub division_key: String,
+    pub division_code: String,
+    pub division_name: String,
+    pub fiscal_year: Option<i32>,
+    pub status: Status,
+    pub diagnostics: Vec<DiagnosticRecord>,
+    pub submission: Option<Submission>,
+    pub archive_path: String,
+}
+
+/// A recorded file version.
+#[derive(Debug, Clone)]
+pub struct StoredVersion {
+    pub id: i64,
+    pub path: String,
+    pub sha256: String,
+    pub received_at: String,
+    pub division_key: String,
+    pub division_code: String,
+    pub division_name: String,
+    pub fiscal_year: Option<i32>,
+    pub status: Status,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<DiagnosticRecord>,
+    pub archive_path: String,
+    pub receipt_written: bool,
+}
+
+/// What one pass changes, written in one transaction.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub versions: Vec<NewVersion>,
+    /// Files whose bytes are unchanged but whose size or mtime moved (touched, copied back).
+    pub touched: Vec<(String, u64, i64)>,
+    /// Files no longer in the inbox.
+    pub removed: Vec<String>,
+    /// When the pass ran, for `removed_at`.
+    pub at: String,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.versions.is_empty() && self.touched.is_empty() && self.removed.is_empty()
+    }
+}
+
+pub struct Ledger {
+    conn: Connection,
+}
+
+const VERSION_COLUMNS: &str = "id, path, sha256, received_at, division_key, division_code, \
+     division_name, fiscal_year, status, errors, warnings, diagnostics, archive_path, receipt_written";
+
+impl Ledger {
+    /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, LedgerError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| LedgerError::Folder {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        Self::setup(Connection::open(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<Self, LedgerError> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Self, LedgerError> {
+        // WAL keeps readers and the writer apart and survives a crash mid-write; FULL sync makes
+        // a committed pass durable before its outputs are replaced.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let mut ledger = Self { conn };
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    fn migrate(&mut self) -> Result<(), LedgerError> {
+        let found: i32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(LedgerError::TooNew {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i32 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i32, LedgerError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound database.
+    pub fn integrity_check(&self) -> Result<String, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Every path the ledger knows, with its last recorded state.
+    pub fn files(&self) -> Result<HashMap<String, FileState>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, size, mtime_ns, sha256, version_id, present FROM files")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                FileState {
+                    size: r.get::<_, i64>(1)? as u64,
+                    mtime_ns: r.get(2)?,
+                    sha256: r.get(3)?,
+                    version_id: r.get(4)?,
+                    present: r.get::<_, i64>(5)? != 0,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records one pass in a single transaction and returns the new versions' ids. A crash
+    /// before the commit leaves the ledger as it was; the next pass redoes the work.
+    pub fn record(&mut self, batch: &Batch) -> Result<Vec<i64>, LedgerError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(batch.versions.len());
+        for v in &batch.versions {
+            ids.push(insert_version(&tx, v)?);
+        }
+        for (path, size, mtime) in &batch.touched {
+            tx.execute(
+                "UPDATE files SET size = ?2, mtime_ns = ?3, present = 1, removed_at = NULL WHERE path = ?1",
+                params![path, *size as i64, mtime],
+            )?;
+        }
+        for path in &batch.removed {
+            tx.execute(
+                "UPDATE files SET present = 0, removed_at = ?2 WHERE path = ?1 AND present = 1",
+                params![path, batch.at],
+            )?;
+        }
+        bump(&tx, "generation")?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    fn versions_where(
+        &self,
+        clause: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<StoredVersion>, LedgerError> {
+        let sql = format!("SELECT {VERSION_COLUMNS} FROM versions {clause}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(args, row_to_version)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row??);
+        }
+        Ok(out)
+    }
+
+    /// The version each present or removed path last had, oldest first.
+    pub fn latest_per_path(&self) -> Result<Vec<(StoredVersion, bool)>, LedgerError> {
+        let versions = self.versions_where(
+            "WHERE id IN (SELECT version_id FROM files) ORDER BY id",
+            &[],
+        )?;
+        let present: HashMap<i64, bool> = self
+            .files()?
+            .into_values()
+            .map(|f| (f.version_id, f.present))
+            .collect();
+        Ok(versions
+            .into_iter()
+            .map(|v| {
+                let p = present.get(&v.id).copied().unwrap_or(false);
+                (v, p)
+            })
+            .collect())
+    }
+
+    /// Every version ever recorded, oldest first.
+    pub fn all_versions(&self) -> Result<Vec<StoredVersion>, LedgerError> {
+        self.versions_where("ORDER BY id", &[])
+    }
+
+    /// The current version of each division and fiscal year: its newest accepted one.
+    pub fn current(&self) -> Result<Vec<StoredVersion>, LedgerError> {
+        self.versions_where(
+            "WHERE id IN (SELECT MAX(id) FROM versions WHERE status = 'accepted' \
+             GROUP BY division_key, fiscal_year) ORDER BY division_key, fiscal_year",
+            &[],
+        )
+    }
+
+    /// The accepted version of the same division and year before `id`, if any.
+    pub fn previous_accepted(
+        &self,
+        v: &StoredVersion,
+    ) -> Result<Option<StoredVersion>, LedgerError> {
+        Ok(self
+            .versions_where(
+                "WHERE division_key = ?1 AND fiscal_year IS ?2 AND status = 'accepted' AND id < ?3 \
+                 ORDER BY id DESC LIMIT 1",
+                &[&v.division_key, &v.fiscal_year, &v.id],
+            )?
+            .pop())
+    }
+
+    /// The parsed workbook of a version.
+    pub fn submission(&self, id: i64) -> Result<Option<Submission>, LedgerError> {
+        let data: Option<Option<String>> = self
+            .conn
+            .query_row("SELECT data FROM versions WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match data.flatten() {
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|source| LedgerError::Data { id, source }),
+            None => Ok(None),
+        }
+    }
+
+    /// Versions that are the latest of their path and still lack a receipt.
+    pub fn receipts_pending(&self) -> Result<Vec<StoredVersion>, LedgerError> {
+        self.versions_where(
+            "WHERE receipt_written = 0 AND id IN (SELECT version_id FROM files) ORDER BY id",
+            &[],
+        )
+    }
+
+    pub fn mark_receipt_written(&mut self, id: i64) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "UPDATE versions SET receipt_written = 1 WHERE id = ?1",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Increments with every recorded change; outputs remember the generation they show.
+    pub fn generation(&self) -> Result<i64, LedgerError> {
+        Ok(self
+            .meta("generation")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+}
+
+fn bump(tx: &Transaction<'_>, key: &str) -> Result<(), rusqlite::Error> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, '1') \
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [key],
+    )?;
+    Ok(())
+}
+
+fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerError> {
+    let errors = v.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = v.diagnostics.len() - errors;
+    let diagnostics = serde_json::to_string(&v.diagnostics)
+        .map_err(|source| LedgerError::Data { id: 0, source })?;
+    let data = v
+        .submission
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|source| LedgerError::Data { id: 0, source })?;
+    tx.execute(
+        "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
+         division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, data, \
+         archive_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            v.path,
+            v.size as i64,
+            v.mtime_ns,
+            v.sha256,
+            v.received_at,
+            v.division_key,
+            v.division_code,
+            v.division_name,
+            v.fiscal_year,
+            v.status.as_str(),
+            errors as i64,
+            warnings as i64,
+            diagnostics,
+            data,
+            v.archive_path,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO files (path, size, mtime_ns, sha256, version_id, present, removed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, NULL) \
+         ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, \
+         sha256 = excluded.sha256, version_id = excluded.version_id, present = 1, removed_at = NULL",
+        params![v.path, v.size as i64, v.mtime_ns, v.sha256, id],
+    )?;
+    Ok(id)
+}
+
+type RowResult = Result<StoredVersion, LedgerError>;
+
+fn row_to_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<RowResult> {
+    let id: i64 = r.get(0)?;
+    let status: String = r.get(8)?;
+    let diagnostics: String = r.get(11)?;
+    let diagnostics = match serde_json::from_str(&diagnostics) {
+        Ok(d) => d,
+        Err(source) => return Ok(Err(LedgerError::Data { id, source })),
+    };
+    Ok(Ok(StoredVersion {
+        id,
+        path: r.get(1)?,
+        sha256: r.get(2)?,
+        received_at: r.get(3)?,
+        division_key: r.get(4)?,
+        division_code: r.get(5)?,
+        division_name: r.get(6)?,
+        fiscal_year: r.get(7)?,
+        status: Status::parse(&status).unwrap_or(Status::Rejected),
+        errors: r.get::<_, i64>(9)? as usize,
+        warnings: r.get::<_, i64>(10)? as usize,
+        diagnostics,
+        archive_path: r.get(12)?,
+        receipt_written: r.get::<_, i64>(13)? != 0,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(path: &str, sha: &str, key: &str, status: Status) -> NewVersion {
+        NewVersion {
+            path: path.into(),
+            size: 10,
+            mtime_ns: 1,
+            sha256: sha.into(),
+            received_at: "2026-11-25 09:00".into(),
+            division_key: key.into(),
+            division_code: key.into(),
+            division_name: "x".into(),
+            fiscal_year: Some(2564),
+            status,
+            diagnostics: vec![],
+            submission: Some(Submission::default()),
+            archive_path: format!("archive/{sha}"),
+        }
+    }
+
+    #[test]
+    fn newest_accepted_version_is_current_and_older_ones_stay() {
+        let mut l = Ledger::open_in_memory().unwrap();
+        assert_eq!(l.schema_version().unwrap(), SCHEMA_VERSION);
+        let b = Batch {
+            versions: vec![
+                version("a/k.xlsx", "1", "ก", Status::Accepted),
+                version("b/k.xlsx", "2", "ข", Status::Accepted),
+            ],
+            ..Batch::default()
+        };
+        l.record(&b).unwrap();
+        let b = Batch {
+            versions: vec![
+                version("a/k.xlsx", "3", "ก", Status::Accepted),
+                version("b/k.xlsx", "4", "ข", Status::Rejected),
+            ],
+            ..Batch::default()
+        };
+        l.record(&b).unwrap();
+        let current: Vec<_> = l.current().unwrap().into_iter().map(|v| v.sha256).collect();
+        assert_eq!(
+            current,
+            ["3", "2"],
+            "a rejected version never replaces an accepted one"
+        );
+        assert_eq!(l.all_versions().unwrap().len(), 4);
+        let newest = &l.current().unwrap()[0];
+        assert_eq!(l.previous_accepted(newest).unwrap().unwrap().sha256, "1");
+        assert_eq!(l.generation().unwrap(), 2);
+        assert_eq!(l.files().unwrap()["b/k.xlsx"].sha256, "4");
+        assert_eq!(l.integrity_check().unwrap(), "ok");
+    }
+
+    #[test]
+    fn removal_keeps_the_version() {
+        let mut l = Ledger::open_in_memory().unwrap();
+        l.record(&Batch {
+            versions: vec![version("a.xlsx", "1", "ก", Status::Accepted)],
+            ..Batch::default()
+        })
+        .unwrap();
+        l.record(&Batch {
+            removed: vec!["a.xlsx".into()],
+            at: "now".into(),
+            ..Batch::default()
+        })
+        .unwrap();
+        assert!(!l.files().unwrap()["a.xlsx"].present);
+        assert_eq!(l.current().unwrap().len(), 1);
+        let latest = l.latest_per_path().unwrap();
+        assert!(!latest[0].1);
+    }
+
+    #[test]
+    fn reopening_migrates_once_and_refuses_newer_schemas() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("state/ledger.sqlite");
+        Ledger::open(&p).unwrap();
+        Ledger::open(&p).unwrap();
+        let c = Connection::open(&p).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(c);
+        assert!(matches!(Ledger::open(&p), Err(LedgerError::TooNew { .. })));
+    }
+}

@@ -1,0 +1,226 @@
+//! The shared folder divisions drop their workbooks into: its four folders, and the scan of the
+//! inbox that decides which files are submissions. Lock files, temporary files, hidden files,
+//! kpiwatch's own outputs and symbolic links are never treated as submissions.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use thiserror::Error;
+
+use crate::config::Folders;
+
+#[derive(Debug, Error)]
+pub enum ShareError {
+    #[error("the share {path} does not exist or is not a folder")]
+    NotAFolder { path: PathBuf },
+    #[error("cannot create {path}: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the inbox {path}: {source}")]
+    ReadInbox {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The share's folders, all existing once [`Share::open`] succeeded.
+#[derive(Debug, Clone)]
+pub struct Share {
+    pub root: PathBuf,
+    pub inbox: PathBuf,
+    pub summary: PathBuf,
+    pub receipts: PathBuf,
+    pub archive: PathBuf,
+}
+
+/// One candidate submission found in the inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxFile {
+    /// Path relative to the inbox with '/' separators: the file's identity in the ledger.
+    pub rel: String,
+    pub path: PathBuf,
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch (0 if the platform has none).
+    pub mtime_ns: i64,
+    /// The inbox subfolder it sits in (its first path component), if any.
+    pub folder: Option<String>,
+}
+
+impl Share {
+    /// Opens the share at `root`, creating whichever of its folders are missing.
+    pub fn open(root: &Path, folders: &Folders) -> Result<Self, ShareError> {
+        if !root.is_dir() {
+            return Err(ShareError::NotAFolder {
+                path: root.to_owned(),
+            });
+        }
+        let share = Self {
+            root: root.to_owned(),
+            inbox: root.join(&folders.inbox),
+            summary: root.join(&folders.summary),
+            receipts: root.join(&folders.receipts),
+            archive: root.join(&folders.archive),
+        };
+        for dir in [
+            &share.inbox,
+            &share.summary,
+            &share.receipts,
+            &share.archive,
+        ] {
+            std::fs::create_dir_all(dir).map_err(|source| ShareError::Create {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        Ok(share)
+    }
+
+    /// Every candidate submission in the inbox, sorted by path. Unreadable subfolders are
+    /// skipped with a warning; an unreadable inbox is an error (the share dropped off).
+    pub fn scan(&self) -> Result<Vec<InboxFile>, ShareError> {
+        let outputs = [&self.summary, &self.receipts, &self.archive];
+        let mut files = Vec::new();
+        let mut pending = vec![self.inbox.clone()];
+        while let Some(dir) = pending.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(source) if dir == self.inbox => {
+                    return Err(ShareError::ReadInbox { path: dir, source });
+                }
+                Err(e) => {
+                    tracing::warn!(path = %dir.display(), error = %e, "cannot read a folder of the inbox");
+                    continue;
+                }
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if is_ignored_entry(&name) || outputs.iter().any(|o| path == **o) {
+                    continue;
+                }
+                // file_type() does not follow symbolic links: a link is never followed, so
+                // nothing outside the share can be pulled in.
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if kind.is_symlink() {
+                    tracing::warn!(path = %path.display(), "ignoring a symbolic link in the inbox");
+                } else if kind.is_dir() {
+                    pending.push(path);
+                } else if kind.is_file() && !is_ignored(&name) {
+                    let (Ok(meta), Ok(rel)) = (entry.metadata(), path.strip_prefix(&self.inbox))
+                    else {
+                        continue;
+                    };
+                    let parts: Vec<String> = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect();
+                    files.push(InboxFile {
+                        rel: parts.join("/"),
+                        folder: (parts.len() > 1).then(|| parts[0].clone()),
+                        size: meta.len(),
+                        mtime_ns: mtime_ns(&meta),
+                        path,
+                    });
+                }
+            }
+        }
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Ok(files)
+    }
+}
+
+/// Hidden entries (files or folders) are skipped wholesale.
+fn is_ignored_entry(name: &str) -> bool {
+    name.starts_with('.')
+}
+
+/// Modification time in nanoseconds since the epoch.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// Files that are never submissions: Office lock and temporary files, hidden files, system
+/// clutter, and extension-less names (Excel saves through a temporary file with a random
+/// 8-character name and no extension, then renames it over the workbook).
+pub fn is_ignored(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.starts_with('~')
+        || lower.ends_with(".tmp")
+        || lower.ends_with(".temp")
+        || lower.ends_with(".part")
+        || lower.ends_with(".crdownload")
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
+        || Path::new(name).extension().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn office_clutter_is_ignored() {
+        for name in [
+            "~$kpi-2564.xlsx",
+            ".~lock.kpi-2564.xlsx#",
+            "~WRL0001.tmp",
+            "ABCD1234",
+            "report.xlsx.tmp",
+            ".hidden.xlsx",
+            "Thumbs.db",
+            ".DS_Store",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        for name in [
+            "kpi-2564.xlsx",
+            "รายงาน ไตรมาส 2.xlsx",
+            "-dash.xlsx",
+            "data.ods",
+            "a.csv",
+        ] {
+            assert!(!is_ignored(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn scan_finds_nested_files_and_skips_outputs_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let folders = Folders {
+            inbox: "in".into(),
+            ..Folders::default()
+        };
+        let share = Share::open(dir.path(), &folders).unwrap();
+        std::fs::create_dir_all(share.inbox.join("div-a/sub")).unwrap();
+        std::fs::write(share.inbox.join("top.xlsx"), b"x").unwrap();
+        std::fs::write(share.inbox.join("div-a/a.xlsx"), b"xy").unwrap();
+        std::fs::write(share.inbox.join("div-a/sub/deep.xlsx"), b"xyz").unwrap();
+        std::fs::write(share.inbox.join("div-a/~$a.xlsx"), b"lock").unwrap();
+        let outside = dir.path().join("secret.xlsx");
+        std::fs::write(&outside, b"secret").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, share.inbox.join("link.xlsx")).unwrap();
+        let files = share.scan().unwrap();
+        let rels: Vec<_> = files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["div-a/a.xlsx", "div-a/sub/deep.xlsx", "top.xlsx"]);
+        assert_eq!(files[0].folder.as_deref(), Some("div-a"));
+        assert_eq!(files[2].folder, None);
+        assert_eq!(files[1].size, 3);
+    }
+
+    #[test]
+    fn a_missing_share_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Share::open(&dir.path().join("nope"), &Folders::default()).unwrap_err();
+        assert!(e.to_string().contains("does not exist"));
+    }
+}
