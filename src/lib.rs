@@ -7,6 +7,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod consolidate;
 pub mod diagnostic;
 pub mod exit_codes;
 pub mod formula;
@@ -16,6 +17,7 @@ pub mod ledger;
 pub mod model;
 pub mod output;
 pub mod reader;
+pub mod receipt;
 pub mod samples;
 pub mod scoring;
 pub mod share;

@@ -10,8 +10,10 @@ use std::path::PathBuf;
 use kpiwatch::ExitCode;
 use kpiwatch::commands::check::{self, CheckConfig};
 use kpiwatch::commands::examples;
+use kpiwatch::commands::run::{self as run_cmd, RunConfig};
 use kpiwatch::commands::score::{self, ScoreConfig};
 use kpiwatch::commands::template::{self as template_cmd, TemplateConfig};
+use kpiwatch::config::Config;
 use kpiwatch::model::{BelowLevel1, Direction, KpiKind};
 use kpiwatch::validate::CheckOptions;
 
@@ -22,8 +24,50 @@ use kpiwatch::validate::CheckOptions;
     about = "Quarterly KPI workbooks in, scored summaries out"
 )]
 struct Cli {
+    /// Log format on standard error.
+    #[arg(long, value_enum, global = true, default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per event, for services and log collectors.
+    Json,
+}
+
+#[derive(Args)]
+struct ShareOpts {
+    /// Configuration file (see examples/kpiwatch.toml); without it, defaults apply.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Where the ledger lives: a folder on local disk, never the share (default: the user's
+    /// local state folder, one per share).
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
+    /// The shared folder (holding inbox/, summary/, receipts/, archive/).
+    share: PathBuf,
+}
+
+impl ShareOpts {
+    fn into_run_config(self) -> anyhow::Result<RunConfig> {
+        let config = match &self.config {
+            Some(path) => Config::load(path)?,
+            None => Config::default(),
+        };
+        let state_dir = self
+            .state
+            .unwrap_or_else(|| kpiwatch::consolidate::default_state_dir(&self.share));
+        Ok(RunConfig {
+            share: self.share,
+            config,
+            state_dir,
+            progress: true,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -36,6 +80,8 @@ enum Command {
     Check(CheckOpts),
     /// Regenerate the bundled example workbooks (the two seed divisions).
     Examples(ExamplesOpts),
+    /// One complete pass over a share: read new files, write receipts and the summary.
+    Run(ShareOpts),
 }
 
 #[derive(Args)]
@@ -175,6 +221,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out.flush().context("cannot write to standard output")?;
             Ok(code)
         }
+        Command::Run(o) => {
+            let cfg = o.into_run_config()?;
+            let stdout = std::io::stdout();
+            let code = run_cmd::run(&cfg, &mut stdout.lock())?;
+            Ok(code)
+        }
         Command::Examples(o) => {
             examples::run(&o.out, &mut std::io::stdout().lock())
                 .with_context(|| format!("cannot write the examples under {}", o.out.display()))?;
@@ -183,8 +235,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KPIWATCH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match format {
+        LogFormat::Text => builder.compact().init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    init_logging(cli.log_format);
     match run(cli) {
         Ok(code) => code.into(),
         Err(e) => {

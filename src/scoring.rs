@@ -316,6 +316,23 @@ pub fn roll_up_year(kpis: &[(f64, [Option<f64>; 4])]) -> [DivisionScore; 4] {
     })
 }
 
+/// The official figures of a whole submission: per KPI (`None` for a KPI whose criteria or
+/// weight are invalid) and for the division. For stored, already-judged submissions.
+pub fn score_submission(
+    sub: &crate::model::Submission,
+    below: BelowLevel1,
+) -> (Vec<Option<[QuarterScore; 4]>>, [DivisionScore; 4]) {
+    let kpis: Vec<Option<[QuarterScore; 4]>> =
+        sub.kpis.iter().map(|k| score_kpi(k, below).ok()).collect();
+    let rolled: Vec<(f64, [Option<f64>; 4])> = sub
+        .kpis
+        .iter()
+        .zip(&kpis)
+        .map(|(k, s)| (k.weight, s.map_or([None; 4], |s| s.map(|q| q.score))))
+        .collect();
+    (kpis, roll_up_year(&rolled))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -862,6 +862,24 @@ pub fn format_thai_date(date: NaiveDate, digits: ThaiDigits) -> String {
     with_digits(s, digits)
 }
 
+/// A timestamp the way Thai documents write it: "๒๕ พ.ย. ๒๕๖๙ เวลา ๐๙:๑๕ น.".
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use kpiwatch::thai::{format_thai_datetime, ThaiDigits};
+/// let t = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(9, 15, 0).unwrap();
+/// assert_eq!(format_thai_datetime(t, ThaiDigits::No), "25 พ.ย. 2569 เวลา 09:15 น.");
+/// ```
+#[must_use]
+pub fn format_thai_datetime(t: chrono::NaiveDateTime, digits: ThaiDigits) -> String {
+    let s = format!(
+        "{} เวลา {} น.",
+        format_thai_date(t.date(), ThaiDigits::No),
+        t.format("%H:%M")
+    );
+    with_digits(s, digits)
+}
+
 /// Month abbreviation and two-digit BE year, the label of a month column: "ต.ค. ๖๓" for
 /// October 2020 (the first month of FY 2564). The day is ignored.
 ///

@@ -3,5 +3,6 @@
 
 pub mod check;
 pub mod examples;
+pub mod run;
 pub mod score;
 pub mod template;

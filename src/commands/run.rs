@@ -1,0 +1,71 @@
+//! `kpiwatch run SHARE`: one complete pass over a share, for a scheduler or by hand. Exit 0
+//! when every file in the inbox is accepted, 1 when some file is rejected, 2 when the pass
+//! itself failed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::ExitCode;
+use crate::config::Config;
+use crate::consolidate::{PassError, PassOptions, PassReport, State, run_pass};
+use crate::share::Share;
+
+/// The runtime configuration of `run` (and of `watch`'s passes).
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub share: PathBuf,
+    pub config: Config,
+    pub state_dir: PathBuf,
+    pub progress: bool,
+}
+
+/// Opens the share and the state, runs one pass and prints what it did.
+pub fn run(cfg: &RunConfig, out: &mut dyn Write) -> Result<ExitCode, PassError> {
+    let share = Share::open(&cfg.share, &cfg.config.folders)?;
+    let mut state = State::open(&cfg.state_dir)?;
+    let report = run_pass(
+        &share,
+        &cfg.config,
+        &mut state.ledger,
+        &PassOptions {
+            progress: cfg.progress,
+        },
+    )?;
+    let _ = print_report(out, &report);
+    Ok(exit_code(&report))
+}
+
+/// 2 if the pass failed for some file, 1 if a file in the inbox is rejected, else 0.
+pub fn exit_code(report: &PassReport) -> ExitCode {
+    if !report.failures.is_empty() {
+        ExitCode::Failure
+    } else if !report.rejected_current.is_empty() {
+        ExitCode::Rejected
+    } else {
+        ExitCode::Success
+    }
+}
+
+pub fn print_report(out: &mut dyn Write, r: &PassReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} files in the inbox; {} read: {} new versions ({} accepted, {} rejected); {} removed; {} receipts written",
+        r.scanned, r.read, r.new_versions, r.accepted, r.rejected, r.removed, r.receipts
+    )?;
+    for s in &r.summaries {
+        writeln!(out, "summary written: {}", s.display())?;
+    }
+    if r.summaries.is_empty() {
+        writeln!(out, "summary unchanged")?;
+    }
+    for f in &r.rejected_current {
+        writeln!(out, "rejected (see its receipt): {f}")?;
+    }
+    for f in &r.retries {
+        writeln!(out, "not read this time: {f}")?;
+    }
+    for f in &r.failures {
+        writeln!(out, "FAILED: {f}")?;
+    }
+    Ok(())
+}

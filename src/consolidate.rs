@@ -1,0 +1,732 @@
+//! One complete pass over a share: scan the inbox, read only what changed, judge it, archive
+//! it, record it in the ledger, then bring receipts and summaries up to date. `kpiwatch run` is
+//! one pass; `kpiwatch watch` runs a pass whenever the inbox settles.
+//!
+//! Order matters for "nothing is lost": a version is archived before it is recorded, recorded
+//! before its receipt and the summary are written, and every output is replaced atomically. A
+//! crash anywhere leaves the ledger consistent, and the next pass finishes what was left.
+
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::diagnostic::DiagnosticRecord;
+use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredVersion};
+use crate::model::{FiscalYear, Quarter, Submission};
+use crate::output::write_atomic;
+use crate::receipt::{self, ReceiptInput};
+use crate::share::{InboxFile, Share, ShareError};
+use crate::summary::{
+    self, DiagnosticRow, DivisionEntry, MissingDivision, Revision, SubmissionRow, SummaryInput,
+};
+use crate::validate::{
+    CheckOptions, Expectation, ExpectedDivision, Status, check_bytes_expecting, normalize_code,
+};
+
+#[derive(Debug, Error)]
+pub enum PassError {
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("cannot write the summary {path}: {source}")]
+    Summary {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot build the summary for fiscal year {fiscal_year}: {source}")]
+    SummaryBuild {
+        fiscal_year: i32,
+        source: rust_xlsxwriter::XlsxError,
+    },
+    #[error("the state folder {path} is in use by another kpiwatch (run or watch) process")]
+    Busy { path: PathBuf },
+    #[error("cannot use the state folder {path}: {source}")]
+    State {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What one pass did.
+#[derive(Debug, Default)]
+pub struct PassReport {
+    pub scanned: usize,
+    /// Workbooks whose bytes were read (new or changed files).
+    pub read: usize,
+    pub new_versions: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub removed: usize,
+    pub receipts: usize,
+    pub summaries: Vec<PathBuf>,
+    /// Present files whose latest version is rejected.
+    pub rejected_current: Vec<String>,
+    /// Files that could not be read this pass (vanished, or locked by another program): retried
+    /// next pass, not an error.
+    pub retries: Vec<String>,
+    /// Files that could not be archived, so were not recorded: the pass failed for them.
+    pub failures: Vec<String>,
+}
+
+/// How a pass behaves, beyond the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct PassOptions {
+    /// Show a progress bar when stderr is a terminal.
+    pub progress: bool,
+}
+
+/// The folder kpiwatch keeps its ledger in for `share` when `--state` is not given: local disk,
+/// one folder per share, never on the share itself.
+pub fn default_state_dir(share: &Path) -> PathBuf {
+    let base = std::env::var_os("KPIWATCH_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_STATE_HOME").map(PathBuf::from))
+        .or_else(|| std::env::var_os("LOCALAPPDATA").map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir);
+    let canonical = share.canonicalize().unwrap_or_else(|_| share.to_owned());
+    let hash = hex(&Sha256::digest(canonical.to_string_lossy().as_bytes()));
+    base.join("kpiwatch").join(&hash[..16])
+}
+
+/// The ledger and the lock that keeps two kpiwatch processes off one state folder.
+pub struct State {
+    pub ledger: Ledger,
+    _lock: std::fs::File,
+}
+
+impl State {
+    pub fn open(dir: &Path) -> Result<Self, PassError> {
+        let state_err = |source| PassError::State {
+            path: dir.to_owned(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(state_err)?;
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("lock"))
+            .map_err(state_err)?;
+        // The operating system drops the lock when the process dies, even by kill -9.
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(PassError::Busy {
+                    path: dir.to_owned(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(state_err(e)),
+        }
+        Ok(Self {
+            ledger: Ledger::open(&dir.join("ledger.sqlite"))?,
+            _lock: lock,
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now() -> chrono::DateTime<chrono::Local> {
+    chrono::Local::now()
+}
+
+/// Files judged per chunk: parsed workbooks are dropped after each chunk is recorded, so memory
+/// stays flat however large the share.
+const CHUNK: usize = 64;
+
+/// One complete pass.
+pub fn run_pass(
+    share: &Share,
+    config: &Config,
+    ledger: &mut Ledger,
+    opts: &PassOptions,
+) -> Result<PassReport, PassError> {
+    let mut report = PassReport::default();
+    let files = share.scan()?;
+    report.scanned = files.len();
+    let known = ledger.files()?;
+
+    let seen: HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    let candidates: Vec<&InboxFile> = files
+        .iter()
+        .filter(|f| match known.get(&f.rel) {
+            Some(k) => !(k.present && k.size == f.size && k.mtime_ns == f.mtime_ns),
+            None => true,
+        })
+        .collect();
+    let removed: Vec<String> = known
+        .iter()
+        .filter(|(path, state)| state.present && !seen.contains(path.as_str()))
+        .map(|(path, _)| path.clone())
+        .collect();
+
+    let progress = progress_bar(opts, candidates.len());
+    let check = CheckOptions {
+        below_level1: config.below_level1(),
+        ..CheckOptions::default()
+    };
+    let mut first = true;
+    for chunk in candidates.chunks(CHUNK) {
+        let outcomes: Vec<Outcome> = chunk
+            .par_iter()
+            .map(|f| {
+                let o = process(f, known.get(&f.rel), share, config, &check);
+                if let Some(p) = &progress {
+                    p.inc(1);
+                }
+                o
+            })
+            .collect();
+        let mut batch = Batch {
+            at: now().format("%Y-%m-%d %H:%M:%S").to_string(),
+            ..Batch::default()
+        };
+        if first {
+            batch.removed = removed.clone();
+            first = false;
+        }
+        for o in outcomes {
+            match o {
+                Outcome::Touched(rel, size, mtime) => {
+                    report.read += 1;
+                    batch.touched.push((rel, size, mtime));
+                }
+                Outcome::New(v) => {
+                    report.read += 1;
+                    log_ingested(&v, config);
+                    match v.status {
+                        Status::Accepted => report.accepted += 1,
+                        Status::Rejected => report.rejected += 1,
+                    }
+                    batch.versions.push(*v);
+                }
+                Outcome::Retry(reason) => {
+                    tracing::warn!("{reason}");
+                    report.retries.push(reason);
+                }
+                Outcome::Failed(reason) => {
+                    tracing::error!("{reason}");
+                    report.failures.push(reason);
+                }
+            }
+        }
+        report.new_versions += ledger.record(&batch)?.len();
+    }
+    if first && !removed.is_empty() {
+        ledger.record(&Batch {
+            removed: removed.clone(),
+            at: now().format("%Y-%m-%d %H:%M:%S").to_string(),
+            ..Batch::default()
+        })?;
+    }
+    for path in &removed {
+        tracing::info!(file = %path, "file removed from the inbox; its last accepted version stays current");
+    }
+    report.removed = removed.len();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+
+    report.receipts = write_receipts(share, config, ledger)?;
+    report.summaries = write_summaries(share, config, ledger)?;
+    report.rejected_current = ledger
+        .latest_per_path()?
+        .into_iter()
+        .filter(|(v, present)| *present && v.status == Status::Rejected)
+        .map(|(v, _)| v.path)
+        .collect();
+    Ok(report)
+}
+
+fn progress_bar(opts: &PassOptions, n: usize) -> Option<indicatif::ProgressBar> {
+    if !opts.progress || n < 20 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} workbooks {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+enum Outcome {
+    /// Same bytes as recorded; only size or mtime moved.
+    Touched(String, u64, i64),
+    New(Box<NewVersion>),
+    /// Not readable this pass (vanished, locked): retried next pass.
+    Retry(String),
+    /// Could not be archived, so not recorded: retried next pass, but the pass failed.
+    Failed(String),
+}
+
+/// What the share expects of a file in `folder`.
+pub fn expectation(config: &Config, folder: Option<&str>) -> Expectation {
+    let division = if config.divisions.is_empty() {
+        ExpectedDivision::Any
+    } else {
+        match folder.and_then(|f| config.division_by_folder(f)) {
+            Some(d) => ExpectedDivision::Exactly {
+                folder: d.folder.clone(),
+                code: d.code.clone(),
+            },
+            None => ExpectedDivision::Registered(
+                config.divisions.iter().map(|d| d.code.clone()).collect(),
+            ),
+        }
+    };
+    Expectation {
+        fiscal_year: config.fiscal_year,
+        division,
+    }
+}
+
+fn process(
+    file: &InboxFile,
+    known: Option<&FileState>,
+    share: &Share,
+    config: &Config,
+    check: &CheckOptions,
+) -> Outcome {
+    // One read: the same bytes are hashed, parsed and archived.
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Retry(format!("{}: cannot read ({e}); will retry", file.rel)),
+    };
+    let sha256 = hex(&Sha256::digest(&bytes));
+    if let Some(k) = known
+        && k.sha256 == sha256
+    {
+        return Outcome::Touched(file.rel.clone(), file.size, file.mtime_ns);
+    }
+    let verdict =
+        check_bytes_expecting(&bytes, check, &expectation(config, file.folder.as_deref()));
+    let sub = &verdict.submission;
+    let division_key = normalize_code(&sub.division.code);
+    let archive_rel = archive_path(sub, &division_key, &sha256, &file.rel);
+    let archive_abs = share.archive.join(&archive_rel);
+    if !archive_abs.exists() {
+        let written = archive_abs
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomic(&archive_abs, &bytes));
+        if let Err(e) = written {
+            return Outcome::Failed(format!(
+                "{}: cannot archive to {} ({e}); not recorded, will retry",
+                file.rel,
+                archive_abs.display()
+            ));
+        }
+    }
+    let readable = verdict.submission != Submission::default();
+    Outcome::New(Box::new(NewVersion {
+        path: file.rel.clone(),
+        size: bytes.len() as u64,
+        mtime_ns: file.mtime_ns,
+        sha256,
+        received_at: now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        division_key,
+        division_code: sub.division.code.clone(),
+        division_name: sub.division.name.clone(),
+        fiscal_year: sub.fiscal_year.map(|y| y.be()),
+        status: verdict.status,
+        diagnostics: verdict
+            .diagnostics
+            .iter()
+            .map(DiagnosticRecord::from)
+            .collect(),
+        submission: readable.then(|| verdict.submission.clone()),
+        archive_path: archive_rel,
+    }))
+}
+
+/// Where a version is archived, relative to the archive folder:
+/// `<fiscal year>/<division code>/<first 16 hex of SHA-256>-<file name>`. The hash makes the
+/// name unique per content, so a re-sent identical file is stored once and nothing is ever
+/// overwritten; year and division make the folder browsable.
+pub fn archive_path(sub: &Submission, division_key: &str, sha256: &str, rel: &str) -> String {
+    let year = sub
+        .fiscal_year
+        .filter(|y| y.is_plausible())
+        .map_or_else(|| "unknown-year".to_owned(), |y| y.to_string());
+    let division = if division_key.is_empty() {
+        "unknown-division".to_owned()
+    } else {
+        safe_name(&sub.division.code)
+    };
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    format!("{year}/{division}/{}-{}", &sha256[..16], safe_name(name))
+}
+
+/// A file name safe on Windows shares: no separators, reserved characters or control
+/// characters, not empty, not starting with a dot or dash.
+fn safe_name(s: &str) -> String {
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim_start_matches(['.', '-', ' ']).to_owned();
+    if cleaned.is_empty() {
+        "_".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+fn log_ingested(v: &NewVersion, config: &Config) {
+    let scores = v
+        .submission
+        .as_ref()
+        .filter(|_| v.status == Status::Accepted)
+        .map(|s| {
+            let (_, division) = crate::scoring::score_submission(s, config.below_level1());
+            division
+                .iter()
+                .filter_map(|d| d.score.map(|x| format!("{} {x:.4}", d.quarter)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let errors = v.diagnostics.iter().filter(|d| d.is_error()).count();
+    tracing::info!(
+        file = %v.path,
+        division = %v.division_code,
+        status = v.status.as_str(),
+        errors,
+        warnings = v.diagnostics.len() - errors,
+        scores = %scores,
+        "ingested"
+    );
+}
+
+fn write_receipts(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usize, PassError> {
+    let mut written = 0;
+    for v in ledger.receipts_pending()? {
+        let submission = ledger.submission(v.id)?;
+        let text = receipt::render(&ReceiptInput {
+            file: &v.path,
+            received_at: &v.received_at,
+            sha256: &v.sha256,
+            status: v.status,
+            submission: submission.as_ref(),
+            diagnostics: &v.diagnostics,
+            below_level1: config.below_level1(),
+        });
+        let path = share.receipts.join(receipt::receipt_path(&v.path));
+        let result = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomic(&path, text.as_bytes()));
+        match result {
+            Ok(()) => {
+                ledger.mark_receipt_written(v.id)?;
+                written += 1;
+            }
+            // The receipt stays pending and is retried next pass.
+            Err(e) => tracing::warn!(path = %path.display(), error = %e, "cannot write a receipt"),
+        }
+    }
+    Ok(written)
+}
+
+const SUMMARY_GENERATION: &str = "summary_generation";
+const SUMMARY_FINGERPRINT: &str = "summary_fingerprint";
+
+/// Rebuilds the summaries when the ledger or the configuration changed since they were last
+/// written, or when one is missing. Returns the files written.
+fn write_summaries(
+    share: &Share,
+    config: &Config,
+    ledger: &mut Ledger,
+) -> Result<Vec<PathBuf>, PassError> {
+    let versions = ledger.all_versions()?;
+    let years = fiscal_years(config, &versions);
+    let generation = ledger.generation()?.to_string();
+    let fingerprint = config.fingerprint();
+    let up_to_date = ledger.meta(SUMMARY_GENERATION)?.as_deref() == Some(generation.as_str())
+        && ledger.meta(SUMMARY_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str())
+        && years
+            .iter()
+            .all(|fy| share.summary.join(summary::file_name(*fy)).exists());
+    if up_to_date {
+        return Ok(Vec::new());
+    }
+    let mut written = Vec::new();
+    for fy in years {
+        let input = summary_input(fy, config, ledger, &versions)?;
+        let bytes = summary::to_bytes(&input).map_err(|source| PassError::SummaryBuild {
+            fiscal_year: fy.be(),
+            source,
+        })?;
+        let path = share.summary.join(summary::file_name(fy));
+        written.push(publish(&path, &bytes)?);
+    }
+    ledger.set_meta(SUMMARY_GENERATION, &generation)?;
+    ledger.set_meta(SUMMARY_FINGERPRINT, &fingerprint)?;
+    Ok(written)
+}
+
+/// The fiscal years to summarise: the configured one, or every plausible year submitted, or the
+/// current one when nothing has arrived yet.
+fn fiscal_years(config: &Config, versions: &[StoredVersion]) -> Vec<FiscalYear> {
+    if let Some(fy) = config.fiscal_year {
+        return vec![FiscalYear::new(fy)];
+    }
+    let mut years: Vec<FiscalYear> = versions
+        .iter()
+        .filter_map(|v| v.fiscal_year.map(FiscalYear::new))
+        .filter(|y| y.is_plausible())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    years.sort();
+    if years.is_empty() {
+        years.push(FiscalYear::of_date(now().date_naive()));
+    }
+    years
+}
+
+/// Writes a summary, retrying while the file is locked (open in Excel on the planning office's
+/// PC); if it stays locked, writes a dated copy beside it and says so.
+fn publish(path: &Path, bytes: &[u8]) -> Result<PathBuf, PassError> {
+    let mut last = None;
+    for attempt in 0..3u32 {
+        match write_atomic(path, bytes) {
+            Ok(()) => return Ok(path.to_owned()),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, attempt = attempt + 1, "summary locked or unwritable; retrying");
+                last = Some(e);
+                std::thread::sleep(Duration::from_millis(400 * u64::from(attempt + 1)));
+            }
+        }
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dated = path.with_file_name(format!("{stem} ({}).xlsx", now().format("%Y-%m-%d %H%M%S")));
+    match write_atomic(&dated, bytes) {
+        Ok(()) => {
+            tracing::warn!(
+                locked = %path.display(),
+                written = %dated.display(),
+                error = %last.map(|e| e.to_string()).unwrap_or_default(),
+                "the summary is locked (open on another PC?): wrote a dated copy instead"
+            );
+            Ok(dated)
+        }
+        Err(source) => Err(PassError::Summary {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Changes to figures already reported, between the previous accepted version and this one.
+pub fn revisions(old: &Submission, new: &Submission) -> Vec<Revision> {
+    let previous: HashMap<String, &crate::model::Kpi> = old
+        .kpis
+        .iter()
+        .map(|k| (normalize_code(&k.code), k))
+        .collect();
+    let mut out = Vec::new();
+    for k in &new.kpis {
+        let Some(before) = previous.get(&normalize_code(&k.code)) else {
+            continue;
+        };
+        for q in Quarter::ALL {
+            let (o, n) = (before.report(q).result, k.report(q).result);
+            if o.is_some() && o != n {
+                out.push(Revision {
+                    kpi_code: k.code.clone(),
+                    quarter: q,
+                    old: o,
+                    new: n,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn summary_input(
+    fy: FiscalYear,
+    config: &Config,
+    ledger: &Ledger,
+    versions: &[StoredVersion],
+) -> Result<SummaryInput, PassError> {
+    let in_year = |v: &StoredVersion| match v.fiscal_year {
+        Some(y) => y == fy.be() || !FiscalYear::new(y).is_plausible(),
+        None => true,
+    };
+    let mut divisions = Vec::new();
+    let mut current_ids = HashMap::new();
+    for v in ledger
+        .current()?
+        .into_iter()
+        .filter(|v| v.fiscal_year == Some(fy.be()))
+    {
+        let Some(mut sub) = ledger.submission(v.id)? else {
+            continue;
+        };
+        let revs = match ledger.previous_accepted(&v)? {
+            Some(prev) => ledger
+                .submission(prev.id)?
+                .map(|old| revisions(&old, &sub))
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        // The summary never shows the log; dropping it keeps thousands of divisions small.
+        sub.log = Vec::new();
+        current_ids.insert(v.id, revs.clone());
+        divisions.push(DivisionEntry {
+            submission: sub,
+            file: v.path.clone(),
+            received_at: v.received_at.clone(),
+            revisions: revs,
+        });
+    }
+    divisions.sort_by(|a, b| {
+        normalize_code(&a.submission.division.code)
+            .cmp(&normalize_code(&b.submission.division.code))
+    });
+
+    let latest = ledger.latest_per_path()?;
+    let latest_of_path: HashMap<&str, (i64, bool)> = latest
+        .iter()
+        .map(|(v, present)| (v.path.as_str(), (v.id, *present)))
+        .collect();
+    let submissions = versions
+        .iter()
+        .filter(|v| in_year(v))
+        .map(|v| {
+            let (latest_id, present) = latest_of_path
+                .get(v.path.as_str())
+                .copied()
+                .unwrap_or((v.id, true));
+            SubmissionRow {
+                file: v.path.clone(),
+                division_code: v.division_code.clone(),
+                division_name: v.division_name.clone(),
+                received_at: v.received_at.clone(),
+                status: v.status,
+                errors: v.errors,
+                warnings: v.warnings,
+                current: current_ids.contains_key(&v.id),
+                removed: !present && latest_id == v.id,
+                revisions: current_ids.get(&v.id).cloned().unwrap_or_default(),
+                sha256: v.sha256.clone(),
+            }
+        })
+        .collect();
+
+    let submitted: HashSet<String> = divisions
+        .iter()
+        .map(|d| normalize_code(&d.submission.division.code))
+        .collect();
+    let missing = config
+        .divisions
+        .iter()
+        .filter(|d| !submitted.contains(&normalize_code(&d.code)))
+        .map(|d| MissingDivision {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            folder: d.folder.clone(),
+        })
+        .collect();
+
+    let diagnostics = latest
+        .iter()
+        .filter(|(v, present)| *present && in_year(v))
+        .flat_map(|(v, _)| {
+            v.diagnostics.iter().map(move |d| DiagnosticRow {
+                file: v.path.clone(),
+                division_code: v.division_code.clone(),
+                severity: d.severity.clone(),
+                code: d.code.clone(),
+                sheet: d.sheet.clone().unwrap_or_default(),
+                cell: d.cell.clone().unwrap_or_default(),
+                message_th: d.message_th.clone(),
+                message_en: d.message_en.clone(),
+            })
+        })
+        .collect();
+
+    Ok(SummaryInput {
+        fiscal_year: fy,
+        below_level1: config.below_level1(),
+        generated_at: now().format("%Y-%m-%d %H:%M").to_string(),
+        divisions,
+        submissions,
+        missing,
+        diagnostics,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::samples;
+
+    #[test]
+    fn archive_names_are_safe_and_content_addressed() {
+        let sub = samples::inspection_office();
+        let p = archive_path(
+            &sub,
+            "สตป.",
+            &"ab".repeat(32),
+            "inspection-office/kpi 2564.xlsx",
+        );
+        assert_eq!(p, "2564/สตป./abababababababab-kpi 2564.xlsx");
+        let p = archive_path(&Submission::default(), "", &"cd".repeat(32), "-x:y.xlsx");
+        assert_eq!(p, "unknown-year/unknown-division/cdcdcdcdcdcdcdcd-x_y.xlsx");
+    }
+
+    #[test]
+    fn revisions_list_changed_quarters_only() {
+        let old = samples::inspection_office();
+        let mut new = old.clone();
+        new.kpis[0].quarters[1].result = Some(190.0);
+        new.kpis[1].quarters[3].result = None;
+        let r = revisions(&old, &new);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].describe(), "สตป. 02 Q2: 184 → 190");
+        assert_eq!(r[1].describe(), "สตป. 03 Q4: 5 → -");
+    }
+
+    #[test]
+    fn registry_decides_what_a_folder_may_claim() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kpiwatch.toml");
+        let config = Config::load(&path).unwrap();
+        assert!(matches!(
+            expectation(&config, Some("inspection-office")).division,
+            ExpectedDivision::Exactly { ref code, .. } if code == "สตป."
+        ));
+        assert!(matches!(
+            expectation(&config, None).division,
+            ExpectedDivision::Registered(ref c) if c.len() == 2
+        ));
+        assert!(matches!(
+            expectation(&Config::default(), Some("x")).division,
+            ExpectedDivision::Any
+        ));
+    }
+}
