@@ -1,0 +1,397 @@
+//! `kpiwatch run` end to end on a temporary share: the two examples and some broken files;
+//! statuses, scores, receipts, archive and summary; a second run that does nothing; revisions,
+//! removals, missing divisions, a locked summary; and the division files never touched.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, open_workbook_auto};
+use common::{TestEnv, workbook_bytes};
+use kpiwatch::ledger::Ledger;
+use kpiwatch::samples;
+use kpiwatch::validate::Status;
+
+fn example(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/share/inbox")
+        .join(rel)
+}
+
+const REGISTRY: &str = r#"
+fiscal_year = 2564
+[[division]]
+code = "สตป."
+name = "สำนักตรวจสอบและประเมินผล"
+folder = "inspection-office"
+[[division]]
+code = "สร."
+name = "สำนักงานรัฐมนตรี"
+folder = "ministers-office"
+[[division]]
+code = "สบค."
+name = "สำนักบริหารการคลัง"
+folder = "fiscal-office"
+"#;
+
+struct Share {
+    env: TestEnv,
+}
+
+impl Share {
+    fn new() -> Self {
+        let env = TestEnv::new();
+        for rel in [
+            "inspection-office/kpi-2564.xlsx",
+            "ministers-office/kpi-2564.xlsx",
+        ] {
+            env.write(
+                Path::new("share/inbox").join(rel),
+                &std::fs::read(example(rel)).unwrap(),
+            );
+        }
+        env.write("kpiwatch.toml", REGISTRY.as_bytes());
+        Self { env }
+    }
+
+    fn inbox(&self, rel: &str) -> PathBuf {
+        self.env.path("share/inbox").join(rel)
+    }
+
+    fn run(&self) -> (i32, String) {
+        let out = self
+            .env
+            .kpiwatch()
+            .args([
+                "run",
+                "--config",
+                "kpiwatch.toml",
+                "--state",
+                "state",
+                "share",
+            ])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (out.status.code().unwrap(), format!("{stdout}\n{stderr}"))
+    }
+
+    fn ledger(&self) -> Ledger {
+        Ledger::open(&self.env.path("state/ledger.sqlite")).unwrap()
+    }
+
+    fn summary(&self) -> PathBuf {
+        self.env.path("share/summary/kpi-summary-2564.xlsx")
+    }
+
+    /// Every file under the share with its bytes.
+    fn snapshot(&self, dir: &str) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![self.env.path(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.insert(p.clone(), std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        out
+    }
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn row_with<'a>(rows: &'a [Vec<String>], needle: &str) -> &'a Vec<String> {
+    rows.iter()
+        .find(|r| r.iter().any(|c| c == needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?}"))
+}
+
+fn broken_weight() -> Vec<u8> {
+    let mut sub = samples::ministers_office();
+    sub.kpis[0].weight = 120.0;
+    workbook_bytes(&sub)
+}
+
+#[test]
+fn a_pass_over_a_share_with_good_and_broken_files() {
+    let s = Share::new();
+    s.env.write(
+        "share/inbox/ministers-office/broken-weight.xlsx",
+        &broken_weight(),
+    );
+    s.env.write(
+        "share/inbox/inspection-office/notes.xlsx",
+        b"%PDF-1.4 not a workbook",
+    );
+    // สร.'s workbook dropped in สตป.'s folder: a division may only submit its own data.
+    s.env.write(
+        "share/inbox/inspection-office/from-ministers.xlsx",
+        &workbook_bytes(&samples::ministers_office()),
+    );
+    s.env
+        .write("share/inbox/ministers-office/~$kpi-2564.xlsx", b"lock");
+    s.env.write("share/inbox/.~lock.kpi-2564.xlsx#", b"lock");
+    let inbox_before = s.snapshot("share/inbox");
+
+    let (code, out) = s.run();
+    assert_eq!(code, 1, "rejected files present: {out}");
+    assert!(
+        out.contains("5 files in the inbox; 5 read: 5 new versions (2 accepted, 3 rejected)"),
+        "{out}"
+    );
+
+    let ledger = s.ledger();
+    let latest: BTreeMap<String, Status> = ledger
+        .latest_per_path()
+        .unwrap()
+        .into_iter()
+        .map(|(v, _)| (v.path, v.status))
+        .collect();
+    assert_eq!(latest["inspection-office/kpi-2564.xlsx"], Status::Accepted);
+    assert_eq!(latest["ministers-office/kpi-2564.xlsx"], Status::Accepted);
+    assert_eq!(
+        latest["ministers-office/broken-weight.xlsx"],
+        Status::Rejected
+    );
+    assert_eq!(latest["inspection-office/notes.xlsx"], Status::Rejected);
+    assert_eq!(
+        latest["inspection-office/from-ministers.xlsx"],
+        Status::Rejected
+    );
+    assert_eq!(latest.len(), 5, "lock files are not submissions");
+
+    // Receipts: one per file, Thai first, naming the cell.
+    let receipt = std::fs::read_to_string(
+        s.env
+            .path("share/receipts/ministers-office/broken-weight.xlsx.txt"),
+    )
+    .unwrap();
+    assert!(receipt.contains("ไม่รับ"), "{receipt}");
+    assert!(receipt.contains("'ตัวชี้วัด 1'!B11"), "{receipt}");
+    assert!(receipt.contains("weight 120 is outside"), "{receipt}");
+    let receipt = std::fs::read_to_string(
+        s.env
+            .path("share/receipts/inspection-office/from-ministers.xlsx.txt"),
+    )
+    .unwrap();
+    assert!(receipt.contains("division-mismatch"), "{receipt}");
+    let receipt = std::fs::read_to_string(
+        s.env
+            .path("share/receipts/inspection-office/kpi-2564.xlsx.txt"),
+    )
+    .unwrap();
+    assert!(
+        receipt.contains("Q2: result 184  score 2.2267  weighted 0.6680"),
+        "{receipt}"
+    );
+
+    // Archive: a copy of every version, byte for byte.
+    let archive = s.snapshot("share/archive");
+    assert_eq!(archive.len(), 5);
+    for bytes in inbox_before.values().filter(|b| b.as_slice() != b"lock") {
+        assert!(
+            archive.values().any(|a| a == bytes),
+            "an inbox file is missing from the archive"
+        );
+    }
+
+    // Summary: both divisions, golden scores, the missing one listed.
+    let overview = sheet(&s.summary(), "ภาพรวม");
+    let min = row_with(&overview, "สร.");
+    assert!(
+        min.iter().any(|c| c == "2") && min.iter().any(|c| c == "4"),
+        "{min:?}"
+    );
+    let kpis = sheet(&s.summary(), "ตัวชี้วัด");
+    let k = row_with(&kpis, "สตป. 02");
+    for v in [
+        "0", "184", "464", "826", "2.2267", "4.0372", "0.668", "1.2112",
+    ] {
+        assert!(k.iter().any(|c| c == v), "{v} missing from {k:?}");
+    }
+    let subs = sheet(&s.summary(), "การส่งไฟล์");
+    let missing = row_with(&subs, "สบค.");
+    assert!(missing.iter().any(|c| c.contains("ยังไม่ส่ง")), "{missing:?}");
+    assert!(
+        row_with(&subs, "ministers-office/broken-weight.xlsx")
+            .iter()
+            .any(|c| c.contains("ไม่รับ"))
+    );
+    let diags = sheet(&s.summary(), "ข้อผิดพลาด");
+    assert!(
+        row_with(&diags, "weight-out-of-range")
+            .iter()
+            .any(|c| c == "B11")
+    );
+
+    // Nothing the divisions wrote was changed.
+    assert_eq!(s.snapshot("share/inbox"), inbox_before);
+
+    // A second run with nothing changed reads no workbook and rewrites nothing.
+    let outputs = s.snapshot("share/summary");
+    let receipts = s.snapshot("share/receipts");
+    let mtimes: Vec<_> = outputs
+        .keys()
+        .chain(receipts.keys())
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    let (code, out) = s.run();
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("5 files in the inbox; 0 read: 0 new versions"),
+        "{out}"
+    );
+    assert!(out.contains("summary unchanged"), "{out}");
+    assert_eq!(s.snapshot("share/summary"), outputs);
+    assert_eq!(s.snapshot("share/receipts"), receipts);
+    let mtimes_after: Vec<_> = outputs
+        .keys()
+        .chain(receipts.keys())
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(mtimes, mtimes_after);
+    assert_eq!(s.snapshot("share/inbox"), inbox_before);
+    assert_eq!(ledger.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_new_version_revises_figures_and_a_removed_file_stays_current() {
+    let s = Share::new();
+    assert_eq!(s.run().0, 0);
+
+    // สตป. sends a corrected workbook: Q2 184 → 190.
+    let mut sub = samples::inspection_office();
+    sub.kpis[0].quarters[1].result = Some(190.0);
+    sub.kpis[0].quarters[1].result_text = Some("190".into());
+    sub.kpis[0].quarters[1].own_score = None;
+    sub.kpis[0].quarters[1].own_weighted = None;
+    std::fs::write(
+        s.inbox("inspection-office/kpi-2564.xlsx"),
+        workbook_bytes(&sub),
+    )
+    .unwrap();
+    // สร. takes its file away.
+    std::fs::remove_file(s.inbox("ministers-office/kpi-2564.xlsx")).unwrap();
+
+    let (code, out) = s.run();
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("1 new versions (1 accepted, 0 rejected); 1 removed"),
+        "{out}"
+    );
+    let kpis = sheet(&s.summary(), "ตัวชี้วัด");
+    let k = row_with(&kpis, "สตป. 02");
+    assert!(k.iter().any(|c| c == "190"), "{k:?}");
+    assert!(
+        k.iter().any(|c| c.contains("184 → 190")),
+        "revision shown: {k:?}"
+    );
+    // The removed division is still in the summary, from its last accepted version.
+    assert!(row_with(&kpis, "สร. 1").iter().any(|c| c == "92"));
+    let subs = sheet(&s.summary(), "การส่งไฟล์");
+    let removed = subs
+        .iter()
+        .find(|r| r.iter().any(|c| c == "ministers-office/kpi-2564.xlsx"))
+        .unwrap();
+    assert!(removed.iter().any(|c| c.contains("ลบ")), "{removed:?}");
+    // Both versions of สตป. are archived.
+    let archived: Vec<_> = s
+        .snapshot("share/archive")
+        .into_keys()
+        .filter(|p| p.to_string_lossy().contains("สตป."))
+        .collect();
+    assert_eq!(archived.len(), 2, "{archived:?}");
+    assert_eq!(s.ledger().all_versions().unwrap().len(), 3);
+}
+
+#[test]
+fn a_locked_summary_gets_a_dated_copy_and_the_run_says_so() {
+    let s = Share::new();
+    assert_eq!(s.run().0, 0);
+    // Something holds the summary's name and cannot be replaced (on Windows: Excel has it open).
+    std::fs::remove_file(s.summary()).unwrap();
+    std::fs::create_dir(s.summary()).unwrap();
+    std::fs::write(s.summary().join("keep"), b"x").unwrap();
+    std::fs::write(s.inbox("ministers-office/extra.xlsx"), broken_weight()).unwrap();
+    let (code, out) = s.run();
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("locked"), "{out}");
+    let dated: Vec<_> = std::fs::read_dir(s.env.path("share/summary"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("kpi-summary-2564 (") && n.ends_with(").xlsx"))
+        .collect();
+    assert_eq!(dated.len(), 1, "{dated:?}");
+}
+
+#[test]
+fn an_unusable_share_exits_2() {
+    let env = TestEnv::new();
+    let out = env
+        .kpiwatch()
+        .args(["run", "--state", "state", "no-such-share"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("no-such-share") && err.contains("does not exist"),
+        "{err}"
+    );
+    env.write("bad.toml", b"fiscal_yaer = 2564");
+    std::fs::create_dir(env.path("share")).unwrap();
+    let out = env
+        .kpiwatch()
+        .args(["run", "--config", "bad.toml", "--state", "state", "share"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("unknown field")
+    );
+}
+
+#[test]
+fn runs_without_any_configuration() {
+    let env = TestEnv::new();
+    env.write(
+        "share/inbox/kpi.xlsx",
+        &std::fs::read(example("ministers-office/kpi-2564.xlsx")).unwrap(),
+    );
+    let out = env
+        .kpiwatch()
+        .args(["run", "--state", "st", "share"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(env.path("share/summary/kpi-summary-2564.xlsx").exists());
+    assert!(env.path("share/receipts/kpi.xlsx.txt").exists());
+}
