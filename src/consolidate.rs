@@ -73,6 +73,10 @@ pub struct PassReport {
     pub retries: Vec<String>,
     /// Files that could not be archived, so were not recorded: the pass failed for them.
     pub failures: Vec<String>,
+    /// Files still arriving (watch mode): the watcher looks again after the quiet period.
+    pub pending: Vec<String>,
+    /// The pass stopped early on a shutdown request; what it recorded is consistent.
+    pub interrupted: bool,
 }
 
 /// How a pass behaves, beyond the configuration.
@@ -80,6 +84,49 @@ pub struct PassReport {
 pub struct PassOptions {
     /// Show a progress bar when stderr is a terminal.
     pub progress: bool,
+}
+
+/// Tells a watcher's pass which files have finished arriving: a copy onto a share arrives in
+/// pieces, so a file is read only once its size and modification time have stayed the same
+/// for the quiet period, measured on this machine's clock (a file server's clock may differ).
+#[derive(Debug)]
+pub struct Stability {
+    quiet: Duration,
+    /// A file that stays unreadable (a truncated zip) is given this long to finish arriving
+    /// before it is rejected as damaged.
+    grace: Duration,
+    seen: HashMap<String, (u64, i64, std::time::Instant)>,
+}
+
+impl Stability {
+    pub fn new(quiet: Duration) -> Self {
+        Self {
+            quiet,
+            grace: (quiet * 5).max(Duration::from_secs(10)),
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Records what the scan saw and returns how long the file has looked the same.
+    fn observe(&mut self, f: &InboxFile) -> Duration {
+        let now = std::time::Instant::now();
+        let entry = self
+            .seen
+            .entry(f.rel.clone())
+            .or_insert((f.size, f.mtime_ns, now));
+        if (entry.0, entry.1) != (f.size, f.mtime_ns) {
+            *entry = (f.size, f.mtime_ns, now);
+        }
+        now.duration_since(entry.2)
+    }
+
+    pub fn quiet(&self) -> Duration {
+        self.quiet
+    }
+
+    fn forget_missing(&mut self, present: &HashSet<&str>) {
+        self.seen.retain(|rel, _| present.contains(rel.as_str()));
+    }
 }
 
 /// The folder kpiwatch keeps its ledger in for `share` when `--state` is not given: local disk,
@@ -151,19 +198,53 @@ pub fn run_pass(
     ledger: &mut Ledger,
     opts: &PassOptions,
 ) -> Result<PassReport, PassError> {
+    run_pass_gated(share, config, ledger, opts, None, None)
+}
+
+/// One pass for the watcher: only files that stopped changing are read, and a shutdown request
+/// stops it between chunks (each chunk is one committed transaction).
+pub fn run_pass_gated(
+    share: &Share,
+    config: &Config,
+    ledger: &mut Ledger,
+    opts: &PassOptions,
+    mut stability: Option<&mut Stability>,
+    stop: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<PassReport, PassError> {
     let mut report = PassReport::default();
     let files = share.scan()?;
     report.scanned = files.len();
     let known = ledger.files()?;
 
     let seen: HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-    let candidates: Vec<&InboxFile> = files
-        .iter()
-        .filter(|f| match known.get(&f.rel) {
+    let mut young = HashSet::new();
+    let mut candidates: Vec<&InboxFile> = Vec::new();
+    for f in &files {
+        let changed = match known.get(&f.rel) {
             Some(k) => !(k.present && k.size == f.size && k.mtime_ns == f.mtime_ns),
             None => true,
-        })
-        .collect();
+        };
+        if !changed {
+            continue;
+        }
+        match stability.as_deref_mut() {
+            Some(st) => {
+                let steady = st.observe(f);
+                if steady < st.quiet {
+                    report.pending.push(f.rel.clone());
+                } else {
+                    if steady < st.grace {
+                        young.insert(f.rel.as_str());
+                    }
+                    candidates.push(f);
+                }
+            }
+            None => candidates.push(f),
+        }
+    }
+    if let Some(st) = stability.as_deref_mut() {
+        st.forget_missing(&seen);
+    }
     let removed: Vec<String> = known
         .iter()
         .filter(|(path, state)| state.present && !seen.contains(path.as_str()))
@@ -177,10 +258,14 @@ pub fn run_pass(
     };
     let mut first = true;
     for chunk in candidates.chunks(CHUNK) {
+        if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst)) {
+            report.interrupted = true;
+            break;
+        }
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
             .map(|f| {
-                let o = process(f, known.get(&f.rel), share, config, &check);
+                let o = process(f, known.get(&f.rel), share, config, &check, young.contains(f.rel.as_str()));
                 if let Some(p) = &progress {
                     p.inc(1);
                 }
@@ -297,6 +382,7 @@ fn process(
     share: &Share,
     config: &Config,
     check: &CheckOptions,
+    may_still_arrive: bool,
 ) -> Outcome {
     // One read: the same bytes are hashed, parsed and archived.
     let bytes = match std::fs::read(&file.path) {
@@ -311,6 +397,18 @@ fn process(
     }
     let verdict =
         check_bytes_expecting(&bytes, check, &expectation(config, file.folder.as_deref()));
+    // A half-copied workbook is a truncated zip: give it time to arrive before calling it damaged.
+    if may_still_arrive
+        && verdict
+            .diagnostics
+            .iter()
+            .any(|d| d.finding.code() == "not-a-workbook")
+    {
+        return Outcome::Retry(format!(
+            "{}: not readable yet (still being copied?); will look again",
+            file.rel
+        ));
+    }
     let sub = &verdict.submission;
     let division_key = normalize_code(&sub.division.code);
     let archive_rel = archive_path(sub, &division_key, &sha256, &file.rel);
@@ -484,8 +582,8 @@ fn write_summaries(
     Ok(written)
 }
 
-/// The fiscal years to summarise: the configured one, or every plausible year submitted, or the
-/// current one when nothing has arrived yet.
+/// The fiscal years to summarise: the configured one (even before anything arrived, so the
+/// office sees who is missing), or every plausible year submitted.
 fn fiscal_years(config: &Config, versions: &[StoredVersion]) -> Vec<FiscalYear> {
     if let Some(fy) = config.fiscal_year {
         return vec![FiscalYear::new(fy)];
@@ -498,9 +596,6 @@ fn fiscal_years(config: &Config, versions: &[StoredVersion]) -> Vec<FiscalYear> 
         .into_iter()
         .collect();
     years.sort();
-    if years.is_empty() {
-        years.push(FiscalYear::of_date(now().date_naive()));
-    }
     years
 }
 

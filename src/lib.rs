@@ -25,5 +25,6 @@ pub mod summary;
 pub mod template;
 pub mod thai;
 pub mod validate;
+pub mod watch;
 
 pub use exit_codes::ExitCode;

@@ -16,6 +16,7 @@ use kpiwatch::commands::template::{self as template_cmd, TemplateConfig};
 use kpiwatch::config::Config;
 use kpiwatch::model::{BelowLevel1, Direction, KpiKind};
 use kpiwatch::validate::CheckOptions;
+use kpiwatch::watch::{self, Shutdown, WatchConfig};
 
 #[derive(Parser)]
 #[command(
@@ -82,6 +83,18 @@ enum Command {
     Examples(ExamplesOpts),
     /// One complete pass over a share: read new files, write receipts and the summary.
     Run(ShareOpts),
+    /// Watch a share and keep its summary current as divisions drop files.
+    Watch(WatchOpts),
+}
+
+#[derive(Args)]
+struct WatchOpts {
+    /// Poll the inbox every SECS seconds instead of native events: needed for Windows network
+    /// drives (SMB/CIFS) and NFS mounts, where native events never arrive.
+    #[arg(long, value_name = "SECS")]
+    poll: Option<f64>,
+    #[command(flatten)]
+    share: ShareOpts,
 }
 
 #[derive(Args)]
@@ -226,6 +239,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let stdout = std::io::stdout();
             let code = run_cmd::run(&cfg, &mut stdout.lock())?;
             Ok(code)
+        }
+        Command::Watch(o) => {
+            let poll = o
+                .poll
+                .map(|secs| {
+                    anyhow::ensure!(
+                        secs.is_finite() && secs > 0.0,
+                        "--poll needs a positive number of seconds, got {secs}"
+                    );
+                    Ok(std::time::Duration::from_secs_f64(secs))
+                })
+                .transpose()?;
+            let mut run = o.share.into_run_config()?;
+            run.progress = false;
+            let cfg = WatchConfig::new(run, poll);
+            let shutdown = Shutdown::new();
+            let handle = shutdown.clone();
+            ctrlc::set_handler(move || handle.request())
+                .context("cannot install the Ctrl-C/SIGTERM handler")?;
+            watch::watch(&cfg, &shutdown)?;
+            Ok(ExitCode::Success)
         }
         Command::Examples(o) => {
             examples::run(&o.out, &mut std::io::stdout().lock())

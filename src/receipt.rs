@@ -204,7 +204,10 @@ mod tests {
             below_level1: BelowLevel1::Zero,
         });
         assert!(text.starts_with('\u{feff}'));
-        assert!(text.contains("ได้รับเมื่อ: 25 พ.ย. 2569 เวลา 09:00 น."), "{text}");
+        assert!(
+            text.contains("ได้รับเมื่อ: 25 พ.ย. 2569 เวลา 09:00 น."),
+            "{text}"
+        );
         assert!(text.contains("Received: 2026-11-25 09:00:00"));
         let th = text.find("ผลการตรวจ: รับแล้ว").unwrap();
         let en = text.find("Result: accepted").unwrap();

@@ -1,0 +1,251 @@
+//! `kpiwatch watch`: keeps the summary current while divisions drop files, for months,
+//! unattended. A catch-up pass on start, then a pass whenever the inbox changes and settles.
+//!
+//! File-system events only say "look again"; what to read is always decided by a full scan
+//! against the ledger, so a missed, duplicated or reordered event can never lose or double a
+//! submission. Events are debounced and coalesced: a burst of 200 files gives a few passes.
+//! On SMB/CIFS and NFS shares native events never arrive, so a polling watcher is offered.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
+
+use crate::commands::run::RunConfig;
+use crate::consolidate::{PassError, PassOptions, Stability, State, run_pass_gated};
+use crate::share::{Share, ShareError, is_ignored};
+
+/// How `watch` learns about changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WatchMode {
+    /// The operating system's notifications (inotify, ReadDirectoryChangesW, FSEvents).
+    Native,
+    /// Rescan the inbox at this interval: the only thing that works on network shares.
+    Poll(Duration),
+}
+
+/// The runtime configuration of `watch`.
+#[derive(Debug, Clone)]
+pub struct WatchConfig {
+    pub run: RunConfig,
+    pub mode: WatchMode,
+    /// How long to wait after the last event before looking (coalesces bursts).
+    pub debounce: Duration,
+    /// A full pass this often even without events, in case the platform dropped some.
+    pub rescan: Duration,
+}
+
+impl WatchConfig {
+    pub fn new(run: RunConfig, poll: Option<Duration>) -> Self {
+        let poll = poll.or_else(|| run.config.watch.poll_interval());
+        Self {
+            run,
+            mode: poll.map_or(WatchMode::Native, WatchMode::Poll),
+            debounce: Duration::from_millis(500),
+            rescan: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Asks a running watcher to stop after the write in progress.
+#[derive(Debug, Clone, Default)]
+pub struct Shutdown {
+    flag: Arc<AtomicBool>,
+    wake: Arc<std::sync::Mutex<Option<Sender<Message>>>>,
+}
+
+impl Shutdown {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn request(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        if let Ok(guard) = self.wake.lock()
+            && let Some(tx) = guard.as_ref()
+        {
+            let _ = tx.send(Message::Shutdown);
+        }
+    }
+
+    pub fn requested(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+/// What wakes the watch loop.
+#[derive(Debug)]
+pub enum Message {
+    /// Something under the inbox changed.
+    Changed,
+    /// The watcher itself failed (the inbox vanished, a network drive dropped).
+    WatcherFailed(String),
+    Shutdown,
+}
+
+/// Keeps the native or polling debouncer alive; dropping it stops watching.
+enum Watching {
+    Native {
+        _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    },
+    Poll {
+        _debouncer: Debouncer<PollWatcher, RecommendedCache>,
+    },
+}
+
+fn start_watching(inbox: &Path, cfg: &WatchConfig, tx: Sender<Message>) -> notify::Result<Watching> {
+    let handler = move |res: DebounceEventResult| match res {
+        Ok(events) => {
+            // Office's own lock and temporary files cause nothing.
+            let relevant = events.iter().any(|e| {
+                e.paths.iter().any(|p| {
+                    p.file_name()
+                        .is_some_and(|n| !is_ignored(&n.to_string_lossy()))
+                })
+            });
+            if relevant {
+                let _ = tx.send(Message::Changed);
+            }
+        }
+        Err(errors) => {
+            let text = errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
+            let _ = tx.send(Message::WatcherFailed(text));
+        }
+    };
+    let watching = match cfg.mode {
+        WatchMode::Native => {
+            let mut d = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+                cfg.debounce,
+                None,
+                handler,
+                RecommendedCache::new(),
+                notify::Config::default(),
+            )?;
+            d.watch(inbox, RecursiveMode::Recursive)?;
+            Watching::Native { _debouncer: d }
+        }
+        WatchMode::Poll(interval) => {
+            let mut d = new_debouncer_opt::<_, PollWatcher, RecommendedCache>(
+                cfg.debounce,
+                None,
+                handler,
+                RecommendedCache::new(),
+                notify::Config::default().with_poll_interval(interval),
+            )?;
+            d.watch(inbox, RecursiveMode::Recursive)?;
+            Watching::Poll { _debouncer: d }
+        }
+    };
+    Ok(watching)
+}
+
+/// Runs until `shutdown` is requested. Errors only when it cannot start (no share, state in use).
+pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
+    let share = Share::open(&cfg.run.share, &cfg.run.config.folders)?;
+    let mut state = State::open(&cfg.run.state_dir)?;
+    let (tx, rx): (Sender<Message>, Receiver<Message>) = mpsc::channel();
+    if let Ok(mut wake) = shutdown.wake.lock() {
+        *wake = Some(tx.clone());
+    }
+    let mut stability = Stability::new(cfg.run.config.watch.quiet_period());
+    let mode = match cfg.mode {
+        WatchMode::Native => "native events".to_owned(),
+        WatchMode::Poll(d) => format!("polling every {:.1} s", d.as_secs_f64()),
+    };
+    tracing::info!(share = %share.root.display(), state = %cfg.run.state_dir.display(), mode = %mode, "watching");
+
+    let mut watching: Option<Watching> = None;
+    let mut inbox_down = false;
+    // The catch-up pass: whatever arrived while kpiwatch was not running.
+    let mut next_pass = Some(Instant::now());
+    let mut last_pass = Instant::now();
+    let retry = match cfg.mode {
+        WatchMode::Poll(d) => d,
+        WatchMode::Native => Duration::from_secs(5),
+    };
+
+    while !shutdown.requested() {
+        if watching.is_none() && share.inbox.is_dir() {
+            match start_watching(&share.inbox, cfg, tx.clone()) {
+                Ok(w) => watching = Some(w),
+                Err(e) => tracing::warn!(error = %e, "cannot watch the inbox yet; retrying"),
+            }
+        }
+        let now = Instant::now();
+        let due = next_pass.unwrap_or(last_pass + cfg.rescan);
+        let wait = due.saturating_duration_since(now);
+        match rx.recv_timeout(wait) {
+            Ok(Message::Changed) => {
+                // Let the burst settle: one pass for many events.
+                let at = Instant::now() + cfg.debounce;
+                next_pass = Some(next_pass.map_or(at, |t| t.min(at)));
+            }
+            Ok(Message::WatcherFailed(e)) => {
+                tracing::warn!(error = %e, "the watcher failed; will re-create it");
+                watching = None;
+                next_pass = Some(Instant::now() + retry);
+            }
+            Ok(Message::Shutdown) => break,
+            Err(RecvTimeoutError::Timeout) => {
+                last_pass = Instant::now();
+                next_pass = None;
+                let opts = PassOptions { progress: false };
+                match run_pass_gated(
+                    &share,
+                    &cfg.run.config,
+                    &mut state.ledger,
+                    &opts,
+                    Some(&mut stability),
+                    Some(&shutdown.flag),
+                ) {
+                    Ok(report) => {
+                        if inbox_down {
+                            tracing::info!("the inbox is back; caught up");
+                            inbox_down = false;
+                        }
+                        if report.new_versions > 0 || report.removed > 0 || !report.summaries.is_empty() {
+                            tracing::info!(
+                                new_versions = report.new_versions,
+                                accepted = report.accepted,
+                                rejected = report.rejected,
+                                removed = report.removed,
+                                summaries = report.summaries.len(),
+                                "pass done"
+                            );
+                        }
+                        if !report.pending.is_empty() || !report.retries.is_empty() || !report.failures.is_empty() {
+                            // Still arriving, locked, or unwritable: look again soon.
+                            let again = stability.quiet().max(Duration::from_millis(250));
+                            next_pass = Some(Instant::now() + again);
+                        }
+                    }
+                    Err(PassError::Share(ShareError::ReadInbox { path, source })) => {
+                        if !inbox_down {
+                            tracing::warn!(inbox = %path.display(), error = %source, "the inbox is not reachable (network share dropped?); will keep trying");
+                            inbox_down = true;
+                        }
+                        watching = None;
+                        next_pass = Some(Instant::now() + retry);
+                    }
+                    Err(e) => {
+                        // The ledger is consistent after any failed pass; try again later.
+                        tracing::error!(error = %e, "pass failed; will retry");
+                        next_pass = Some(Instant::now() + retry.max(Duration::from_secs(5)));
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    drop(watching);
+    tracing::info!("stopped; the ledger is consistent");
+    Ok(())
+}
