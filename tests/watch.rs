@@ -1,0 +1,380 @@
+//! `kpiwatch watch` with real files and real file-system events, native and polling: a dropped
+//! file, a slow chunked copy, 200 files at once, a restart after changes made while stopped,
+//! and Office lock files. Waits have generous deadlines; nothing asserts on durations.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{TestEnv, workbook_bytes};
+use kpiwatch::ledger::Ledger;
+use kpiwatch::model::Submission;
+use kpiwatch::samples;
+use kpiwatch::validate::Status;
+
+const CONFIG: &str = "[watch]\nquiet_period_secs = 1\n";
+
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    Native,
+    Poll,
+}
+
+struct Watcher {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Watcher {
+    fn start(env: &TestEnv, mode: Mode) -> Self {
+        let log = env.path(format!("watch-{}.log", std::process::id()));
+        let stderr = std::fs::File::create(&log).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kpiwatch"));
+        cmd.current_dir(env.dir.path())
+            .args([
+                "--log-format",
+                "json",
+                "watch",
+                "--config",
+                "kpiwatch.toml",
+                "--state",
+                "state",
+            ])
+            .stdout(Stdio::null())
+            .stderr(stderr);
+        if let Mode::Poll = mode {
+            cmd.args(["--poll", "0.3"]);
+        }
+        cmd.arg("share");
+        let w = Self {
+            child: cmd.spawn().unwrap(),
+            log,
+        };
+        w.wait_for_log("\"watching\"");
+        w
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn wait_for_log(&self, needle: &str) {
+        wait_until(
+            &format!("log line {needle}"),
+            || self.log().contains(needle),
+            || self.log(),
+        );
+    }
+
+    /// SIGTERM, as a service manager stops it; the watcher finishes and exits 0.
+    fn stop(mut self) -> String {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        let log = self.log();
+        assert!(status.success(), "watch exited with {status}: {log}");
+        assert!(log.contains("stopped; the ledger is consistent"), "{log}");
+        log
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `cond` until it holds; panics with `context()` after a generous deadline.
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool, context: impl Fn() -> String) {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !cond() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}\n{}",
+            context()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn share(env: &TestEnv) -> PathBuf {
+    env.path("share")
+}
+
+fn setup() -> TestEnv {
+    let env = TestEnv::new();
+    env.write("kpiwatch.toml", CONFIG.as_bytes());
+    std::fs::create_dir_all(env.path("share/inbox")).unwrap();
+    env
+}
+
+/// Versions per path, read from the ledger (the watcher holds its lock, not the database).
+fn versions(env: &TestEnv) -> BTreeMap<String, Vec<Status>> {
+    let mut out: BTreeMap<String, Vec<Status>> = BTreeMap::new();
+    let Ok(ledger) = Ledger::open(&env.path("state/ledger.sqlite")) else {
+        return out;
+    };
+    for v in ledger.all_versions().unwrap_or_default() {
+        out.entry(v.path).or_default().push(v.status);
+    }
+    out
+}
+
+/// A division of its own: sample สร. under another code, so every file is distinct.
+fn division(n: usize) -> Submission {
+    let mut sub = samples::ministers_office();
+    sub.division.code = format!("ทส.{n:03}");
+    sub.division.name = format!("หน่วยงานทดสอบ {n}");
+    sub.kpis[0].code = format!("ทส.{n:03}-1");
+    sub
+}
+
+fn drop_file(env: &TestEnv, rel: &str, bytes: &[u8]) {
+    // Written beside, then renamed in: how a copy tool or Excel's save lands a finished file.
+    let dest = share(env).join("inbox").join(rel);
+    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+    let tmp = dest.with_file_name(format!(
+        ".part-{}",
+        dest.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, &dest).unwrap();
+}
+
+fn dropped_file_updates_summary_and_receipt(mode: Mode) {
+    let env = setup();
+    let w = Watcher::start(&env, mode);
+    drop_file(
+        &env,
+        "ministers-office/kpi-2564.xlsx",
+        &workbook_bytes(&samples::ministers_office()),
+    );
+    let receipt = share(&env).join("receipts/ministers-office/kpi-2564.xlsx.txt");
+    let summary = share(&env).join("summary/kpi-summary-2564.xlsx");
+    wait_until(
+        "receipt and summary",
+        || receipt.exists() && summary.exists(),
+        || w.log(),
+    );
+    // A lock file and Office temporaries cause nothing.
+    let before = versions(&env);
+    let inbox = share(&env).join("inbox/ministers-office");
+    std::fs::write(inbox.join("~$kpi-2564.xlsx"), b"owner").unwrap();
+    std::fs::write(inbox.join(".~lock.kpi-2564.xlsx#"), b"lock").unwrap();
+    std::fs::write(inbox.join("~WRL0001.tmp"), b"tmp").unwrap();
+    std::fs::write(inbox.join("3A7F9C21"), b"excel temp").unwrap();
+    // A real file after the clutter proves the watcher looked.
+    drop_file(&env, "sentinel/kpi.xlsx", &workbook_bytes(&division(1)));
+    wait_until(
+        "sentinel",
+        || versions(&env).contains_key("sentinel/kpi.xlsx"),
+        || w.log(),
+    );
+    let after = versions(&env);
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "only the sentinel was added: {after:?}"
+    );
+    let log = w.stop();
+    assert!(log.contains("\"ingested\""), "{log}");
+    assert!(
+        std::fs::read_to_string(&receipt)
+            .unwrap()
+            .contains("Result: accepted")
+    );
+}
+
+#[test]
+fn native_dropped_file_and_lock_files() {
+    dropped_file_updates_summary_and_receipt(Mode::Native);
+}
+
+#[test]
+fn poll_dropped_file_and_lock_files() {
+    dropped_file_updates_summary_and_receipt(Mode::Poll);
+}
+
+fn slow_copy_is_ingested_once(mode: Mode) {
+    let env = setup();
+    let w = Watcher::start(&env, mode);
+    let bytes = workbook_bytes(&samples::inspection_office());
+    let dest = share(&env).join("inbox/slow.xlsx");
+    let mut f = std::fs::File::create(&dest).unwrap();
+    // About four seconds, in pieces, as a copy onto a slow share arrives.
+    let chunks = bytes.chunks(bytes.len() / 10 + 1).collect::<Vec<_>>();
+    for c in chunks {
+        f.write_all(c).unwrap();
+        f.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    drop(f);
+    wait_until(
+        "slow file",
+        || versions(&env).contains_key("slow.xlsx"),
+        || w.log(),
+    );
+    // Give a wrong second ingestion every chance to happen before looking.
+    drop_file(&env, "sentinel.xlsx", &workbook_bytes(&division(2)));
+    wait_until(
+        "sentinel",
+        || versions(&env).contains_key("sentinel.xlsx"),
+        || w.log(),
+    );
+    let log = w.stop();
+    let v = versions(&env);
+    assert_eq!(
+        v["slow.xlsx"],
+        [Status::Accepted],
+        "exactly once, accepted: {log}"
+    );
+    assert!(!log.contains("not-a-workbook"), "{log}");
+}
+
+#[test]
+fn native_slow_copy() {
+    slow_copy_is_ingested_once(Mode::Native);
+}
+
+#[test]
+fn poll_slow_copy() {
+    slow_copy_is_ingested_once(Mode::Poll);
+}
+
+fn burst_of_200(mode: Mode) {
+    let env = setup();
+    // Built before the watcher starts, so the burst lands as fast as the disk allows.
+    let files: Vec<(String, Vec<u8>)> = (0..200)
+        .map(|n| (format!("div-{n:03}/kpi.xlsx"), workbook_bytes(&division(n))))
+        .collect();
+    let w = Watcher::start(&env, mode);
+    for (rel, bytes) in &files {
+        drop_file(&env, rel, bytes);
+    }
+    wait_until(
+        "200 files",
+        || versions(&env).len() == 200,
+        || format!("{} so far\n{}", versions(&env).len(), w.log()),
+    );
+    let log = w.stop();
+    let v = versions(&env);
+    assert!(
+        v.values().all(|s| s == &[Status::Accepted]),
+        "each exactly once"
+    );
+    let rewrites = log
+        .lines()
+        .filter(|l| l.contains("\"pass done\"") && !l.contains("\"summaries\":0"))
+        .count();
+    assert!(
+        rewrites <= 10,
+        "a burst gives a few summary rewrites, not 200: {rewrites}"
+    );
+}
+
+#[test]
+fn native_burst_of_200() {
+    burst_of_200(Mode::Native);
+}
+
+#[test]
+fn poll_burst_of_200() {
+    burst_of_200(Mode::Poll);
+}
+
+/// The figures of a summary, without the times that differ between runs.
+fn summary_figures(path: &Path) -> Vec<Vec<String>> {
+    use calamine::{Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut rows = Vec::new();
+    for sheet in ["ภาพรวม", "ตัวชี้วัด", "แผนกระบวนการ"]
+    {
+        let r = wb.worksheet_range(sheet).unwrap();
+        for row in r.rows().skip(4) {
+            rows.push(row.iter().map(|c| c.to_string()).collect());
+        }
+    }
+    rows
+}
+
+fn restart_catches_up(mode: Mode) {
+    let env = setup();
+    drop_file(&env, "a/kpi.xlsx", &workbook_bytes(&division(1)));
+    let w = Watcher::start(&env, mode);
+    wait_until(
+        "first file",
+        || versions(&env).contains_key("a/kpi.xlsx"),
+        || w.log(),
+    );
+    w.stop();
+
+    // While stopped: one file added, one changed.
+    drop_file(&env, "b/kpi.xlsx", &workbook_bytes(&division(2)));
+    let mut changed = division(1);
+    changed.kpis[0].quarters[3].result = Some(94.0);
+    changed.kpis[0].quarters[3].own_score = None;
+    changed.kpis[0].quarters[3].own_weighted = None;
+    drop_file(&env, "a/kpi.xlsx", &workbook_bytes(&changed));
+
+    let w = Watcher::start(&env, mode);
+    wait_until(
+        "catch-up",
+        || {
+            let v = versions(&env);
+            v.get("a/kpi.xlsx").is_some_and(|s| s.len() == 2) && v.contains_key("b/kpi.xlsx")
+        },
+        || w.log(),
+    );
+    let summary = share(&env).join("summary/kpi-summary-2564.xlsx");
+    wait_until("summary", || summary.exists(), || w.log());
+    w.stop();
+
+    // A fresh run over a copy of the inbox, with an empty ledger, gives the same figures.
+    let fresh = TestEnv::new();
+    for rel in ["a/kpi.xlsx", "b/kpi.xlsx"] {
+        fresh.write(
+            Path::new("share/inbox").join(rel),
+            &std::fs::read(share(&env).join("inbox").join(rel)).unwrap(),
+        );
+    }
+    let out = fresh
+        .kpiwatch()
+        .args(["run", "--state", "st", "share"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        summary_figures(&summary)
+            .into_iter()
+            // The watched share has a revision note (Q4 changed); a fresh run has no history.
+            .map(|r| r
+                .into_iter()
+                .map(|c| if c.contains(" → ") {
+                    String::new()
+                } else {
+                    c
+                })
+                .collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        summary_figures(&fresh.path("share/summary/kpi-summary-2564.xlsx"))
+    );
+}
+
+#[test]
+fn native_restart_catches_up() {
+    restart_catches_up(Mode::Native);
+}
+
+#[test]
+fn poll_restart_catches_up() {
+    restart_catches_up(Mode::Poll);
+}
