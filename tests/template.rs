@@ -160,3 +160,13 @@ fn samples_round_trip_through_the_template() {
         assert_eq!(read, sub);
     }
 }
+
+#[test]
+fn readme_documents_every_finding_code() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let missing: Vec<_> = kpiwatch::diagnostic::CODES
+        .iter()
+        .filter(|c| !readme.contains(&format!("| `{c}` |")))
+        .collect();
+    assert!(missing.is_empty(), "README lacks {missing:?}");
+}
