@@ -242,7 +242,7 @@ pub fn run_pass_gated(
             None => candidates.push(f),
         }
     }
-    if let Some(st) = stability.as_deref_mut() {
+    if let Some(st) = stability {
         st.forget_missing(&seen);
     }
     let removed: Vec<String> = known
@@ -265,7 +265,14 @@ pub fn run_pass_gated(
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
             .map(|f| {
-                let o = process(f, known.get(&f.rel), share, config, &check, young.contains(f.rel.as_str()));
+                let o = process(
+                    f,
+                    known.get(&f.rel),
+                    share,
+                    config,
+                    &check,
+                    young.contains(f.rel.as_str()),
+                );
                 if let Some(p) = &progress {
                     p.inc(1);
                 }

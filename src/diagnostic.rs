@@ -67,6 +67,11 @@ pub enum Finding {
     UnreadableSheet {
         detail: String,
     },
+    /// A sheet holds more cells than the documented limit.
+    TooManyCells {
+        sheet: String,
+        limit: usize,
+    },
     /// The division sheet is missing.
     NoDivisionSheet,
     /// No sheet holds a filled KPI.
@@ -179,11 +184,12 @@ pub enum Finding {
 
 /// Every stable code, as documented in the README; tests keep this list, [`Finding::code`] and
 /// the per-code tests in step.
-pub const CODES: [&str; 30] = [
+pub const CODES: [&str; 31] = [
     "not-a-workbook",
     "encrypted",
     "too-large",
     "unreadable-sheet",
+    "too-many-cells",
     "no-division-sheet",
     "no-kpis",
     "template-version",
@@ -230,6 +236,7 @@ impl Finding {
             Finding::Encrypted => "encrypted",
             Finding::TooLarge { .. } => "too-large",
             Finding::UnreadableSheet { .. } => "unreadable-sheet",
+            Finding::TooManyCells { .. } => "too-many-cells",
             Finding::NoDivisionSheet => "no-division-sheet",
             Finding::NoKpis => "no-kpis",
             Finding::TemplateVersion { .. } => "template-version",
@@ -287,6 +294,9 @@ impl Finding {
                 "ส่วน {part} ของไฟล์มีขนาดเมื่อขยาย {size} ไบต์ เกินขีดจำกัด {limit} ไบต์ กรุณาตรวจสอบไฟล์"
             ),
             Finding::UnreadableSheet { .. } => "อ่านแผ่นงานนี้ไม่ได้ ไฟล์อาจเสียหาย".into(),
+            Finding::TooManyCells { sheet, limit } => format!(
+                "แผ่นงาน \"{sheet}\" มีข้อมูลเกิน {limit} ช่อง ซึ่งเกินขีดจำกัด กรุณาลบแถวหรือคอลัมน์ที่ไม่ใช้"
+            ),
             Finding::NoDivisionSheet => format!(
                 "ไม่พบแผ่นงาน \"{}\" (ข้อมูลหน่วยงาน) กรุณาใช้แบบฟอร์มมาตรฐาน",
                 crate::layout::DIVISION_SHEET
@@ -437,6 +447,9 @@ impl Finding {
             Finding::UnreadableSheet { detail } => {
                 format!("this sheet cannot be read ({detail}); the file may be damaged")
             }
+            Finding::TooManyCells { sheet, limit } => format!(
+                "sheet \"{sheet}\" holds more than {limit} filled cells, over the limit; it was not read"
+            ),
             Finding::NoDivisionSheet => format!(
                 "no \"{}\" (division) sheet; use the standard template",
                 crate::layout::DIVISION_SHEET

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek};
 
-use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 
 use crate::diagnostic::{Diagnostic, FieldName, Finding, Location};
 use crate::layout::{self, Anchor, ColumnKey, Field, Key, QuarterField, SheetRole, Table};
@@ -24,6 +24,11 @@ pub struct Limits {
     pub max_part_bytes: u64,
     /// Largest uncompressed size of all parts together.
     pub max_total_bytes: u64,
+    /// Largest file read at all (legacy .xls has no zip directory to check).
+    pub max_file_bytes: u64,
+    /// Most non-empty cells one sheet may hold. The standard template uses about 2,000; a
+    /// detail log of 10,000 rows about 70,000.
+    pub max_cells_per_sheet: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +36,8 @@ impl Default for Limits {
         Self {
             max_part_bytes: 64 << 20,
             max_total_bytes: 256 << 20,
+            max_file_bytes: 64 << 20,
+            max_cells_per_sheet: 500_000,
         }
     }
 }
@@ -105,7 +112,7 @@ const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
 pub fn read(bytes: &[u8], limits: &Limits) -> ReadWorkbook {
     let mut out = ReadWorkbook::default();
     match open(bytes, limits) {
-        Ok(sheets) => Book::new(sheets).read_into(&mut out),
+        Ok(sheets) => Book::new(sheets, limits.max_cells_per_sheet).read_into(&mut out),
         Err(finding) => out
             .diagnostics
             .push(Diagnostic::new(finding, Location::file())),
@@ -119,6 +126,13 @@ fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Sheets<Source<'a>>, Find
     let not_a_workbook = |detail: String| Finding::NotAWorkbook { detail };
     if bytes.is_empty() {
         return Err(not_a_workbook("the file is empty (0 bytes)".into()));
+    }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Finding::TooLarge {
+            part: "(the file)".into(),
+            size: bytes.len() as u64,
+            limit: limits.max_file_bytes,
+        });
     }
     if bytes.starts_with(&OLE_MAGIC) {
         if is_encrypted_ooxml(bytes) {
@@ -213,14 +227,82 @@ struct Book<'a> {
     defined: HashMap<String, Vec<(String, u32, u16)>>,
     ranges: HashMap<String, Option<SheetData>>,
     diagnostics: Vec<Diagnostic>,
+    max_cells: usize,
 }
 
 struct SheetData {
-    cells: Range<Data>,
+    /// Non-empty cells only: a sparse map, so a sheet with two cells a million rows apart costs
+    /// two entries, not a dense matrix.
+    cells: HashMap<(u32, u16), Data>,
+    /// Formula text of cells that have no value (a formula never calculated).
+    formulas: HashMap<(u32, u16), String>,
     /// Trimmed text of every string cell → its first position, for finding labels.
     labels: HashMap<String, (u32, u16)>,
-    /// Loaded only when an input cell is empty, to tell "blank" from "formula never computed".
-    formulas: Option<Option<Range<String>>>,
+    last_row: u32,
+    last_col: u16,
+}
+
+impl SheetData {
+    fn new() -> Self {
+        Self {
+            cells: HashMap::new(),
+            formulas: HashMap::new(),
+            labels: HashMap::new(),
+            last_row: 0,
+            last_col: 0,
+        }
+    }
+
+    /// Adds one cell, in row-major stream order. False when the sheet exceeds the limit.
+    fn add(
+        &mut self,
+        row: u32,
+        col: u32,
+        value: Data,
+        formula: Option<String>,
+        limit: usize,
+    ) -> bool {
+        let Ok(col) = u16::try_from(col) else {
+            return true;
+        };
+        let empty = match &value {
+            Data::Empty => true,
+            Data::String(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        if empty {
+            if let Some(f) = formula.filter(|f| !f.trim().is_empty()) {
+                self.formulas.insert((row, col), f);
+            }
+            return true;
+        }
+        if let Data::String(s) = &value {
+            self.labels.entry(s.trim().to_owned()).or_insert((row, col));
+        }
+        self.last_row = self.last_row.max(row);
+        self.last_col = self.last_col.max(col);
+        self.cells.insert((row, col), value);
+        self.cells.len() <= limit
+    }
+
+    fn get(&self, row: u32, col: u16) -> Option<&Data> {
+        self.cells.get(&(row, col))
+    }
+}
+
+fn data_from_ref(v: DataRef<'_>) -> Data {
+    match v {
+        DataRef::Int(i) => Data::Int(i),
+        DataRef::Float(f) => Data::Float(f),
+        DataRef::String(s) => Data::String(s),
+        DataRef::SharedString(s) => Data::String(s.to_owned()),
+        DataRef::Bool(b) => Data::Bool(b),
+        DataRef::DateTime(d) => Data::DateTime(d),
+        DataRef::DateTimeIso(s) => Data::DateTimeIso(s),
+        DataRef::DurationIso(s) => Data::DurationIso(s),
+        DataRef::Error(e) => Data::Error(e),
+        DataRef::Empty => Data::Empty,
+    }
 }
 
 /// A cell's content as the reader sees it.
@@ -231,7 +313,7 @@ enum Raw {
 }
 
 impl<'a> Book<'a> {
-    fn new(sheets: Sheets<Source<'a>>) -> Self {
+    fn new(sheets: Sheets<Source<'a>>, max_cells: usize) -> Self {
         let names = sheets.sheet_names();
         let mut defined: HashMap<String, Vec<(String, u32, u16)>> = HashMap::new();
         for (name, formula) in sheets.defined_names() {
@@ -248,38 +330,17 @@ impl<'a> Book<'a> {
             defined,
             ranges: HashMap::new(),
             diagnostics: Vec::new(),
+            max_cells,
         }
     }
 
     fn sheet(&mut self, name: &str) -> Option<&mut SheetData> {
         if !self.ranges.contains_key(name) {
-            let loaded = match self.sheets.worksheet_range(name) {
-                Ok(cells) => {
-                    let mut labels = HashMap::new();
-                    for (r, c, v) in cells.used_cells() {
-                        if let Data::String(s) = v {
-                            let (row, col) = (
-                                cells.start().map_or(0, |s| s.0) + r as u32,
-                                cells.start().map_or(0, |s| s.1) + c as u32,
-                            );
-                            labels
-                                .entry(s.trim().to_owned())
-                                .or_insert((row, col as u16));
-                        }
-                    }
-                    Some(SheetData {
-                        cells,
-                        labels,
-                        formulas: None,
-                    })
-                }
-                Err(e) => {
-                    self.diagnostics.push(Diagnostic::new(
-                        Finding::UnreadableSheet {
-                            detail: e.to_string(),
-                        },
-                        Location::sheet(name),
-                    ));
+            let loaded = match self.load(name) {
+                Ok(data) => Some(data),
+                Err(finding) => {
+                    self.diagnostics
+                        .push(Diagnostic::new(finding, Location::sheet(name)));
                     None
                 }
             };
@@ -288,33 +349,76 @@ impl<'a> Book<'a> {
         self.ranges.get_mut(name).and_then(Option::as_mut)
     }
 
-    fn raw(&mut self, sheet: &str, row: u32, col: u16) -> Raw {
-        let value = {
-            let Some(data) = self.sheet(sheet) else {
-                return Raw::Empty;
-            };
-            data.cells.get_value((row, u32::from(col))).cloned()
+    /// Reads one sheet's cells and formulas. For .xlsx it streams the sheet in one pass;
+    /// other formats come as a range calamine has already bounded by the file's size.
+    fn load(&mut self, name: &str) -> Result<SheetData, Finding> {
+        let limit = self.max_cells;
+        let unreadable = |e: &dyn std::fmt::Display| Finding::UnreadableSheet {
+            detail: e.to_string(),
         };
-        match value {
-            Some(Data::Empty) | None => {}
-            Some(Data::String(s)) if s.trim().is_empty() => {}
-            Some(v) => return Raw::Value(v),
-        }
-        // Only an empty cell needs the formulas: was it blank, or a formula never calculated?
-        let formulas = match self.ranges.get_mut(sheet).and_then(Option::as_mut) {
-            Some(d) if d.formulas.is_none() => {
-                let f = self.sheets.worksheet_formula(sheet).ok();
-                d.formulas.insert(f)
+        let too_many = || Finding::TooManyCells {
+            sheet: name.to_owned(),
+            limit,
+        };
+        let mut data = SheetData::new();
+        if let Sheets::Xlsx(xlsx) = &mut self.sheets {
+            let mut reader = xlsx
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable(&e))?;
+            while let Some(cell) = reader
+                .next_cell_with_formula()
+                .map_err(|e| unreadable(&e))?
+            {
+                let (row, col) = cell.pos;
+                if !data.add(row, col, data_from_ref(cell.value), cell.formula, limit) {
+                    return Err(too_many());
+                }
             }
-            Some(d) => d.formulas.as_mut().unwrap_or_else(|| unreachable!()),
-            None => return Raw::Empty,
+            return Ok(data);
+        }
+        let range = self
+            .sheets
+            .worksheet_range(name)
+            .map_err(|e| unreadable(&e))?;
+        let formulas = self.sheets.worksheet_formula(name).ok();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, v) in range.used_cells() {
+            let (row, col) = (r0 + r as u32, c0 + c as u32);
+            let formula = formulas
+                .as_ref()
+                .and_then(|f| f.get_value((row, col)).cloned());
+            if !data.add(row, col, v.clone(), formula, limit) {
+                return Err(too_many());
+            }
+        }
+        // Formulas on cells with no value at all are not in the value range.
+        if let Some(f) = &formulas {
+            let (fr, fc) = f.start().unwrap_or((0, 0));
+            for (r, c, text) in f.used_cells() {
+                let (row, col) = (fr + r as u32, fc + c as u32);
+                if let Ok(col) = u16::try_from(col)
+                    && !data.cells.contains_key(&(row, col))
+                    && !text.trim().is_empty()
+                {
+                    data.formulas
+                        .entry((row, col))
+                        .or_insert_with(|| text.clone());
+                }
+            }
+        }
+        Ok(data)
+    }
+
+    fn raw(&mut self, sheet: &str, row: u32, col: u16) -> Raw {
+        let Some(data) = self.sheet(sheet) else {
+            return Raw::Empty;
         };
-        match formulas
-            .as_ref()
-            .and_then(|f| f.get_value((row, u32::from(col))))
-        {
-            Some(f) if !f.trim().is_empty() => Raw::Formula(f.clone()),
-            _ => Raw::Empty,
+        match data.get(row, col) {
+            Some(v) => Raw::Value(v.clone()),
+            None => match data.formulas.get(&(row, col)) {
+                Some(f) => Raw::Formula(f.clone()),
+                None => Raw::Empty,
+            },
         }
     }
 
@@ -494,10 +598,9 @@ impl<'a> Book<'a> {
             }
         };
         let data = self.sheet(sheet)?;
-        let width = data.cells.end().map_or(0, |e| e.1) + 1;
         let mut columns = HashMap::new();
-        for c in 0..width.min(u32::from(u16::MAX)) {
-            let Some(Data::String(h)) = data.cells.get_value((header_row, c)) else {
+        for c in 0..=data.last_col {
+            let Some(Data::String(h)) = data.get(header_row, c) else {
                 continue;
             };
             let h = h.trim();
@@ -505,7 +608,7 @@ impl<'a> Book<'a> {
                 h == col.label_th
                     || (matches!(col.key, ColumnKey::Month(_)) && h.starts_with(col.label_th))
             }) {
-                columns.entry(col.key).or_insert(c as u16);
+                columns.entry(col.key).or_insert(c);
             }
         }
         for (i, col) in table.columns.iter().enumerate() {
@@ -524,24 +627,17 @@ impl<'a> Book<'a> {
         let Some(data) = self.sheet(sheet) else {
             return Vec::new();
         };
-        let last = data.cells.end().map_or(0, |e| e.0);
-        let mut rows = Vec::new();
-        for row in header_row + 1..=last {
-            let mut values = HashMap::new();
-            for (&key, &col) in columns {
-                match data.cells.get_value((row, u32::from(col))) {
-                    None | Some(Data::Empty) => {}
-                    Some(Data::String(s)) if s.trim().is_empty() => {}
-                    Some(v) => {
-                        values.insert(key, v.clone());
-                    }
-                }
-            }
-            if !values.is_empty() {
-                rows.push((row, values));
+        let by_column: HashMap<u16, ColumnKey> = columns.iter().map(|(&k, &c)| (c, k)).collect();
+        let mut rows: std::collections::BTreeMap<u32, HashMap<ColumnKey, Data>> =
+            std::collections::BTreeMap::new();
+        for (&(row, col), value) in &data.cells {
+            if row > header_row
+                && let Some(&key) = by_column.get(&col)
+            {
+                rows.entry(row).or_default().insert(key, value.clone());
             }
         }
-        rows
+        rows.into_iter().collect()
     }
 
     fn activities(&mut self, sheet: &str) -> Vec<Activity> {

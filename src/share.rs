@@ -146,13 +146,18 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
-/// Files that are never submissions: Office lock and temporary files, hidden files, system
-/// clutter, and extension-less names (Excel saves through a temporary file with a random
-/// 8-character name and no extension, then renames it over the workbook).
+/// Files that are never submissions: Office clutter (see [`is_clutter`]) and extension-less
+/// names (Excel saves through a temporary file with a random 8-character name and no
+/// extension, then renames it over the workbook).
 pub fn is_ignored(name: &str) -> bool {
+    is_clutter(name) || Path::new(name).extension().is_none()
+}
+
+/// Lock files, temporary files, hidden files and system clutter: changes to these never need a
+/// look at the inbox. (Extension-less names do: a new division folder has no extension.)
+pub fn is_clutter(name: &str) -> bool {
     let lower = name.to_lowercase();
     name.starts_with('.')
-        || name.starts_with("~$")
         || name.starts_with('~')
         || lower.ends_with(".tmp")
         || lower.ends_with(".temp")
@@ -160,7 +165,6 @@ pub fn is_ignored(name: &str) -> bool {
         || lower.ends_with(".crdownload")
         || lower == "thumbs.db"
         || lower == "desktop.ini"
-        || Path::new(name).extension().is_none()
 }
 
 #[cfg(test)]

@@ -14,8 +14,10 @@ use rust_xlsxwriter::{
 
 use crate::diagnostic::Severity;
 use crate::formula::{self, ScoreRefs};
-use crate::layout::column_letters;
-use crate::model::{BelowLevel1, FiscalYear, Kpi, KpiKind, ProcessPlan, Quarter, Submission};
+use crate::layout::{a1, column_letters};
+use crate::model::{
+    Activity, BelowLevel1, FiscalYear, Kpi, KpiKind, ProcessPlan, Quarter, Submission,
+};
 use crate::scoring::{self, DivisionScore, KpiScoreError, QuarterScore};
 use crate::template::{self, FONT, Formats, TABLE_FONT_SIZE};
 use crate::validate::normalize_code;
@@ -219,6 +221,11 @@ fn abs_column_range(sheet: &str, col: u16, first_row: u32, last_row: u32) -> Str
         first_row + 1,
         last_row + 1
     )
+}
+
+/// "D3", as the notes name the settings cell.
+fn settings_a1() -> String {
+    a1(OV_SETTINGS_ROW, SETTINGS_COL)
 }
 
 /// The overview's settings cell as every score formula reads it: `'ภาพรวม'!$D$3`.
@@ -492,7 +499,10 @@ fn overview_sheet(
     ws.write_string_with_format(
         OV_SETTINGS_ROW + 1,
         0,
-        "ตัวเลขในตารางเป็นสูตรที่คำนวณจากแผ่นงาน \"ตัวชี้วัด\": คะแนนหน่วยงาน = Σ(น้ำหนัก × คะแนน) ÷ Σน้ำหนัก ของตัวชี้วัดที่รายงานผลในไตรมาสนั้น · แก้ค่าในช่อง D3 (0 หรือ 1) แล้วคะแนนทั้งสมุดงานจะคำนวณใหม่",
+        format!(
+            "ตัวเลขในตารางเป็นสูตรที่คำนวณจากแผ่นงาน \"{KPI_SHEET}\": คะแนนหน่วยงาน = Σ(น้ำหนัก × คะแนน) ÷ Σน้ำหนัก ของตัวชี้วัดที่รายงานผลในไตรมาสนั้น · แก้ค่าในช่อง {} (0 หรือ 1) แล้วคะแนนทั้งสมุดงานจะคำนวณใหม่",
+            settings_a1()
+        ),
         &st.note,
     )?;
     let columns = overview_columns();
@@ -524,7 +534,7 @@ fn overview_sheet(
             )
             .set_format(&st.alert);
         ws.add_conditional_format(first, ov::WEIGHT, last, ov::WEIGHT, &weight)?;
-        ws.insert_chart(OV_HEADER_ROW, ov::NOTE + 2, &overview_chart(input, n)?)?;
+        ws.insert_chart(OV_HEADER_ROW, ov::NOTE + 2, &overview_chart(input, n))?;
     }
     // The chart stands beside the table; the printed pages are the table alone, fitted to the
     // page width (print the chart on its own from Excel's "Print Selected Chart").
@@ -645,8 +655,6 @@ const CHART_MIN_WIDTH: u32 = 720;
 /// About three screens: beyond it the bars get thinner rather than the chart wider.
 const CHART_MAX_WIDTH: u32 = 3200;
 const CHART_HEIGHT: u32 = 440;
-/// Below this many pixels per division, Excel picks which codes to label.
-const CHART_MIN_PX_PER_LABEL: u32 = 18;
 
 fn chart_width(divisions: u32) -> u32 {
     CHART_PX_PER_DIVISION
@@ -656,7 +664,7 @@ fn chart_width(divisions: u32) -> u32 {
 }
 
 /// Division scores by quarter: one series per quarter, the division codes as categories.
-fn overview_chart(input: &SummaryInput, n: u32) -> Result<Chart, XlsxError> {
+fn overview_chart(input: &SummaryInput, n: u32) -> Chart {
     let (first, last) = (OV_HEADER_ROW + 1, OV_HEADER_ROW + n);
     let mut chart = Chart::new(ChartType::Column);
     for q in Quarter::ALL {
@@ -686,23 +694,19 @@ fn overview_chart(input: &SummaryInput, n: u32) -> Result<Chart, XlsxError> {
         .set_major_unit(1)
         .set_num_format("0")
         .set_font(&font(TABLE_FONT_SIZE));
-    let width = chart_width(n);
+    // Codes stand upright once there are many; Excel skips labels that still do not fit.
     let mut labels = font(TABLE_FONT_SIZE);
     if n > 12 {
         labels.set_rotation(-90);
     }
-    let x = chart.x_axis();
-    x.set_font(&labels);
-    if width / n >= CHART_MIN_PX_PER_LABEL {
-        x.set_label_interval(1);
-    }
+    chart.x_axis().set_font(&labels);
     chart
         .legend()
         .set_position(ChartLegendPosition::Top)
         .set_font(&font(TABLE_FONT_SIZE));
-    chart.set_width(width).set_height(CHART_HEIGHT);
+    chart.set_width(chart_width(n)).set_height(CHART_HEIGHT);
     chart.set_alt_text("กราฟคะแนนรายหน่วยงานรายไตรมาส");
-    Ok(chart)
+    chart
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -744,7 +748,10 @@ fn kpi_sheet(
     ws.write_string_with_format(
         1,
         0,
-        "หนึ่งแถวต่อหนึ่งตัวชี้วัด · ผลเป็นค่าสะสมตั้งแต่ต้นปีงบประมาณ ช่องว่าง = ยังไม่รายงาน · คะแนนและคะแนนถ่วงน้ำหนักเป็นสูตรตามเกณฑ์การให้คะแนน โดยใช้คะแนนกรณีผลต่ำกว่าเกณฑ์ระดับ 1 จากช่อง D3 ของแผ่นงาน \"ภาพรวม\"",
+        format!(
+            "หนึ่งแถวต่อหนึ่งตัวชี้วัด · ผลเป็นค่าสะสมตั้งแต่ต้นปีงบประมาณ ช่องว่าง = ยังไม่รายงาน · คะแนนและคะแนนถ่วงน้ำหนักเป็นสูตรตามเกณฑ์การให้คะแนน โดยใช้คะแนนกรณีผลต่ำกว่าเกณฑ์ระดับ 1 จากช่อง {} ของแผ่นงาน \"{OVERVIEW_SHEET}\"",
+            settings_a1()
+        ),
         &st.note,
     )?;
     let columns = kpi_columns();
@@ -915,7 +922,7 @@ fn plan_row(
     ws: &mut Worksheet,
     row: u32,
     sub: &Submission,
-    activity: Option<&crate::model::Activity>,
+    activity: Option<&Activity>,
     st: &Styles,
 ) -> Result<(), XlsxError> {
     let plan = &sub.plan;

@@ -17,7 +17,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 
 use crate::commands::run::RunConfig;
 use crate::consolidate::{PassError, PassOptions, Stability, State, run_pass_gated};
-use crate::share::{Share, ShareError, is_ignored};
+use crate::share::{Share, ShareError, is_clutter};
 
 /// How `watch` learns about changes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -97,14 +97,20 @@ enum Watching {
     },
 }
 
-fn start_watching(inbox: &Path, cfg: &WatchConfig, tx: Sender<Message>) -> notify::Result<Watching> {
+fn start_watching(
+    inbox: &Path,
+    cfg: &WatchConfig,
+    tx: Sender<Message>,
+) -> notify::Result<Watching> {
     let handler = move |res: DebounceEventResult| match res {
         Ok(events) => {
-            // Office's own lock and temporary files cause nothing.
+            // Office's own lock and temporary files cause nothing. A new folder does: a file
+            // moved into it may land before the watch on the folder is in place, and only the
+            // scan of the next pass will see it.
             let relevant = events.iter().any(|e| {
                 e.paths.iter().any(|p| {
                     p.file_name()
-                        .is_some_and(|n| !is_ignored(&n.to_string_lossy()))
+                        .is_some_and(|n| !is_clutter(&n.to_string_lossy()))
                 })
             });
             if relevant {
@@ -211,7 +217,10 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
                             tracing::info!("the inbox is back; caught up");
                             inbox_down = false;
                         }
-                        if report.new_versions > 0 || report.removed > 0 || !report.summaries.is_empty() {
+                        if report.new_versions > 0
+                            || report.removed > 0
+                            || !report.summaries.is_empty()
+                        {
                             tracing::info!(
                                 new_versions = report.new_versions,
                                 accepted = report.accepted,
@@ -221,7 +230,10 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
                                 "pass done"
                             );
                         }
-                        if !report.pending.is_empty() || !report.retries.is_empty() || !report.failures.is_empty() {
+                        if !report.pending.is_empty()
+                            || !report.retries.is_empty()
+                            || !report.failures.is_empty()
+                        {
                             // Still arriving, locked, or unwritable: look again soon.
                             let again = stability.quiet().max(Duration::from_millis(250));
                             next_pass = Some(Instant::now() + again);

@@ -140,6 +140,30 @@ fn too_large() {
 }
 
 #[test]
+fn too_many_cells() {
+    let bytes = workbook_bytes(&samples::inspection_office());
+    let limits = Limits {
+        max_cells_per_sheet: 300,
+        ..Limits::default()
+    };
+    let v = check_bytes(
+        &bytes,
+        &CheckOptions {
+            limits,
+            ..CheckOptions::default()
+        },
+    );
+    let d = v
+        .diagnostics
+        .iter()
+        .find(|d| d.finding.code() == "too-many-cells")
+        .unwrap();
+    // The detail log is the sheet with hundreds of cells.
+    assert_eq!(d.location.sheet.as_deref(), Some(layout::LOG_SHEET));
+    assert_eq!(v.status, Status::Rejected);
+}
+
+#[test]
 fn unreadable_sheet() {
     let good = workbook_bytes(&samples::ministers_office());
     let bytes = replace_part(&good, "xl/worksheets/sheet3.xml", b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>999999</v></c></row></sheetData></worksheet>");
