@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::config::Config;
-use crate::diagnostic::DiagnosticRecord;
+use crate::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
+use crate::layout::Key;
 use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredVersion};
 use crate::model::{FiscalYear, Quarter, Submission};
 use crate::output::write_atomic;
@@ -257,6 +258,7 @@ pub fn run_pass_gated(
         ..CheckOptions::default()
     };
     let mut first = true;
+    let mut claims = Claims::default();
     for chunk in candidates.chunks(CHUNK) {
         if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst)) {
             report.interrupted = true;
@@ -293,8 +295,9 @@ pub fn run_pass_gated(
                     report.read += 1;
                     batch.touched.push((rel, size, mtime));
                 }
-                Outcome::New(v) => {
+                Outcome::New(mut v, places) => {
                     report.read += 1;
+                    cross_check(ledger, &mut v, &places, config, &mut claims)?;
                     log_ingested(&v, config);
                     match v.status {
                         Status::Accepted => report.accepted += 1,
@@ -355,7 +358,7 @@ fn progress_bar(opts: &PassOptions, n: usize) -> Option<indicatif::ProgressBar> 
 enum Outcome {
     /// Same bytes as recorded; only size or mtime moved.
     Touched(String, u64, i64),
-    New(Box<NewVersion>),
+    New(Box<NewVersion>, Places),
     /// Not readable this pass (vanished, locked): retried next pass.
     Retry(String),
     /// Could not be archived, so not recorded: retried next pass, but the pass failed.
@@ -433,8 +436,22 @@ fn process(
             ));
         }
     }
+    let places = Places {
+        division_code: verdict.sources.division(Key::DivisionCode),
+        kpis: sub
+            .kpis
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| !k.code.is_empty())
+            .map(|(i, k)| (k.code.clone(), verdict.sources.kpi(i, Key::KpiCode)))
+            .collect(),
+    };
     let readable = verdict.submission != Submission::default();
-    Outcome::New(Box::new(NewVersion {
+    let mut kpi_codes: Vec<String> = sub.kpis.iter().map(|k| normalize_code(&k.code)).collect();
+    kpi_codes.retain(|c| !c.is_empty());
+    kpi_codes.sort();
+    kpi_codes.dedup();
+    let version = NewVersion {
         path: file.rel.clone(),
         size: bytes.len() as u64,
         mtime_ns: file.mtime_ns,
@@ -450,9 +467,113 @@ fn process(
             .iter()
             .map(DiagnosticRecord::from)
             .collect(),
-        submission: readable.then(|| verdict.submission.clone()),
+        reporting_quarter: sub.reporting_quarter.map(Quarter::number),
+        kpi_codes,
         archive_path: archive_rel,
-    }))
+        submission: readable.then_some(verdict.submission),
+    };
+    Outcome::New(Box::new(version), places)
+}
+
+/// Where the cells that cross-file checks point at are in one workbook.
+struct Places {
+    division_code: Location,
+    /// Each KPI's code as written, and its cell.
+    kpis: Vec<(String, Location)>,
+}
+
+/// What this pass has accepted so far, for checks between files of the same pass (the ledger
+/// only knows them once the chunk is committed).
+#[derive(Default)]
+struct Claims {
+    /// (KPI code, year) → (division key, division code, file).
+    kpis: HashMap<(String, i32), (String, String, String)>,
+    /// (division key, year) → files and the quarter each reports up to.
+    files: HashMap<(String, i32), Vec<(String, Option<u8>)>>,
+}
+
+/// Checks between files: a KPI code another division reports (with a registry: another
+/// division's KPI, rejected), and two files of one division for the same year and quarter.
+fn cross_check(
+    ledger: &Ledger,
+    v: &mut NewVersion,
+    places: &Places,
+    config: &Config,
+    claims: &mut Claims,
+) -> Result<(), LedgerError> {
+    let Some(fy) = v.fiscal_year else {
+        return Ok(());
+    };
+    if v.status != Status::Accepted || v.division_key.is_empty() {
+        return Ok(());
+    }
+    let mut found: Vec<Diagnostic> = Vec::new();
+    for (code, at) in &places.kpis {
+        let key = normalize_code(code);
+        let mut holders = ledger.kpi_holders(&key, fy, &v.division_key)?;
+        if let Some((division, division_code, file)) = claims.kpis.get(&(key.clone(), fy))
+            && division != &v.division_key
+        {
+            holders.push((division_code.clone(), file.clone()));
+        }
+        if let Some((division, file)) = holders.into_iter().next() {
+            let finding = if config.divisions.is_empty() {
+                Finding::KpiCodeInOtherDivision {
+                    code: code.clone(),
+                    division,
+                    file,
+                }
+            } else {
+                Finding::ForeignKpiCode {
+                    code: code.clone(),
+                    division,
+                    file,
+                }
+            };
+            found.push(Diagnostic::new(finding, at.clone()));
+        }
+    }
+    let mut others = ledger.division_files(&v.division_key, fy, &v.path)?;
+    if let Some(list) = claims.files.get(&(v.division_key.clone(), fy)) {
+        others.extend(list.iter().filter(|(p, _)| p != &v.path).cloned());
+    }
+    for (other, quarter) in others {
+        let same_quarter = match (quarter, v.reporting_quarter) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        if same_quarter {
+            found.push(Diagnostic::new(
+                Finding::AnotherFileForDivision { other },
+                places.division_code.clone(),
+            ));
+        }
+    }
+    if found.iter().any(Diagnostic::is_error) {
+        v.status = Status::Rejected;
+    }
+    v.diagnostics
+        .extend(found.iter().map(DiagnosticRecord::from));
+    // Errors first, as everywhere.
+    v.diagnostics.sort_by_key(|d| !d.is_error());
+    if v.status == Status::Accepted {
+        for code in &v.kpi_codes {
+            claims.kpis.insert(
+                (code.clone(), fy),
+                (
+                    v.division_key.clone(),
+                    v.division_code.clone(),
+                    v.path.clone(),
+                ),
+            );
+        }
+        claims
+            .files
+            .entry((v.division_key.clone(), fy))
+            .or_default()
+            .push((v.path.clone(), v.reporting_quarter));
+    }
+    Ok(())
 }
 
 /// Where a version is archived, relative to the archive folder:

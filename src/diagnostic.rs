@@ -180,11 +180,28 @@ pub enum Finding {
     DivisionNotRegistered {
         code: String,
     },
+    /// Without a registry: a KPI code another division's current workbook also reports.
+    KpiCodeInOtherDivision {
+        code: String,
+        division: String,
+        file: String,
+    },
+    /// With a registry: a KPI code that belongs to another division.
+    ForeignKpiCode {
+        code: String,
+        division: String,
+        file: String,
+    },
+    /// Another file in the inbox is also this division's workbook for the same year and
+    /// quarter; the newest accepted one is used.
+    AnotherFileForDivision {
+        other: String,
+    },
 }
 
 /// Every stable code, as documented in the README; tests keep this list, [`Finding::code`] and
 /// the per-code tests in step.
-pub const CODES: [&str; 31] = [
+pub const CODES: [&str; 34] = [
     "not-a-workbook",
     "encrypted",
     "too-large",
@@ -216,6 +233,9 @@ pub const CODES: [&str; 31] = [
     "wrong-fiscal-year",
     "division-mismatch",
     "division-not-registered",
+    "kpi-code-in-other-division",
+    "foreign-kpi-code",
+    "another-file-for-division",
 ];
 
 fn num(x: f64) -> String {
@@ -263,6 +283,9 @@ impl Finding {
             Finding::WrongFiscalYear { .. } => "wrong-fiscal-year",
             Finding::DivisionMismatch { .. } => "division-mismatch",
             Finding::DivisionNotRegistered { .. } => "division-not-registered",
+            Finding::KpiCodeInOtherDivision { .. } => "kpi-code-in-other-division",
+            Finding::ForeignKpiCode { .. } => "foreign-kpi-code",
+            Finding::AnotherFileForDivision { .. } => "another-file-for-division",
         }
     }
 
@@ -277,7 +300,9 @@ impl Finding {
             | Finding::LogUnknownKpi { .. }
             | Finding::LogDateUnreadable { .. }
             | Finding::LogDateTypo { .. }
-            | Finding::LogDateOutsideYear { .. } => Severity::Warning,
+            | Finding::LogDateOutsideYear { .. }
+            | Finding::KpiCodeInOtherDivision { .. }
+            | Finding::AnotherFileForDivision { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -430,6 +455,23 @@ impl Finding {
             Finding::DivisionNotRegistered { code } => format!(
                 "รหัสหน่วยงาน \"{code}\" ไม่อยู่ในทะเบียนหน่วยงานที่กำหนด กรุณาตรวจสอบรหัสหรือวางไฟล์ในโฟลเดอร์ของหน่วยงาน"
             ),
+            Finding::KpiCodeInOtherDivision {
+                code,
+                division,
+                file,
+            } => format!(
+                "รหัสตัวชี้วัด \"{code}\" ซ้ำกับตัวชี้วัดของหน่วยงาน \"{division}\" (ไฟล์ {file}) กรุณาตรวจสอบรหัส"
+            ),
+            Finding::ForeignKpiCode {
+                code,
+                division,
+                file,
+            } => format!(
+                "รหัสตัวชี้วัด \"{code}\" เป็นของหน่วยงาน \"{division}\" (ไฟล์ {file}) หน่วยงานส่งได้เฉพาะตัวชี้วัดของตนเอง"
+            ),
+            Finding::AnotherFileForDivision { other } => format!(
+                "ในโฟลเดอร์มีไฟล์ \"{other}\" ของหน่วยงานเดียวกัน ปีและไตรมาสเดียวกันอยู่แล้ว ระบบใช้ไฟล์ที่รับล่าสุด กรุณาลบไฟล์ที่ไม่ใช้"
+            ),
         }
     }
 
@@ -581,6 +623,23 @@ impl Finding {
             ),
             Finding::DivisionNotRegistered { code } => format!(
                 "division code \"{code}\" is not in the registry; check the code or put the file in the division's folder"
+            ),
+            Finding::KpiCodeInOtherDivision {
+                code,
+                division,
+                file,
+            } => format!(
+                "KPI code \"{code}\" is also reported by division \"{division}\" (file {file}); check the code"
+            ),
+            Finding::ForeignKpiCode {
+                code,
+                division,
+                file,
+            } => format!(
+                "KPI code \"{code}\" belongs to division \"{division}\" (file {file}); a division may only report its own KPIs"
+            ),
+            Finding::AnotherFileForDivision { other } => format!(
+                "\"{other}\" in the inbox is also this division's workbook for the same year and quarter; the newest accepted one is used (remove the other)"
             ),
         }
     }

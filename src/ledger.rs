@@ -67,6 +67,25 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     "#,
+    // 2: which KPI codes each version reports, and the quarter it reports up to, so that
+    // cross-file checks (a KPI claimed by two divisions, two files of one division) need no
+    // parsing of stored data. Backfilled from the stored submissions.
+    r#"
+    ALTER TABLE versions ADD COLUMN reporting_quarter INTEGER;
+    UPDATE versions SET reporting_quarter = (
+        CASE json_extract(data, '$.reporting_quarter')
+            WHEN 'Q1' THEN 1 WHEN 'Q2' THEN 2 WHEN 'Q3' THEN 3 WHEN 'Q4' THEN 4 END)
+        WHERE data IS NOT NULL;
+    CREATE TABLE version_kpis (
+        version_id INTEGER NOT NULL REFERENCES versions (id),
+        code       TEXT NOT NULL
+    );
+    CREATE INDEX version_kpis_by_code ON version_kpis (code);
+    INSERT INTO version_kpis (version_id, code)
+        SELECT v.id, lower(replace(replace(json_extract(k.value, '$.code'), ' ', ''), char(9), ''))
+        FROM versions v, json_each(v.data, '$.kpis') k
+        WHERE v.data IS NOT NULL AND json_extract(k.value, '$.code') <> '';
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -99,6 +118,10 @@ pub struct NewVersion {
     pub diagnostics: Vec<DiagnosticRecord>,
     pub submission: Option<Submission>,
     pub archive_path: String,
+    /// The quarter the workbook says it reports up to (1–4).
+    pub reporting_quarter: Option<u8>,
+    /// Normalised codes of the KPIs it reports.
+    pub kpi_codes: Vec<String>,
 }
 
 /// A recorded file version.
@@ -364,6 +387,45 @@ impl Ledger {
         Ok(())
     }
 
+    /// Divisions other than `division_key` whose current workbook for `fiscal_year` reports the
+    /// KPI `code` (normalised), with the file each came from.
+    pub fn kpi_holders(
+        &self,
+        code: &str,
+        fiscal_year: i32,
+        division_key: &str,
+    ) -> Result<Vec<(String, String)>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT v.division_code, v.path FROM version_kpis k JOIN versions v ON v.id = k.version_id \
+             WHERE k.code = ?1 AND v.fiscal_year = ?2 AND v.division_key <> ?3 \
+             AND v.id IN (SELECT MAX(id) FROM versions WHERE status = 'accepted' \
+                          GROUP BY division_key, fiscal_year)",
+        )?;
+        let rows = stmt.query_map(params![code, fiscal_year, division_key], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Other files in the inbox whose latest version is an accepted workbook of this division
+    /// and year, with the quarter each reports up to.
+    pub fn division_files(
+        &self,
+        division_key: &str,
+        fiscal_year: i32,
+        except_path: &str,
+    ) -> Result<Vec<(String, Option<u8>)>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT v.path, v.reporting_quarter FROM files f JOIN versions v ON v.id = f.version_id \
+             WHERE f.present = 1 AND v.status = 'accepted' AND v.division_key = ?1 \
+             AND v.fiscal_year = ?2 AND v.path <> ?3",
+        )?;
+        let rows = stmt.query_map(params![division_key, fiscal_year, except_path], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Increments with every recorded change; outputs remember the generation they show.
     pub fn generation(&self) -> Result<i64, LedgerError> {
         Ok(self
@@ -396,7 +458,8 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
     tx.execute(
         "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
          division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, data, \
-         archive_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         archive_path, reporting_quarter) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             v.path,
             v.size as i64,
@@ -413,9 +476,16 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
             diagnostics,
             data,
             v.archive_path,
+            v.reporting_quarter,
         ],
     )?;
     let id = tx.last_insert_rowid();
+    for code in &v.kpi_codes {
+        tx.execute(
+            "INSERT INTO version_kpis (version_id, code) VALUES (?1, ?2)",
+            params![id, code],
+        )?;
+    }
     tx.execute(
         "INSERT INTO files (path, size, mtime_ns, sha256, version_id, present, removed_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, 1, NULL) \
@@ -473,6 +543,8 @@ mod tests {
             diagnostics: vec![],
             submission: Some(Submission::default()),
             archive_path: format!("archive/{sha}"),
+            reporting_quarter: Some(4),
+            kpi_codes: vec![format!("{key}-1")],
         }
     }
 
@@ -508,6 +580,15 @@ mod tests {
         assert_eq!(l.generation().unwrap(), 2);
         assert_eq!(l.files().unwrap()["b/k.xlsx"].sha256, "4");
         assert_eq!(l.integrity_check().unwrap(), "ok");
+        assert_eq!(
+            l.kpi_holders("ก-1", 2564, "ข").unwrap(),
+            [("ก".to_owned(), "a/k.xlsx".to_owned())]
+        );
+        assert!(l.kpi_holders("ก-1", 2564, "ก").unwrap().is_empty());
+        assert_eq!(
+            l.division_files("ก", 2564, "x").unwrap(),
+            [("a/k.xlsx".to_owned(), Some(4))]
+        );
     }
 
     #[test]
@@ -528,6 +609,38 @@ mod tests {
         assert_eq!(l.current().unwrap().len(), 1);
         let latest = l.latest_per_path().unwrap();
         assert!(!latest[0].1);
+    }
+
+    #[test]
+    fn migration_2_backfills_kpi_codes_from_stored_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ledger.sqlite");
+        {
+            // A ledger as the first release left it.
+            let c = Connection::open(&p).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            let data = serde_json::to_string(&crate::samples::ministers_office()).unwrap();
+            c.execute(
+                "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
+                 division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
+                 data, archive_path) VALUES ('a', 1, 1, 'x', 'now', 'สร.', 'สร.', 'n', 2564, \
+                 'accepted', 0, 0, '[]', ?1, 'a')",
+                [data],
+            )
+            .unwrap();
+        }
+        let l = Ledger::open(&p).unwrap();
+        assert_eq!(l.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(
+            l.kpi_holders("สร.1", 2564, "other").unwrap(),
+            [("สร.".to_owned(), "a".to_owned())]
+        );
+        let rq: Option<i64> = l
+            .conn
+            .query_row("SELECT reporting_quarter FROM versions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rq, Some(4));
     }
 
     #[test]

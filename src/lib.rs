@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod config;
 pub mod consolidate;
+pub mod demo;
 pub mod diagnostic;
 pub mod exit_codes;
 pub mod formula;

@@ -82,6 +82,8 @@ pub struct Verdict {
     pub kpi_scores: Vec<[QuarterScore; 4]>,
     pub division_scores: [DivisionScore; 4],
     pub status: Status,
+    /// Where each value was read, for findings made later (cross-file checks).
+    pub sources: Sources,
 }
 
 impl Verdict {
@@ -221,6 +223,7 @@ pub fn validate_expecting(
         kpi_scores,
         division_scores,
         status,
+        sources,
     }
 }
 

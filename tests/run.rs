@@ -395,3 +395,88 @@ fn runs_without_any_configuration() {
     assert!(env.path("share/summary/kpi-summary-2564.xlsx").exists());
     assert!(env.path("share/receipts/kpi.xlsx.txt").exists());
 }
+
+/// Cross-file checks: the same KPI in two divisions' files, two files of one division for the
+/// same quarter; with a registry a division cannot report another division's KPI.
+#[test]
+fn files_that_contradict_each_other() {
+    let env = TestEnv::new();
+    let ministers = std::fs::read(example("ministers-office/kpi-2564.xlsx")).unwrap();
+    env.write("share/inbox/ministers-office/kpi-2564.xlsx", &ministers);
+    // สร. sends its Q4 workbook twice under two names.
+    let mut again = samples::ministers_office();
+    again.kpis[0].quarters[0].details = "ฉบับแก้ไข".into();
+    env.write(
+        "share/inbox/ministers-office/kpi-2564-final.xlsx",
+        &workbook_bytes(&again),
+    );
+    // Another division reports สร.'s KPI code.
+    let mut other = samples::inspection_office();
+    other.kpis[1].code = "สร. 1".into();
+    env.write(
+        "share/inbox/inspection-office/kpi.xlsx",
+        &workbook_bytes(&other),
+    );
+
+    let out = env
+        .kpiwatch()
+        .args(["run", "--state", "st", "share"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "warnings only without a registry"
+    );
+    let receipt =
+        |rel: &str| std::fs::read_to_string(env.path("share/receipts").join(rel)).unwrap();
+    let r = receipt("ministers-office/kpi-2564.xlsx.txt")
+        + &receipt("ministers-office/kpi-2564-final.xlsx.txt");
+    assert!(r.contains("another-file-for-division"), "{r}");
+    assert!(r.contains("'หน่วยงาน'!B5"), "{r}");
+    // Whichever of the files came second carries the finding.
+    let r = receipt("inspection-office/kpi.xlsx.txt")
+        + &receipt("ministers-office/kpi-2564.xlsx.txt")
+        + &receipt("ministers-office/kpi-2564-final.xlsx.txt");
+    assert!(r.contains("kpi-code-in-other-division"), "{r}");
+    assert!(
+        r.contains("'ตัวชี้วัด 2'!B6") || r.contains("'ตัวชี้วัด 1'!B6"),
+        "{r}"
+    );
+
+    // The same share with a registry: reporting another division's KPI is rejected.
+    let env2 = TestEnv::new();
+    env2.write("kpiwatch.toml", REGISTRY.as_bytes());
+    env2.write("share/inbox/ministers-office/kpi-2564.xlsx", &ministers);
+    let first = env2
+        .kpiwatch()
+        .args(["run", "--config", "kpiwatch.toml", "--state", "st", "share"])
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    env2.write(
+        "share/inbox/inspection-office/kpi.xlsx",
+        &workbook_bytes(&other),
+    );
+    let out = env2
+        .kpiwatch()
+        .args(["run", "--config", "kpiwatch.toml", "--state", "st", "share"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r = std::fs::read_to_string(env2.path("share/receipts/inspection-office/kpi.xlsx.txt"))
+        .unwrap();
+    assert!(
+        r.contains("foreign-kpi-code") && r.contains("'ตัวชี้วัด 2'!B6"),
+        "{r}"
+    );
+    let subs = sheet(
+        &env2.path("share/summary/kpi-summary-2564.xlsx"),
+        "การส่งไฟล์",
+    );
+    assert!(
+        row_with(&subs, "inspection-office/kpi.xlsx")
+            .iter()
+            .any(|c| c.contains("ไม่รับ"))
+    );
+}

@@ -2,6 +2,7 @@
 //! command line) and does the work; none of them parses arguments or exits the process.
 
 pub mod check;
+pub mod demo;
 pub mod examples;
 pub mod run;
 pub mod score;
