@@ -482,6 +482,9 @@ struct Places {
     kpis: Vec<(String, Location)>,
 }
 
+/// A file and the quarter it reports up to.
+type FileQuarter = (String, Option<u8>);
+
 /// What this pass has accepted so far, for checks between files of the same pass (the ledger
 /// only knows them once the chunk is committed).
 #[derive(Default)]
@@ -489,7 +492,7 @@ struct Claims {
     /// (KPI code, year) → (division key, division code, file).
     kpis: HashMap<(String, i32), (String, String, String)>,
     /// (division key, year) → files and the quarter each reports up to.
-    files: HashMap<(String, i32), Vec<(String, Option<u8>)>>,
+    files: HashMap<(String, i32), Vec<FileQuarter>>,
 }
 
 /// Checks between files: a KPI code another division reports (with a registry: another
