@@ -359,6 +359,7 @@ fn build(index: usize, rng: &mut SplitMix64, problem: Option<Problem>) -> (Submi
     let lagging = (reported >= 2 && rng.chance(0.1))
         .then(|| (log_kpi + 1 + rng.below(n as u64 - 1) as usize) % n);
     let weights = draw_weights(rng, n);
+    let mut used_names = Vec::with_capacity(n);
     let mut kpis: Vec<Kpi> = (0..n)
         .map(|i| {
             let shape = if i == log_kpi {
@@ -371,7 +372,7 @@ fn build(index: usize, rng: &mut SplitMix64, problem: Option<Problem>) -> (Submi
             } else {
                 reported
             };
-            make_kpi(rng, &code, i, shape, weights[i], quarters)
+            make_kpi(rng, &code, i, shape, weights[i], quarters, &mut used_names)
         })
         .collect();
 
@@ -496,22 +497,24 @@ fn make_kpi(
     shape: Shape,
     weight: f64,
     reported: usize,
+    used_names: &mut Vec<&'static str>,
 ) -> Kpi {
-    let (names, unit, direction, kinds): (&[&str], &str, Direction, &[KpiKind]) = match shape {
-        Shape::Count => {
-            if rng.chance(0.6) {
-                (COUNT_UNITS_NAMES, "หน่วยงาน", HIGHER, QUANTITATIVE)
-            } else {
-                (COUNT_TIMES_NAMES, "ครั้ง", HIGHER, QUANTITATIVE)
+    let (names, unit, direction, kinds): (&[&'static str], &str, Direction, &[KpiKind]) =
+        match shape {
+            Shape::Count => {
+                if rng.chance(0.6) {
+                    (COUNT_UNITS_NAMES, "หน่วยงาน", HIGHER, QUANTITATIVE)
+                } else {
+                    (COUNT_TIMES_NAMES, "ครั้ง", HIGHER, QUANTITATIVE)
+                }
             }
-        }
-        Shape::PercentHigher => (PERCENT_HIGHER_NAMES, "ร้อยละ", HIGHER, QUANTITATIVE),
-        Shape::PercentLower => (PERCENT_LOWER_NAMES, "ร้อยละ", LOWER, QUANTITATIVE),
-        Shape::Days => (DAYS_NAMES, "วัน", LOWER, QUANTITATIVE),
-        Shape::Incidents => (INCIDENT_NAMES, "ครั้ง", LOWER, QUANTITATIVE),
-        Shape::Baht => (BAHT_NAMES, "บาท", HIGHER, &[KpiKind::Interpolated]),
-        Shape::Milestone => (MILESTONE_NAMES, "ระดับ", HIGHER, &[KpiKind::Milestone]),
-    };
+            Shape::PercentHigher => (PERCENT_HIGHER_NAMES, "ร้อยละ", HIGHER, QUANTITATIVE),
+            Shape::PercentLower => (PERCENT_LOWER_NAMES, "ร้อยละ", LOWER, QUANTITATIVE),
+            Shape::Days => (DAYS_NAMES, "วัน", LOWER, QUANTITATIVE),
+            Shape::Incidents => (INCIDENT_NAMES, "ครั้ง", LOWER, QUANTITATIVE),
+            Shape::Baht => (BAHT_NAMES, "บาท", HIGHER, &[KpiKind::Interpolated]),
+            Shape::Milestone => (MILESTONE_NAMES, "ระดับ", HIGHER, &[KpiKind::Milestone]),
+        };
     let kind = *rng.pick(kinds);
     let figures = figures(rng, shape);
     let t = figures.thresholds;
@@ -556,7 +559,24 @@ fn make_kpi(
         }
     };
     let baselines = [baseline(rng), baseline(rng), baseline(rng)];
-    let name = rng.pick(names).to_string();
+    // No two KPIs of a division share a name; a shape drawn more often than it has names gets
+    // a numbered variant.
+    let fresh: Vec<&'static str> = names
+        .iter()
+        .copied()
+        .filter(|n| !used_names.contains(n))
+        .collect();
+    let name = if fresh.is_empty() {
+        format!(
+            "{} (ชุดที่ {})",
+            rng.pick(names),
+            thai::to_thai_digits(&(i + 1).to_string())
+        )
+    } else {
+        let name = *rng.pick(&fresh);
+        used_names.push(name);
+        name.to_owned()
+    };
     let mut quarters: [QuarterReport; 4] = Default::default();
     for (q, report) in quarters.iter_mut().enumerate().take(reported) {
         let (value, text) = &figures.results[q];
@@ -1733,6 +1753,9 @@ mod tests {
             let want = usize::from(p == Some(Problem::ThresholdsNotMonotone));
             assert_eq!(bad, want, "{i}");
 
+            let names: HashSet<_> = sub.kpis.iter().map(|k| k.name.as_str()).collect();
+            assert_eq!(names.len(), sub.kpis.len(), "{i}: names are unique");
+
             // Codes unique, names present, unless planted.
             let kpi_codes: HashSet<_> = sub.kpis.iter().map(|k| k.code.as_str()).collect();
             assert_eq!(
@@ -1944,23 +1967,5 @@ mod tests {
         assert_eq!(doc["files"].as_array().unwrap().len(), 6);
         assert_eq!(doc["files"][3]["path"], "div-00003/kpi-2567.xlsx");
         assert!(Config::load(&summary.config_path).is_ok());
-    }
-}
-#[cfg(test)]
-mod peek {
-    #[test]
-    #[ignore]
-    fn peek() {
-        let (sub, exp) = super::generate_submission(3, 7);
-        let mut s = sub.clone();
-        s.log.truncate(6);
-        println!("{}", serde_json::to_string_pretty(&s).unwrap());
-        println!("{}", serde_json::to_string_pretty(&exp).unwrap());
-        let mut counts = std::collections::BTreeMap::new();
-        for i in 0..10_000 {
-            let (_, e) = super::generate_submission(i, super::DEFAULT_SEED);
-            *counts.entry(format!("{:?}", e.problem)).or_insert(0) += 1;
-        }
-        println!("{counts:#?}");
     }
 }

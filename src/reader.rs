@@ -542,9 +542,13 @@ impl<'a> Book<'a> {
         if self.names.iter().any(|n| n == layout::DIVISION_SHEET) {
             return Some(layout::DIVISION_SHEET.to_owned());
         }
+        // The instructions sheet lists every label too, but never as a form.
         let label = layout::field(Key::DivisionCode).label_th.clone();
         let names = self.names.clone();
-        names.into_iter().find(|n| self.has_label(n, &label))
+        names
+            .into_iter()
+            .filter(|n| n != layout::INSTRUCTIONS_SHEET)
+            .find(|n| self.has_label(n, &label))
     }
 
     /// Sheets holding a KPI card: the targets of `kw_kpi_code`, and any sheet with the card's

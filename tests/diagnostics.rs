@@ -4,9 +4,8 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
 
-use common::workbook_bytes;
+use common::{replace_part, workbook_bytes};
 use kpiwatch::diagnostic::{CODES, Severity};
 use kpiwatch::layout::{self, Key, QuarterField};
 use kpiwatch::model::{KpiKind, LogEntry, Quarter, Submission};
@@ -77,22 +76,6 @@ fn expect(bytes: &[u8], code: &str, sheet: Option<&str>, a1: Option<&str>) -> Ve
         );
     }
     v
-}
-
-fn replace_part(bytes: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
-    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..src.len() {
-        let mut f = src.by_index(i).unwrap();
-        let name = f.name().unwrap().into_owned();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        out.start_file(&name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(if name == part { content } else { &data })
-            .unwrap();
-    }
-    out.finish().unwrap().into_inner()
 }
 
 #[test]
@@ -168,7 +151,11 @@ fn too_many_cells() {
 #[test]
 fn unreadable_sheet() {
     let good = workbook_bytes(&samples::ministers_office());
-    let bytes = replace_part(&good, "xl/worksheets/sheet3.xml", b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>999999</v></c></row></sheetData></worksheet>");
+    let bytes = replace_part(
+        &good,
+        "xl/worksheets/sheet3.xml",
+        Some(b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>999999</v></c></row></sheetData></worksheet>"),
+    );
     expect(&bytes, "unreadable-sheet", Some(KPI1), None);
 }
 

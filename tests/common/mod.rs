@@ -72,6 +72,43 @@ impl TestEnv {
     }
 }
 
+/// A copy of a zip (an .xlsx) with one part's content replaced, or added when missing; `None`
+/// removes the part.
+pub fn replace_part(bytes: &[u8], part: &str, content: Option<&[u8]>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut seen = false;
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == part {
+            seen = true;
+            let Some(c) = content else { continue };
+            data = c.to_vec();
+        }
+        out.start_file(&name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    if let (false, Some(c)) = (seen, content) {
+        out.start_file(part, opts).unwrap();
+        out.write_all(c).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// One part of a zip as text.
+pub fn part_text(bytes: &[u8], part: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name(part).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
 /// The template filled with `sub`, as bytes.
 pub fn workbook_bytes(sub: &Submission) -> Vec<u8> {
     let opts = TemplateOptions {
