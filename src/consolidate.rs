@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
 use crate::layout::Key;
 use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredVersion};
 use crate::model::{FiscalYear, Quarter, Submission};
-use crate::output::write_atomic;
+use crate::output::{remove_stale_temporaries, write_atomic};
 use crate::receipt::{self, ReceiptInput};
 use crate::share::{InboxFile, Share, ShareError};
 use crate::summary::{
@@ -186,6 +186,17 @@ fn hex(bytes: &[u8]) -> String {
 
 fn now() -> chrono::DateTime<chrono::Local> {
     chrono::Local::now()
+}
+
+/// Removes the half-written outputs of a kpiwatch that was killed. Call with the state lock
+/// held (see [`State::open`]), so no other kpiwatch is writing them.
+pub fn clean_up_after_crash(share: &Share) {
+    for dir in [&share.summary, &share.receipts, &share.archive] {
+        let n = remove_stale_temporaries(dir);
+        if n > 0 {
+            tracing::info!(folder = %dir.display(), removed = n, "removed temporary files left by an interrupted run");
+        }
+    }
 }
 
 /// Files judged per chunk: parsed workbooks are dropped after each chunk is recorded, so memory

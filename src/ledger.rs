@@ -187,10 +187,10 @@ impl Ledger {
     fn setup(conn: Connection) -> Result<Self, LedgerError> {
         // WAL keeps readers and the writer apart and survives a crash mid-write; FULL sync makes
         // a committed pass durable before its outputs are replaced.
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let mut ledger = Self { conn };
         ledger.migrate()?;
         Ok(ledger)
@@ -207,9 +207,16 @@ impl Ledger {
             });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i32 + 1)?;
+            // IMMEDIATE takes the write lock before the version is re-read, so two processes
+            // opening a new ledger at once cannot both run the same migration.
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let now: i32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if now <= i as i32 {
+                tx.execute_batch(sql)?;
+                tx.pragma_update(None, "user_version", i as i32 + 1)?;
+            }
             tx.commit()?;
         }
         Ok(())
@@ -641,6 +648,25 @@ mod tests {
             .query_row("SELECT reporting_quarter FROM versions", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rq, Some(4));
+    }
+
+    #[test]
+    fn concurrent_opens_of_a_new_ledger_migrate_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ledger.sqlite");
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let p = p.clone();
+                std::thread::spawn(move || Ledger::open(&p).map(|_| ()))
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap().unwrap();
+        }
+        assert_eq!(
+            Ledger::open(&p).unwrap().schema_version().unwrap(),
+            SCHEMA_VERSION
+        );
     }
 
     #[test]

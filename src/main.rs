@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use kpiwatch::ExitCode;
 use kpiwatch::commands::check::{self, CheckConfig};
+use kpiwatch::commands::demo::{self, DemoConfig};
 use kpiwatch::commands::examples;
 use kpiwatch::commands::run::{self as run_cmd, RunConfig};
 use kpiwatch::commands::score::{self, ScoreConfig};
@@ -85,6 +86,21 @@ enum Command {
     Run(ShareOpts),
     /// Watch a share and keep its summary current as divisions drop files.
     Watch(WatchOpts),
+    /// Generate a share of N realistic division workbooks, for benchmarks and scale tests.
+    Demo(DemoOpts),
+}
+
+#[derive(Args)]
+struct DemoOpts {
+    /// How many division workbooks to write.
+    #[arg(long, value_name = "N")]
+    generate: usize,
+    /// The share to create (DIR/inbox/, DIR/expected.json, DIR/kpiwatch.toml).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Seed of the generator: the same seed gives the same share.
+    #[arg(long, default_value_t = kpiwatch::demo::DEFAULT_SEED)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -259,6 +275,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ctrlc::set_handler(move || handle.request())
                 .context("cannot install the Ctrl-C/SIGTERM handler")?;
             watch::watch(&cfg, &shutdown)?;
+            Ok(ExitCode::Success)
+        }
+        Command::Demo(o) => {
+            let cfg = DemoConfig {
+                out: o.out,
+                count: o.generate,
+                seed: o.seed,
+            };
+            demo::run(&cfg, &mut std::io::stdout().lock())
+                .with_context(|| format!("cannot write the demo share {}", cfg.out.display()))?;
             Ok(ExitCode::Success)
         }
         Command::Examples(o) => {

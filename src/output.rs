@@ -12,7 +12,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         _ => Path::new("."),
     };
     let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-kpiwatch-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     // Temporary files are created private (0600); outputs are for the office to open.
@@ -27,6 +27,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The prefix of kpiwatch's temporary files: never a name a person gives a file.
+pub const TEMP_PREFIX: &str = ".tmp-kpiwatch-";
+
+/// Removes temporary files a killed kpiwatch left behind under `dir` (recursively). Only
+/// kpiwatch's own names are touched. Returns how many were removed.
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    let mut removed = 0;
+    let mut pending = vec![dir.to_owned()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            if kind.is_dir() {
+                pending.push(entry.path());
+            } else if kind.is_file()
+                && name.to_string_lossy().starts_with(TEMP_PREFIX)
+                && std::fs::remove_file(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +66,16 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::fs::write(dir.path().join("a/b/.tmp-kpiwatch-x1"), b"half").unwrap();
+        std::fs::write(dir.path().join(".tmp-kpiwatch-x2"), b"half").unwrap();
+        std::fs::write(dir.path().join("a/keep.xlsx"), b"mine").unwrap();
+        assert_eq!(remove_stale_temporaries(dir.path()), 2);
+        assert!(dir.path().join("a/keep.xlsx").exists());
     }
 }

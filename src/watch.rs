@@ -16,7 +16,9 @@ use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, Recur
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 use crate::commands::run::RunConfig;
-use crate::consolidate::{PassError, PassOptions, Stability, State, run_pass_gated};
+use crate::consolidate::{
+    PassError, PassOptions, Stability, State, clean_up_after_crash, run_pass_gated,
+};
 use crate::share::{Share, ShareError, is_clutter};
 
 /// How `watch` learns about changes.
@@ -157,6 +159,7 @@ fn start_watching(
 pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
     let share = Share::open(&cfg.run.share, &cfg.run.config.folders)?;
     let mut state = State::open(&cfg.run.state_dir)?;
+    clean_up_after_crash(&share);
     let (tx, rx): (Sender<Message>, Receiver<Message>) = mpsc::channel();
     if let Ok(mut wake) = shutdown.wake.lock() {
         *wake = Some(tx.clone());

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use crate::ExitCode;
 use crate::config::Config;
-use crate::consolidate::{PassError, PassOptions, PassReport, State, run_pass};
+use crate::consolidate::{
+    PassError, PassOptions, PassReport, State, clean_up_after_crash, run_pass,
+};
 use crate::share::Share;
 
 /// The runtime configuration of `run` (and of `watch`'s passes).
@@ -23,6 +25,7 @@ pub struct RunConfig {
 pub fn run(cfg: &RunConfig, out: &mut dyn Write) -> Result<ExitCode, PassError> {
     let share = Share::open(&cfg.share, &cfg.config.folders)?;
     let mut state = State::open(&cfg.state_dir)?;
+    clean_up_after_crash(&share);
     let report = run_pass(
         &share,
         &cfg.config,
