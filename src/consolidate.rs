@@ -18,9 +18,9 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
 use crate::layout::Key;
-use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredVersion};
+use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredData, StoredVersion};
 use crate::model::{FiscalYear, Quarter, Submission};
-use crate::output::{remove_stale_temporaries, write_atomic};
+use crate::output::{Sync, remove_stale_temporaries, sync_folder, write_atomic, write_atomic_with};
 use crate::receipt::{self, ReceiptInput};
 use crate::share::{InboxFile, Share, ShareError};
 use crate::summary::{
@@ -199,9 +199,28 @@ pub fn clean_up_after_crash(share: &Share) {
     }
 }
 
-/// Files judged per chunk: parsed workbooks are dropped after each chunk is recorded, so memory
-/// stays flat however large the share.
-const CHUNK: usize = 64;
+fn new_batch(removed: Vec<String>) -> Batch {
+    Batch {
+        removed,
+        at: now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        ..Batch::default()
+    }
+}
+
+/// Records a batch: archived copies reach the disk before the ledger says they exist.
+fn commit(share: &Share, ledger: &mut Ledger, batch: &Batch) -> Result<usize, PassError> {
+    if !batch.versions.is_empty() {
+        sync_folder(&share.archive).map_err(|source| PassError::State {
+            path: share.archive.clone(),
+            source,
+        })?;
+    }
+    Ok(ledger.record(batch)?.len())
+}
+
+/// Versions recorded per transaction, and the most judged files waiting to be recorded: parsed
+/// workbooks are dropped once recorded, so memory stays flat however large the share.
+const CHUNK: usize = 256;
 
 /// One complete pass.
 pub fn run_pass(
@@ -224,7 +243,9 @@ pub fn run_pass_gated(
     stop: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<PassReport, PassError> {
     let mut report = PassReport::default();
+    let started = std::time::Instant::now();
     let files = share.scan()?;
+    let scanned_at = started.elapsed();
     report.scanned = files.len();
     let known = ledger.files()?;
 
@@ -268,73 +289,79 @@ pub fn run_pass_gated(
         below_level1: config.below_level1(),
         ..CheckOptions::default()
     };
-    let mut first = true;
+    // Workers read and judge files in parallel while this thread records what they found, one
+    // transaction per batch: parsing, disk writes and the ledger overlap.
+    let stopping = || stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst));
+    let abort = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(CHUNK);
     let mut claims = Claims::default();
-    for chunk in candidates.chunks(CHUNK) {
-        if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst)) {
-            report.interrupted = true;
-            break;
-        }
-        let outcomes: Vec<Outcome> = chunk
-            .par_iter()
-            .map(|f| {
+    let mut batch = new_batch(removed.clone());
+    let recorded: Result<(), PassError> = std::thread::scope(|scope| {
+        let (known, young, check, abort) = (&known, &young, &check, &abort);
+        let candidates = &candidates;
+        scope.spawn(move || {
+            candidates.par_iter().for_each_with(tx, |tx, f| {
+                if abort.load(std::sync::atomic::Ordering::SeqCst) || stopping() {
+                    return;
+                }
                 let o = process(
                     f,
                     known.get(&f.rel),
                     share,
                     config,
-                    &check,
+                    check,
                     young.contains(f.rel.as_str()),
                 );
+                // A closed channel means the recorder stopped: the outcome is not needed.
+                let _ = tx.send(o);
+            });
+        });
+        let outcome = (|| {
+            for o in rx.iter() {
                 if let Some(p) = &progress {
                     p.inc(1);
                 }
-                o
-            })
-            .collect();
-        let mut batch = Batch {
-            at: now().format("%Y-%m-%d %H:%M:%S").to_string(),
-            ..Batch::default()
-        };
-        if first {
-            batch.removed = removed.clone();
-            first = false;
-        }
-        for o in outcomes {
-            match o {
-                Outcome::Touched(rel, size, mtime) => {
-                    report.read += 1;
-                    batch.touched.push((rel, size, mtime));
-                }
-                Outcome::New(mut v, places) => {
-                    report.read += 1;
-                    cross_check(ledger, &mut v, &places, config, &mut claims)?;
-                    log_ingested(&v, config);
-                    match v.status {
-                        Status::Accepted => report.accepted += 1,
-                        Status::Rejected => report.rejected += 1,
+                match o {
+                    Outcome::Touched(rel, size, mtime) => {
+                        report.read += 1;
+                        batch.touched.push((rel, size, mtime));
                     }
-                    batch.versions.push(*v);
+                    Outcome::New(mut v, places, scores) => {
+                        report.read += 1;
+                        cross_check(ledger, &mut v, &places, config, &mut claims)?;
+                        log_ingested(&v, &scores);
+                        match v.status {
+                            Status::Accepted => report.accepted += 1,
+                            Status::Rejected => report.rejected += 1,
+                        }
+                        batch.versions.push(*v);
+                    }
+                    Outcome::Retry(reason) => {
+                        tracing::warn!("{reason}");
+                        report.retries.push(reason);
+                    }
+                    Outcome::Failed(reason) => {
+                        tracing::error!("{reason}");
+                        report.failures.push(reason);
+                    }
                 }
-                Outcome::Retry(reason) => {
-                    tracing::warn!("{reason}");
-                    report.retries.push(reason);
+                if batch.versions.len() + batch.touched.len() >= CHUNK {
+                    let full = std::mem::replace(&mut batch, new_batch(Vec::new()));
+                    report.new_versions += commit(share, ledger, &full)?;
                 }
-                Outcome::Failed(reason) => {
-                    tracing::error!("{reason}");
-                    report.failures.push(reason);
+                if stopping() {
+                    report.interrupted = true;
+                    break;
                 }
             }
-        }
-        report.new_versions += ledger.record(&batch)?.len();
-    }
-    if first && !removed.is_empty() {
-        ledger.record(&Batch {
-            removed: removed.clone(),
-            at: now().format("%Y-%m-%d %H:%M:%S").to_string(),
-            ..Batch::default()
-        })?;
-    }
+            report.new_versions += commit(share, ledger, &batch)?;
+            Ok(())
+        })();
+        abort.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(rx);
+        outcome
+    });
+    recorded?;
     for path in &removed {
         tracing::info!(file = %path, "file removed from the inbox; its last accepted version stays current");
     }
@@ -343,8 +370,17 @@ pub fn run_pass_gated(
         p.finish_and_clear();
     }
 
+    let judged_at = started.elapsed();
     report.receipts = write_receipts(share, config, ledger)?;
+    let receipts_at = started.elapsed();
     report.summaries = write_summaries(share, config, ledger)?;
+    tracing::debug!(
+        scan_ms = scanned_at.as_millis(),
+        read_judge_archive_record_ms = (judged_at - scanned_at).as_millis(),
+        receipts_ms = (receipts_at - judged_at).as_millis(),
+        summary_ms = (started.elapsed() - receipts_at).as_millis(),
+        "pass timing"
+    );
     report.rejected_current = ledger
         .latest_per_path()?
         .into_iter()
@@ -369,7 +405,7 @@ fn progress_bar(opts: &PassOptions, n: usize) -> Option<indicatif::ProgressBar> 
 enum Outcome {
     /// Same bytes as recorded; only size or mtime moved.
     Touched(String, u64, i64),
-    New(Box<NewVersion>, Places),
+    New(Box<NewVersion>, Places, String),
     /// Not readable this pass (vanished, locked): retried next pass.
     Retry(String),
     /// Could not be archived, so not recorded: retried next pass, but the pass failed.
@@ -438,7 +474,7 @@ fn process(
         let written = archive_abs
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomic(&archive_abs, &bytes));
+            .and_then(|()| write_atomic_with(&archive_abs, &bytes, Sync::Batched));
         if let Err(e) = written {
             return Outcome::Failed(format!(
                 "{}: cannot archive to {} ({e}); not recorded, will retry",
@@ -458,11 +494,12 @@ fn process(
             .collect(),
     };
     let readable = verdict.submission != Submission::default();
+    let scores = score_line(sub, config);
     let mut kpi_codes: Vec<String> = sub.kpis.iter().map(|k| normalize_code(&k.code)).collect();
     kpi_codes.retain(|c| !c.is_empty());
     kpi_codes.sort();
     kpi_codes.dedup();
-    let version = NewVersion {
+    let mut version = NewVersion {
         path: file.rel.clone(),
         size: bytes.len() as u64,
         mtime_ns: file.mtime_ns,
@@ -481,9 +518,17 @@ fn process(
         reporting_quarter: sub.reporting_quarter.map(Quarter::number),
         kpi_codes,
         archive_path: archive_rel,
-        submission: readable.then_some(verdict.submission),
+        data: None,
     };
-    Outcome::New(Box::new(version), places)
+    if readable {
+        match StoredData::of(verdict.submission) {
+            Ok(d) => version.data = Some(d),
+            Err(e) => {
+                return Outcome::Failed(format!("{}: cannot store its data ({e})", file.rel));
+            }
+        }
+    }
+    Outcome::New(Box::new(version), places, scores)
 }
 
 /// Where the cells that cross-file checks point at are in one workbook.
@@ -631,20 +676,17 @@ fn safe_name(s: &str) -> String {
     }
 }
 
-fn log_ingested(v: &NewVersion, config: &Config) {
-    let scores = v
-        .submission
-        .as_ref()
-        .filter(|_| v.status == Status::Accepted)
-        .map(|s| {
-            let (_, division) = crate::scoring::score_submission(s, config.below_level1());
-            division
-                .iter()
-                .filter_map(|d| d.score.map(|x| format!("{} {x:.4}", d.quarter)))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default();
+/// "Q1 1.0000 Q2 2.2267 …": a division's scores for the log line.
+fn score_line(sub: &Submission, config: &Config) -> String {
+    let (_, division) = crate::scoring::score_submission(sub, config.below_level1());
+    division
+        .iter()
+        .filter_map(|d| d.score.map(|x| format!("{} {x:.4}", d.quarter)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn log_ingested(v: &NewVersion, scores: &str) {
     let errors = v.diagnostics.iter().filter(|d| d.is_error()).count();
     tracing::info!(
         file = %v.path,
@@ -652,39 +694,54 @@ fn log_ingested(v: &NewVersion, config: &Config) {
         status = v.status.as_str(),
         errors,
         warnings = v.diagnostics.len() - errors,
-        scores = %scores,
+        scores = %if v.status == Status::Accepted { scores } else { "" },
         "ingested"
     );
 }
 
+/// Writes the receipts still pending, in parallel, and records them in one transaction.
 fn write_receipts(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usize, PassError> {
-    let mut written = 0;
-    for v in ledger.receipts_pending()? {
+    let pending = ledger.receipts_pending()?;
+    let mut work = Vec::with_capacity(pending.len());
+    for v in pending {
         let submission = ledger.submission(v.id)?;
-        let text = receipt::render(&ReceiptInput {
-            file: &v.path,
-            received_at: &v.received_at,
-            sha256: &v.sha256,
-            status: v.status,
-            submission: submission.as_ref(),
-            diagnostics: &v.diagnostics,
-            below_level1: config.below_level1(),
-        });
-        let path = share.receipts.join(receipt::receipt_path(&v.path));
-        let result = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomic(&path, text.as_bytes()));
-        match result {
-            Ok(()) => {
-                ledger.mark_receipt_written(v.id)?;
-                written += 1;
-            }
-            // The receipt stays pending and is retried next pass.
-            Err(e) => tracing::warn!(path = %path.display(), error = %e, "cannot write a receipt"),
-        }
+        work.push((v, submission));
     }
-    Ok(written)
+    let written: Vec<i64> = work
+        .par_iter()
+        .filter_map(|(v, submission)| {
+            let text = receipt::render(&ReceiptInput {
+                file: &v.path,
+                received_at: &v.received_at,
+                sha256: &v.sha256,
+                status: v.status,
+                submission: submission.as_ref(),
+                diagnostics: &v.diagnostics,
+                below_level1: config.below_level1(),
+            });
+            let path = share.receipts.join(receipt::receipt_path(&v.path));
+            let result = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| write_atomic_with(&path, text.as_bytes(), Sync::Batched));
+            match result {
+                Ok(()) => Some(v.id),
+                // The receipt stays pending and is retried next pass.
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "cannot write a receipt");
+                    None
+                }
+            }
+        })
+        .collect();
+    if !written.is_empty() {
+        sync_folder(&share.receipts).map_err(|source| PassError::State {
+            path: share.receipts.clone(),
+            source,
+        })?;
+    }
+    ledger.mark_receipts_written(&written)?;
+    Ok(written.len())
 }
 
 const SUMMARY_GENERATION: &str = "summary_generation";

@@ -86,6 +86,12 @@ const MIGRATIONS: &[&str] = &[
         FROM versions v, json_each(v.data, '$.kpis') k
         WHERE v.data IS NOT NULL AND json_extract(k.value, '$.code') <> '';
     "#,
+    // 3: the detail log apart from the rest of the data (the summary and receipts never read
+    // it, and it is most of a workbook's size); an index for "is this version current".
+    r#"
+    ALTER TABLE versions ADD COLUMN log TEXT;
+    CREATE INDEX files_by_version ON files (version_id);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -116,12 +122,33 @@ pub struct NewVersion {
     pub fiscal_year: Option<i32>,
     pub status: Status,
     pub diagnostics: Vec<DiagnosticRecord>,
-    pub submission: Option<Submission>,
+    /// The parsed workbook, serialised (see [`StoredData`]); `None` when nothing was readable.
+    pub data: Option<StoredData>,
     pub archive_path: String,
     /// The quarter the workbook says it reports up to (1–4).
     pub reporting_quarter: Option<u8>,
     /// Normalised codes of the KPIs it reports.
     pub kpi_codes: Vec<String>,
+}
+
+/// A submission as stored: the detail log apart from the rest. Serialised by the caller, so the
+/// work happens in parallel and not inside the ledger's transaction.
+#[derive(Debug, Clone)]
+pub struct StoredData {
+    /// The submission without its log, as JSON.
+    pub data: String,
+    /// The log, as JSON.
+    pub log: String,
+}
+
+impl StoredData {
+    pub fn of(mut sub: Submission) -> Result<Self, serde_json::Error> {
+        let log = serde_json::to_string(&std::mem::take(&mut sub.log))?;
+        Ok(Self {
+            data: serde_json::to_string(&sub)?,
+            log,
+        })
+    }
 }
 
 /// A recorded file version.
@@ -185,11 +212,13 @@ impl Ledger {
     }
 
     fn setup(conn: Connection) -> Result<Self, LedgerError> {
-        // WAL keeps readers and the writer apart and survives a crash mid-write; FULL sync makes
-        // a committed pass durable before its outputs are replaced.
+        // WAL keeps readers and the writer apart, and a crash (kill -9, power loss) never
+        // leaves a half-written transaction. NORMAL sync may lose the last commits on power
+        // loss, never consistency: the files are still in the inbox and the next pass redoes
+        // them.
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut ledger = Self { conn };
         ledger.migrate()?;
@@ -346,20 +375,33 @@ impl Ledger {
             .pop())
     }
 
-    /// The parsed workbook of a version.
+    /// The parsed workbook of a version, without its detail log.
     pub fn submission(&self, id: i64) -> Result<Option<Submission>, LedgerError> {
         let data: Option<Option<String>> = self
             .conn
-            .query_row("SELECT data FROM versions WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT data FROM versions WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?;
-        match data.flatten() {
-            Some(json) => serde_json::from_str(&json)
-                .map(Some)
-                .map_err(|source| LedgerError::Data { id, source }),
-            None => Ok(None),
+        data.flatten()
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|source| LedgerError::Data { id, source })
+    }
+
+    /// The parsed workbook of a version with its detail log.
+    pub fn full_submission(&self, id: i64) -> Result<Option<Submission>, LedgerError> {
+        let Some(mut sub) = self.submission(id)? else {
+            return Ok(None);
+        };
+        let log: Option<Option<String>> = self
+            .conn
+            .query_row("SELECT log FROM versions WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        if let Some(json) = log.flatten() {
+            sub.log =
+                serde_json::from_str(&json).map_err(|source| LedgerError::Data { id, source })?;
         }
+        Ok(Some(sub))
     }
 
     /// Versions that are the latest of their path and still lack a receipt.
@@ -370,11 +412,16 @@ impl Ledger {
         )
     }
 
-    pub fn mark_receipt_written(&mut self, id: i64) -> Result<(), LedgerError> {
-        self.conn.execute(
-            "UPDATE versions SET receipt_written = 1 WHERE id = ?1",
-            [id],
-        )?;
+    /// Records that these versions' receipts are written, in one transaction.
+    pub fn mark_receipts_written(&mut self, ids: &[i64]) -> Result<(), LedgerError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare("UPDATE versions SET receipt_written = 1 WHERE id = ?1")?;
+            for id in ids {
+                stmt.execute([id])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -405,8 +452,9 @@ impl Ledger {
         let mut stmt = self.conn.prepare_cached(
             "SELECT v.division_code, v.path FROM version_kpis k JOIN versions v ON v.id = k.version_id \
              WHERE k.code = ?1 AND v.fiscal_year = ?2 AND v.division_key <> ?3 \
-             AND v.id IN (SELECT MAX(id) FROM versions WHERE status = 'accepted' \
-                          GROUP BY division_key, fiscal_year)",
+             AND v.status = 'accepted' AND NOT EXISTS (SELECT 1 FROM versions w \
+                 WHERE w.division_key = v.division_key AND w.fiscal_year = v.fiscal_year \
+                 AND w.status = 'accepted' AND w.id > v.id)",
         )?;
         let rows = stmt.query_map(params![code, fiscal_year, division_key], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -423,9 +471,9 @@ impl Ledger {
         except_path: &str,
     ) -> Result<Vec<(String, Option<u8>)>, LedgerError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT v.path, v.reporting_quarter FROM files f JOIN versions v ON v.id = f.version_id \
-             WHERE f.present = 1 AND v.status = 'accepted' AND v.division_key = ?1 \
-             AND v.fiscal_year = ?2 AND v.path <> ?3",
+            "SELECT v.path, v.reporting_quarter FROM versions v JOIN files f ON f.version_id = v.id \
+             WHERE v.division_key = ?1 AND v.fiscal_year = ?2 AND v.status = 'accepted' \
+             AND f.present = 1 AND v.path <> ?3",
         )?;
         let rows = stmt.query_map(params![division_key, fiscal_year, except_path], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -456,17 +504,15 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
     let warnings = v.diagnostics.len() - errors;
     let diagnostics = serde_json::to_string(&v.diagnostics)
         .map_err(|source| LedgerError::Data { id: 0, source })?;
-    let data = v
-        .submission
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|source| LedgerError::Data { id: 0, source })?;
+    let (data, log) = match &v.data {
+        Some(d) => (Some(d.data.as_str()), Some(d.log.as_str())),
+        None => (None, None),
+    };
     tx.execute(
         "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
          division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, data, \
-         archive_path, reporting_quarter) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         archive_path, reporting_quarter, log) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             v.path,
             v.size as i64,
@@ -484,6 +530,7 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
             data,
             v.archive_path,
             v.reporting_quarter,
+            log,
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -548,7 +595,7 @@ mod tests {
             fiscal_year: Some(2564),
             status,
             diagnostics: vec![],
-            submission: Some(Submission::default()),
+            data: Some(StoredData::of(Submission::default()).unwrap()),
             archive_path: format!("archive/{sha}"),
             reporting_quarter: Some(4),
             kpi_codes: vec![format!("{key}-1")],

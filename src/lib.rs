@@ -5,6 +5,7 @@
 //! The modules, from the bottom up: [`thai`] (Thai digits, numbers and dates), [`model`] (the KPI
 //! domain), [`scoring`] (the rules of DOMAIN.md), and one module per subcommand in [`commands`].
 
+pub mod bench;
 pub mod commands;
 pub mod config;
 pub mod consolidate;

@@ -88,6 +88,33 @@ enum Command {
     Watch(WatchOpts),
     /// Generate a share of N realistic division workbooks, for benchmarks and scale tests.
     Demo(DemoOpts),
+    /// Measurements quoted in the README.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// The calamine floor: open every workbook and stream the cells kpiwatch reads, nothing else.
+    Floor {
+        /// The inbox to read.
+        inbox: PathBuf,
+    },
+    /// Latency of watch: a file becoming stable → the summary replaced, over a share that
+    /// already holds many workbooks (make one with `kpiwatch demo`).
+    WatchLatency {
+        /// A share already processed by `kpiwatch run --state STATE`.
+        share: PathBuf,
+        /// Its state folder.
+        #[arg(long)]
+        state: PathBuf,
+        /// Its configuration, if it has one.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// How many files to drop, one at a time.
+        #[arg(long, default_value_t = 5)]
+        samples: usize,
+    },
 }
 
 #[derive(Args)]
@@ -285,6 +312,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             demo::run(&cfg, &mut std::io::stdout().lock())
                 .with_context(|| format!("cannot write the demo share {}", cfg.out.display()))?;
+            Ok(ExitCode::Success)
+        }
+        Command::Bench(BenchCommand::Floor { inbox }) => {
+            kpiwatch::bench::run_floor(&inbox, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::Success)
+        }
+        Command::Bench(BenchCommand::WatchLatency {
+            share,
+            state,
+            config,
+            samples,
+        }) => {
+            let config = match config {
+                Some(p) => Config::load(&p)?,
+                None => Config::default(),
+            };
+            kpiwatch::bench::run_watch_latency(
+                &share,
+                &state,
+                &config,
+                samples,
+                &mut std::io::stdout().lock(),
+            )?;
             Ok(ExitCode::Success)
         }
         Command::Examples(o) => {
