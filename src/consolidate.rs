@@ -699,49 +699,52 @@ fn log_ingested(v: &NewVersion, scores: &str) {
     );
 }
 
-/// Writes the receipts still pending, in parallel, and records them in one transaction.
+/// Writes the receipts still pending, in parallel, a chunk at a time (only a chunk's
+/// submissions are in memory), recording each chunk in one transaction.
 fn write_receipts(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usize, PassError> {
-    let pending = ledger.receipts_pending()?;
-    let mut work = Vec::with_capacity(pending.len());
-    for v in pending {
-        let submission = ledger.submission(v.id)?;
-        work.push((v, submission));
-    }
-    let written: Vec<i64> = work
-        .par_iter()
-        .filter_map(|(v, submission)| {
-            let text = receipt::render(&ReceiptInput {
-                file: &v.path,
-                received_at: &v.received_at,
-                sha256: &v.sha256,
-                status: v.status,
-                submission: submission.as_ref(),
-                diagnostics: &v.diagnostics,
-                below_level1: config.below_level1(),
-            });
-            let path = share.receipts.join(receipt::receipt_path(&v.path));
-            let result = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| write_atomic_with(&path, text.as_bytes(), Sync::Batched));
-            match result {
-                Ok(()) => Some(v.id),
-                // The receipt stays pending and is retried next pass.
-                Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "cannot write a receipt");
-                    None
+    let mut total = 0;
+    for chunk in ledger.receipts_pending()?.chunks(CHUNK) {
+        let mut work = Vec::with_capacity(chunk.len());
+        for v in chunk {
+            work.push((v, ledger.submission(v.id)?));
+        }
+        let written: Vec<i64> = work
+            .par_iter()
+            .filter_map(|(v, submission)| {
+                let text = receipt::render(&ReceiptInput {
+                    file: &v.path,
+                    received_at: &v.received_at,
+                    sha256: &v.sha256,
+                    status: v.status,
+                    submission: submission.as_ref(),
+                    diagnostics: &v.diagnostics,
+                    below_level1: config.below_level1(),
+                });
+                let path = share.receipts.join(receipt::receipt_path(&v.path));
+                let result = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| write_atomic_with(&path, text.as_bytes(), Sync::Batched));
+                match result {
+                    Ok(()) => Some(v.id),
+                    // The receipt stays pending and is retried next pass.
+                    Err(e) => {
+                        tracing::warn!(path = %path.display(), error = %e, "cannot write a receipt");
+                        None
+                    }
                 }
-            }
-        })
-        .collect();
-    if !written.is_empty() {
-        sync_folder(&share.receipts).map_err(|source| PassError::State {
-            path: share.receipts.clone(),
-            source,
-        })?;
+            })
+            .collect();
+        if !written.is_empty() {
+            sync_folder(&share.receipts).map_err(|source| PassError::State {
+                path: share.receipts.clone(),
+                source,
+            })?;
+        }
+        ledger.mark_receipts_written(&written)?;
+        total += written.len();
     }
-    ledger.mark_receipts_written(&written)?;
-    Ok(written.len())
+    Ok(total)
 }
 
 const SUMMARY_GENERATION: &str = "summary_generation";
@@ -834,6 +837,43 @@ fn publish(path: &Path, bytes: &[u8]) -> Result<PathBuf, PassError> {
     }
 }
 
+/// Drops what the summary never shows (the log, the long texts of each KPI card), so that
+/// thousands of divisions fit in little memory while their summary is written.
+fn slim_for_summary(sub: &mut Submission) {
+    sub.log = Vec::new();
+    let plan = &mut sub.plan;
+    for text in [
+        &mut plan.clients,
+        &mut plan.stakeholders,
+        &mut plan.digital,
+        &mut plan.step_reduction,
+        &mut plan.expected_results,
+    ] {
+        *text = String::new();
+    }
+    for k in &mut sub.kpis {
+        for text in [
+            &mut k.action_plan,
+            &mut k.strategic_issue,
+            &mut k.dimension,
+            &mut k.goal,
+            &mut k.description,
+            &mut k.conditions,
+            &mut k.data_source,
+        ] {
+            *text = String::new();
+        }
+        k.level_descriptions = Default::default();
+        k.baselines = Default::default();
+        k.owner = Default::default();
+        k.supporter = Default::default();
+        for q in &mut k.quarters {
+            q.details = String::new();
+            q.evidence = String::new();
+        }
+    }
+}
+
 /// Changes to figures already reported, between the previous accepted version and this one.
 pub fn revisions(old: &Submission, new: &Submission) -> Vec<Revision> {
     let previous: HashMap<String, &crate::model::Kpi> = old
@@ -888,8 +928,7 @@ fn summary_input(
                 .unwrap_or_default(),
             None => Vec::new(),
         };
-        // The summary never shows the log; dropping it keeps thousands of divisions small.
-        sub.log = Vec::new();
+        slim_for_summary(&mut sub);
         current_ids.insert(v.id, revs.clone());
         divisions.push(DivisionEntry {
             submission: sub,

@@ -18,23 +18,35 @@ pub struct ScoreRefs<'a> {
     pub below_level1: &'a str,
 }
 
-/// The official score of one result, or "" when the result is blank or not a number.
+/// How many of the five thresholds a result meets, or "" when the result is blank: the level
+/// reached. Thresholds ascend for higher-is-better and descend for lower-is-better, so in both
+/// cases the thresholds met are the first ones.
+pub fn levels_met(result: &str, direction: &str, thresholds: &str) -> String {
+    format!(
+        "IF(ISNUMBER({result}),IF({direction}=\"{lower}\",SUMPRODUCT(--({thresholds}>={result})),SUMPRODUCT(--({thresholds}<={result}))),\"\")",
+        lower = Direction::LowerIsBetter.label_th(),
+    )
+}
+
+/// What [`levels_met`] evaluates to, for the cached value: a blank threshold cell counts as 0,
+/// as it does in Excel and LibreOffice.
+pub fn levels_met_value(result: f64, direction: Direction, shown: &[Option<f64>; 5]) -> f64 {
+    shown
+        .iter()
+        .map(|t| t.unwrap_or(0.0))
+        .filter(|&t| match direction {
+            Direction::LowerIsBetter => t >= result,
+            Direction::HigherIsBetter => t <= result,
+        })
+        .count() as f64
+}
+
+/// The official score of one result given the level it reached (a [`levels_met`] cell or
+/// expression), or "" when the result is blank or not a number.
 ///
-/// Mirroring a lower-is-better KPI (multiplying result and thresholds by -1) makes the thresholds
-/// ascending, so the level reached is the count of thresholds met; the interpolated fraction
-/// (R − Tn)/(Tn+1 − Tn) needs no mirroring because the signs cancel. This is the same reasoning
-/// as `scoring::Criteria::score`.
-pub fn score(r: ScoreRefs<'_>) -> String {
-    let sign = format!(
-        "IF({}=\"{}\",-1,1)",
-        r.direction,
-        Direction::LowerIsBetter.label_th()
-    );
-    let n = format!(
-        "SUMPRODUCT(--({sign}*{res}>={sign}*{t}))",
-        res = r.result,
-        t = r.thresholds
-    );
+/// Level n met (0 < n < 5) interpolates (R − Tn)/(Tn+1 − Tn) towards the next threshold; the
+/// signs cancel for lower-is-better, as in `scoring::Criteria::score`.
+pub fn score_at_level(r: ScoreRefs<'_>, n: &str) -> String {
     let tn = |offset: &str| format!("INDEX({},{n}{offset})", r.thresholds);
     let level = format!(
         "IF({n}=5,5,IF({n}=0,{below},{n}+IF({kind}=\"{stepped}\",0,({res}-{t0})/({t1}-{t0}))))",
@@ -52,6 +64,20 @@ pub fn score(r: ScoreRefs<'_>) -> String {
         milestone = KpiKind::Milestone.label_th(),
         below = r.below_level1,
     )
+}
+
+/// The official score in one self-contained formula (the level reached computed inline): for
+/// the template's few computed cells. The summary keeps the level in its own column instead,
+/// which keeps its formulas short.
+pub fn score(r: ScoreRefs<'_>) -> String {
+    let lower = Direction::LowerIsBetter.label_th();
+    let n = format!(
+        "IF({d}=\"{lower}\",SUMPRODUCT(--({t}>={res})),SUMPRODUCT(--({t}<={res})))",
+        d = r.direction,
+        t = r.thresholds,
+        res = r.result
+    );
+    score_at_level(r, &n)
 }
 
 /// round(score × weight / 100, 4), or "" when the score is blank.
@@ -90,5 +116,25 @@ mod tests {
             assert!(f.contains(part), "{part} missing from {f}");
         }
         assert!(!f.starts_with('='));
+    }
+
+    #[test]
+    fn levels_met_counts_like_a_spreadsheet() {
+        let t = [
+            Some(0.0),
+            Some(150.0),
+            Some(300.0),
+            Some(450.0),
+            Some(826.0),
+        ];
+        assert_eq!(levels_met_value(184.0, Direction::HigherIsBetter, &t), 2.0);
+        assert_eq!(levels_met_value(826.0, Direction::HigherIsBetter, &t), 5.0);
+        let d = [Some(10.0), Some(8.0), Some(6.0), Some(4.0), Some(2.0)];
+        assert_eq!(levels_met_value(7.0, Direction::LowerIsBetter, &d), 2.0);
+        assert_eq!(levels_met_value(12.0, Direction::LowerIsBetter, &d), 0.0);
+        assert_eq!(
+            levels_met_value(3.0, Direction::HigherIsBetter, &[None; 5]),
+            5.0
+        );
     }
 }
