@@ -4,7 +4,7 @@
 //! the names. Problems with single cells become diagnostics; nothing here panics on input.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Seek};
+use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 
@@ -111,13 +111,51 @@ const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
 /// empty submission with an error diagnostic.
 pub fn read(bytes: &[u8], limits: &Limits) -> ReadWorkbook {
     let mut out = ReadWorkbook::default();
-    match open(bytes, limits) {
+    let opened = guarded(|| open(bytes, limits)).unwrap_or_else(|panic| {
+        Err(Finding::NotAWorkbook {
+            detail: format!("the file is damaged; the workbook reader stopped: {panic}"),
+        })
+    });
+    match opened {
         Ok(sheets) => Book::new(sheets, limits.max_cells_per_sheet).read_into(&mut out),
         Err(finding) => out
             .diagnostics
             .push(Diagnostic::new(finding, Location::file())),
     }
     out
+}
+
+thread_local! {
+    /// Set while calamine runs on this thread: its panics are expected on damaged files.
+    static IN_CALAMINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a calamine call so that a panic inside it (calamine asserts on some damaged files,
+/// found by fuzzing) becomes an error for that one file instead of killing kpiwatch. The panic
+/// is not printed: it is reported as a finding. Panics elsewhere are printed as usual.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_CALAMINE.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_CALAMINE.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_CALAMINE.with(|c| c.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "internal error".to_owned())
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 type Source<'a> = Cursor<&'a [u8]>;
@@ -336,7 +374,11 @@ impl<'a> Book<'a> {
 
     fn sheet(&mut self, name: &str) -> Option<&mut SheetData> {
         if !self.ranges.contains_key(name) {
-            let loaded = match self.load(name) {
+            let loaded = match guarded(|| self.load(name)).unwrap_or_else(|panic| {
+                Err(Finding::UnreadableSheet {
+                    detail: format!("the sheet is damaged; the workbook reader stopped: {panic}"),
+                })
+            }) {
                 Ok(data) => Some(data),
                 Err(finding) => {
                     self.diagnostics
@@ -1112,13 +1154,6 @@ pub fn parse_reference(formula: &str) -> Option<(String, u32, u16)> {
         return None;
     }
     Some((sheet, row - 1, (col - 1) as u16))
-}
-
-/// Reads all of `reader` into memory (so it can be hashed and parsed from one read).
-pub fn slurp(mut reader: impl Read + Seek) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    reader.read_to_end(&mut buf)?;
-    Ok(buf)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, FieldName, Finding, Location, Severity};
 use crate::layout::{self, ColumnKey, Key, QuarterField};
-use crate::model::{BelowLevel1, Kpi, KpiKind, Quarter, Submission};
+use crate::model::{BelowLevel1, Kpi, Quarter, Submission};
 use crate::reader::{self, Limits, ReadWorkbook, Sources};
 use crate::scoring::{self, Criteria, CriteriaError, DivisionScore, QuarterScore, ResultError};
 use crate::thai::{self, DateWarning};
@@ -421,10 +421,6 @@ fn score_kpi(
                 loc(Key::Quarter(q, QuarterField::OwnWeighted)),
             );
         }
-    }
-    if kpi.kind == KpiKind::Milestone {
-        // Milestone levels are not counts; a level reported lower later is still a warning,
-        // which the loop above gives, and nothing else applies.
     }
     scores
 }
