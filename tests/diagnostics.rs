@@ -11,7 +11,6 @@ use kpiwatch::layout::{self, Key, QuarterField};
 use kpiwatch::model::{KpiKind, LogEntry, Quarter, Submission};
 use kpiwatch::reader::Limits;
 use kpiwatch::samples;
-use kpiwatch::template::{self, TemplateOptions};
 use kpiwatch::validate::{
     CheckOptions, Expectation, ExpectedDivision, Status, Verdict, check_bytes,
 };
@@ -32,17 +31,7 @@ fn changed(edit: impl FnOnce(&mut Submission)) -> Vec<u8> {
 
 /// The example with cells overwritten after generation, as a person typing into Excel would.
 fn typed(edit: impl FnOnce(&mut Workbook)) -> Vec<u8> {
-    let sub = samples::ministers_office();
-    let mut wb = template::build(
-        &sub,
-        &TemplateOptions {
-            kpi_sheets: 1,
-            fiscal_year: None,
-        },
-    )
-    .unwrap();
-    edit(&mut wb);
-    wb.save_to_buffer().unwrap()
+    common::typed(&samples::ministers_office(), edit)
 }
 
 fn cell(key: Key) -> (u32, u16) {

@@ -13,7 +13,6 @@ use kpiwatch::layout::{self, Key, QuarterField};
 use kpiwatch::ledger::Ledger;
 use kpiwatch::model::{FiscalYear, KpiKind, Quarter, Submission};
 use kpiwatch::samples;
-use kpiwatch::template::{self, TemplateOptions};
 use kpiwatch::validate::Status;
 use rust_xlsxwriter::{Formula, Workbook};
 
@@ -62,17 +61,7 @@ fn changed(n: usize, edit: impl FnOnce(&mut Submission)) -> Vec<u8> {
 }
 
 fn typed(n: usize, edit: impl FnOnce(&mut Workbook)) -> Vec<u8> {
-    let sub = division(n);
-    let mut wb = template::build(
-        &sub,
-        &TemplateOptions {
-            kpi_sheets: 1,
-            fiscal_year: None,
-        },
-    )
-    .unwrap();
-    edit(&mut wb);
-    wb.save_to_buffer().unwrap()
+    common::typed(&division(n), edit)
 }
 
 fn at(key: Key) -> (u32, u16) {

@@ -6,24 +6,14 @@ mod common;
 use kpiwatch::layout::{self, Key, QuarterField};
 use kpiwatch::model::Quarter;
 use kpiwatch::samples;
-use kpiwatch::template::{self, TemplateOptions};
 use kpiwatch::validate::{CheckOptions, Status, check_bytes};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 const KPI1: &str = "ตัวชี้วัด 1";
 
 fn typed(edit: impl FnOnce(&mut Workbook)) -> kpiwatch::validate::Verdict {
-    let sub = samples::ministers_office();
-    let mut wb = template::build(
-        &sub,
-        &TemplateOptions {
-            kpi_sheets: 1,
-            fiscal_year: None,
-        },
-    )
-    .unwrap();
-    edit(&mut wb);
-    check_bytes(&wb.save_to_buffer().unwrap(), &CheckOptions::default())
+    let bytes = common::typed(&samples::ministers_office(), edit);
+    check_bytes(&bytes, &CheckOptions::default())
 }
 
 fn at(key: Key) -> (u32, u16) {

@@ -109,6 +109,20 @@ pub fn part_text(bytes: &[u8], part: &str) -> String {
     s
 }
 
+/// The template filled with `sub`, then cells overwritten as a person typing into Excel would.
+pub fn typed(sub: &Submission, edit: impl FnOnce(&mut rust_xlsxwriter::Workbook)) -> Vec<u8> {
+    let mut wb = template::build(
+        sub,
+        &TemplateOptions {
+            kpi_sheets: sub.kpis.len().max(1),
+            fiscal_year: None,
+        },
+    )
+    .unwrap();
+    edit(&mut wb);
+    wb.save_to_buffer().unwrap()
+}
+
 /// The template filled with `sub`, as bytes.
 pub fn workbook_bytes(sub: &Submission) -> Vec<u8> {
     let opts = TemplateOptions {
