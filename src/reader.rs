@@ -176,6 +176,7 @@ fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Sheets<Source<'a>>, Find
         if is_encrypted_ooxml(bytes) {
             return Err(Finding::Encrypted);
         }
+        check_xls_grids(bytes, limits)?;
         return open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes))
             .map(Sheets::Xls)
             .map_err(|e| not_a_workbook(format!("legacy .xls: {e}")));
@@ -221,6 +222,66 @@ fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Sheets<Source<'a>>, Find
     } else {
         Err(not_a_workbook("a zip file that holds no workbook".into()))
     }
+}
+
+/// Legacy .xls: calamine builds one dense grid per sheet from the cell positions the file's
+/// records declare, so a damaged or crafted file naming two cells far apart makes it allocate
+/// tens of gigabytes (found by fuzzing). The records are scanned first, and a sheet whose grid
+/// would exceed four times the cell limit is refused.
+fn check_xls_grids(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
+    use std::io::Read;
+    let damaged = |detail: String| Finding::NotAWorkbook {
+        detail: format!("legacy .xls: {detail}"),
+    };
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| file.is_stream(n))
+        .ok_or_else(|| damaged("no workbook stream".into()))?;
+    let mut stream = Vec::new();
+    file.open_stream(name)
+        .and_then(|mut s| s.read_to_end(&mut stream))
+        .map_err(|e| damaged(e.to_string()))?;
+    let limit = limits.max_cells_per_sheet.saturating_mul(4) as u64;
+    let u16_at = |b: &[u8], i: usize| b.get(i..i + 2).map(|x| u16::from_le_bytes([x[0], x[1]]));
+    // (first row, last row, first column, last column) of the sheet being scanned.
+    let mut bounds: Option<(u16, u16, u16, u16)> = None;
+    let mut sheet = 0usize;
+    let mut pos = 0usize;
+    while let (Some(kind), Some(len)) = (u16_at(&stream, pos), u16_at(&stream, pos + 2)) {
+        let body = stream.get(pos + 4..pos + 4 + usize::from(len)).unwrap_or(&[]);
+        pos += 4 + usize::from(len);
+        let cells = match kind {
+            // BOF: a new sheet (or the workbook globals) starts.
+            0x0809 => {
+                bounds = None;
+                sheet += 1;
+                None
+            }
+            // FORMULA, LABELSST, NUMBER, RK, BLANK, BOOLERR, LABEL, RSTRING: one cell.
+            0x0006 | 0x00FD | 0x0203 | 0x027E | 0x0201 | 0x0205 | 0x0204 | 0x00D6 => {
+                u16_at(body, 0).zip(u16_at(body, 2)).map(|(r, c)| (r, c, c))
+            }
+            // MULRK, MULBLANK: a run of cells in one row.
+            0x00BD | 0x00BE if body.len() >= 6 => {
+                let last = u16_at(body, body.len() - 2);
+                u16_at(body, 0).zip(u16_at(body, 2)).zip(last).map(|((r, c), l)| (r, c, l))
+            }
+            _ => None,
+        };
+        if let Some((row, first, last)) = cells {
+            let b = bounds.get_or_insert((row, row, first, first));
+            *b = (b.0.min(row), b.1.max(row), b.2.min(first.min(last)), b.3.max(first.max(last)));
+            let grid = (u64::from(b.1 - b.0) + 1) * (u64::from(b.3 - b.2) + 1);
+            if grid > limit {
+                return Err(Finding::TooManyCells {
+                    sheet: format!("#{}", sheet.saturating_sub(1)),
+                    limit: limits.max_cells_per_sheet,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Names and declared uncompressed sizes of a zip's entries, from the central directory only.
