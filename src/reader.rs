@@ -233,7 +233,8 @@ fn check_xls_grids(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
     let damaged = |detail: String| Finding::NotAWorkbook {
         detail: format!("legacy .xls: {detail}"),
     };
-    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
+    let mut file =
+        cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
     let name = ["/Workbook", "/Book"]
         .into_iter()
         .find(|n| file.is_stream(n))
@@ -249,7 +250,9 @@ fn check_xls_grids(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
     let mut sheet = 0usize;
     let mut pos = 0usize;
     while let (Some(kind), Some(len)) = (u16_at(&stream, pos), u16_at(&stream, pos + 2)) {
-        let body = stream.get(pos + 4..pos + 4 + usize::from(len)).unwrap_or(&[]);
+        let body = stream
+            .get(pos + 4..pos + 4 + usize::from(len))
+            .unwrap_or(&[]);
         pos += 4 + usize::from(len);
         let cells = match kind {
             // BOF: a new sheet (or the workbook globals) starts.
@@ -265,13 +268,21 @@ fn check_xls_grids(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
             // MULRK, MULBLANK: a run of cells in one row.
             0x00BD | 0x00BE if body.len() >= 6 => {
                 let last = u16_at(body, body.len() - 2);
-                u16_at(body, 0).zip(u16_at(body, 2)).zip(last).map(|((r, c), l)| (r, c, l))
+                u16_at(body, 0)
+                    .zip(u16_at(body, 2))
+                    .zip(last)
+                    .map(|((r, c), l)| (r, c, l))
             }
             _ => None,
         };
         if let Some((row, first, last)) = cells {
             let b = bounds.get_or_insert((row, row, first, first));
-            *b = (b.0.min(row), b.1.max(row), b.2.min(first.min(last)), b.3.max(first.max(last)));
+            *b = (
+                b.0.min(row),
+                b.1.max(row),
+                b.2.min(first.min(last)),
+                b.3.max(first.max(last)),
+            );
             let grid = (u64::from(b.1 - b.0) + 1) * (u64::from(b.3 - b.2) + 1);
             if grid > limit {
                 return Err(Finding::TooManyCells {

@@ -1235,7 +1235,8 @@ mod tests {
     #[test]
     fn column_constants_match_the_headers() {
         let k = kpi_columns();
-        assert_eq!(k.len(), usize::from(kc::REVISIONS) + 1);
+        assert_eq!(k.len(), usize::from(kc::LEVEL1) + 4);
+        assert_eq!(k[usize::from(kc::LEVEL1)].label, "ระดับที่ผ่านเกณฑ์ไตรมาส 1");
         let label = |c: u16| k[usize::from(c)].label.as_str();
         assert_eq!(label(kc::DIV_CODE), "รหัสหน่วยงาน");
         assert_eq!(label(kc::NAME), "ตัวชี้วัด");
