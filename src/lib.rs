@@ -2,8 +2,16 @@
 //! summaries. This crate is the whole engine; the `kpiwatch` binary only parses its command line
 //! and calls [`commands`].
 //!
-//! The modules, from the bottom up: [`thai`] (Thai digits, numbers and dates), [`model`] (the KPI
-//! domain), [`scoring`] (the rules of DOMAIN.md), and one module per subcommand in [`commands`].
+//! The modules, from the bottom up:
+//! - the domain: [`thai`] (Thai digits, numbers, dates), [`model`], [`scoring`] (the rules of
+//!   DOMAIN.md) and [`formula`] (the same rules as Excel formulas);
+//! - the template: [`layout`] (the one declared field table), [`template`] (writes it),
+//!   [`reader`] (reads filled ones with calamine), [`validate`] and [`diagnostic`] (judges them);
+//! - the share: [`config`], [`share`] (the folders and the inbox scan), [`ledger`] (SQLite),
+//!   [`consolidate`] (one pass), [`receipt`], [`summary`], [`output`] (atomic writes) and
+//!   [`watch`];
+//! - tools: [`samples`] (the seed divisions), [`demo`] (generated shares), [`bench`](mod@bench);
+//! - and one module per subcommand in [`commands`], with the [`exit_codes`] they share.
 
 pub mod bench;
 pub mod commands;
