@@ -186,7 +186,8 @@ const SETTINGS_COL: u16 = ov::COUNT;
 const KPI_HEADER_ROW: u32 = 2;
 /// Columns: A ลำดับ, B รหัสหน่วยงาน, C หน่วยงาน, D รหัสตัวชี้วัด, E ตัวชี้วัด, F หน่วยวัด, G น้ำหนัก,
 /// H ประเภท, I ทิศทาง, J–N เกณฑ์ระดับ 1–5, O เป้าหมาย, P–S ผลไตรมาส 1–4, T–W คะแนนไตรมาส 1–4,
-/// X–AA ถ่วงน้ำหนักไตรมาส 1–4, AB การแก้ไข.
+/// X–AA ถ่วงน้ำหนักไตรมาส 1–4, AB การแก้ไข, AC–AF ระดับที่ผ่านเกณฑ์ไตรมาส 1–4 (what the score
+/// formulas build on).
 mod kc {
     pub const DIV_CODE: u16 = 1;
     /// The KPI name; the columns left of it stay in view when scrolling right.
