@@ -26,6 +26,7 @@ use crate::share::{InboxFile, Share, ShareError};
 use crate::summary::{
     self, DiagnosticRow, DivisionEntry, MissingDivision, Revision, SubmissionRow, SummaryInput,
 };
+use crate::thai;
 use crate::validate::{
     CheckOptions, Expectation, ExpectedDivision, Status, check_bytes_expecting, normalize_code,
 };
@@ -933,7 +934,7 @@ fn summary_input(
         divisions.push(DivisionEntry {
             submission: sub,
             file: v.path.clone(),
-            received_at: v.received_at.clone(),
+            received_at: receipt::thai_time(&v.received_at),
             revisions: revs,
         });
     }
@@ -959,7 +960,7 @@ fn summary_input(
                 file: v.path.clone(),
                 division_code: v.division_code.clone(),
                 division_name: v.division_name.clone(),
-                received_at: v.received_at.clone(),
+                received_at: receipt::thai_time(&v.received_at),
                 status: v.status,
                 errors: v.errors,
                 warnings: v.warnings,
@@ -1006,7 +1007,7 @@ fn summary_input(
     Ok(SummaryInput {
         fiscal_year: fy,
         below_level1: config.below_level1(),
-        generated_at: now().format("%Y-%m-%d %H:%M").to_string(),
+        generated_at: thai::format_thai_datetime(now().naive_local(), thai::ThaiDigits::No),
         divisions,
         submissions,
         missing,

@@ -51,7 +51,7 @@ pub struct DivisionEntry {
     pub submission: Submission,
     /// The file it came from, relative to the inbox.
     pub file: String,
-    /// When kpiwatch received that version, local time, "YYYY-MM-DD HH:MM".
+    /// When kpiwatch received that version, as shown (Thai, Buddhist Era year).
     pub received_at: String,
     /// Changes against the previous accepted version, if any.
     pub revisions: Vec<Revision>,
@@ -103,7 +103,7 @@ pub struct DiagnosticRow {
 pub struct SummaryInput {
     pub fiscal_year: FiscalYear,
     pub below_level1: BelowLevel1,
-    /// Local time of the run, "YYYY-MM-DD HH:MM", shown on the overview.
+    /// Local time of the run as shown on the overview (Thai, Buddhist Era year).
     pub generated_at: String,
     /// Sorted by division code.
     pub divisions: Vec<DivisionEntry>,
