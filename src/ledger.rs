@@ -698,6 +698,24 @@ mod tests {
     }
 
     #[test]
+    fn the_log_is_stored_apart_and_read_back_on_request() {
+        let mut l = Ledger::open_in_memory().unwrap();
+        let sub = crate::samples::inspection_office();
+        let mut v = version("a.xlsx", "1", "สตป.", Status::Accepted);
+        v.data = Some(StoredData::of(sub.clone()).unwrap());
+        let id = l
+            .record(&Batch {
+                versions: vec![v],
+                ..Batch::default()
+            })
+            .unwrap()[0];
+        let slim = l.submission(id).unwrap().unwrap();
+        assert!(slim.log.is_empty(), "the summary's reads skip the log");
+        assert_eq!(slim.kpis, sub.kpis);
+        assert_eq!(l.full_submission(id).unwrap().unwrap(), sub);
+    }
+
+    #[test]
     fn concurrent_opens_of_a_new_ledger_migrate_once() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("ledger.sqlite");
