@@ -495,7 +495,7 @@ fn process(
             .collect(),
     };
     let readable = verdict.submission != Submission::default();
-    let scores = score_line(sub, config);
+    let scores = score_line(&verdict.division_scores);
     let mut kpi_codes: Vec<String> = sub.kpis.iter().map(|k| normalize_code(&k.code)).collect();
     kpi_codes.retain(|c| !c.is_empty());
     kpi_codes.sort();
@@ -677,9 +677,9 @@ fn safe_name(s: &str) -> String {
     }
 }
 
-/// "Q1 1.0000 Q2 2.2267 …": a division's scores for the log line.
-fn score_line(sub: &Submission, config: &Config) -> String {
-    let (_, division) = crate::scoring::score_submission(sub, config.below_level1());
+/// "Q1 1.0000 Q2 2.2267 …": a division's scores (already computed by the verdict) for the
+/// log line.
+fn score_line(division: &[crate::scoring::DivisionScore]) -> String {
     division
         .iter()
         .filter_map(|d| d.score.map(|x| format!("{} {x:.4}", d.quarter)))

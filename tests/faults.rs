@@ -224,6 +224,19 @@ fn kill_9_during_watch_loses_and_doubles_nothing() {
     }
 }
 
+/// Polls `cond` until it holds; after a generous deadline, fails showing the watcher's log.
+fn wait_for(what: &str, log: &Path, cond: &dyn Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !cond() {
+        assert!(
+            Instant::now() < deadline,
+            "{what}:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// Runs `cmd` in a shell and says whether it worked.
 fn sh(cmd: &str) -> bool {
     Command::new("sh")
@@ -352,17 +365,7 @@ fn an_unwritable_summary_folder_is_retried_by_the_watcher() {
         "share/inbox/new/kpi.xlsx",
         &workbook_bytes(&division(FILES)),
     );
-    let wait = |what: &str, cond: &dyn Fn() -> bool| {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !cond() {
-            assert!(
-                Instant::now() < deadline,
-                "{what}:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    };
+    let wait = |what: &str, cond: &dyn Fn() -> bool| wait_for(what, &log, cond);
     wait("a clear error", &|| {
         std::fs::read_to_string(&log)
             .unwrap_or_default()
@@ -409,15 +412,7 @@ fn an_inbox_that_disappears_and_comes_back() {
                 .unwrap_or(0)
         };
         let wait = |what: &str, cond: &dyn Fn() -> bool| {
-            let deadline = Instant::now() + Duration::from_secs(60);
-            while !cond() {
-                assert!(
-                    Instant::now() < deadline,
-                    "{what} (poll {poll}):\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                );
-                std::thread::sleep(Duration::from_millis(200));
-            }
+            wait_for(&format!("{what} (poll {poll})"), &log, cond)
         };
         wait("first file", &|| versions() == 1);
         // The share drops off the network: the inbox is gone.
