@@ -115,6 +115,33 @@ pub struct Config {
     /// Expected divisions. Empty: any division may submit, from any folder.
     #[serde(rename = "division")]
     pub divisions: Vec<ExpectedDivision>,
+    /// Lookups by folder and by code, built on first use: every file of a 10,000-division share
+    /// asks for its folder's division, so a scan of the list each time would cost O(n²).
+    #[serde(skip)]
+    index: RegistryIndex,
+}
+
+/// Positions in `Config::divisions` by lower-case trimmed folder and by normalised code. Built
+/// once from the list as it is on first lookup; a config is built, then used, never edited.
+#[derive(Default, Clone)]
+struct RegistryIndex(
+    std::sync::OnceLock<(
+        std::collections::HashMap<String, usize>,
+        std::collections::HashMap<String, usize>,
+    )>,
+);
+
+impl PartialEq for RegistryIndex {
+    /// A cache, not part of the value.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for RegistryIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RegistryIndex")
+    }
 }
 
 impl Config {
@@ -195,7 +222,7 @@ impl Config {
             if !codes.insert(normalize_code(&d.code)) {
                 return Err(format!("division code {:?} is listed twice", d.code));
             }
-            if !folders.insert(d.folder.trim().to_lowercase()) {
+            if !folders.insert(folder_key(&d.folder)) {
                 return Err(format!("division folder {:?} is listed twice", d.folder));
             }
         }
@@ -209,16 +236,35 @@ impl Config {
     /// The registered division whose inbox subfolder is `folder` (case-insensitive, since
     /// Windows shares are).
     pub fn division_by_folder(&self, folder: &str) -> Option<&ExpectedDivision> {
-        self.divisions
-            .iter()
-            .find(|d| d.folder.trim().eq_ignore_ascii_case(folder.trim()))
+        let (by_folder, _) = self.index();
+        by_folder
+            .get(&folder_key(folder))
+            .map(|&i| &self.divisions[i])
     }
 
     pub fn division_by_code(&self, code: &str) -> Option<&ExpectedDivision> {
-        let key = normalize_code(code);
-        self.divisions
-            .iter()
-            .find(|d| normalize_code(&d.code) == key)
+        let (_, by_code) = self.index();
+        by_code
+            .get(&normalize_code(code))
+            .map(|&i| &self.divisions[i])
+    }
+
+    fn index(
+        &self,
+    ) -> &(
+        std::collections::HashMap<String, usize>,
+        std::collections::HashMap<String, usize>,
+    ) {
+        self.index.0.get_or_init(|| {
+            let mut by_folder = std::collections::HashMap::new();
+            let mut by_code = std::collections::HashMap::new();
+            // First entry wins, as a scan of the list would (`check` refuses duplicates anyway).
+            for (i, d) in self.divisions.iter().enumerate() {
+                by_folder.entry(folder_key(&d.folder)).or_insert(i);
+                by_code.entry(normalize_code(&d.code)).or_insert(i);
+            }
+            (by_folder, by_code)
+        })
     }
 
     /// A stable text of everything that changes how files are judged or summarised, so a run
@@ -226,6 +272,12 @@ impl Config {
     pub fn fingerprint(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+}
+
+/// Windows shares compare folder names without case, and ASCII case is all a division folder
+/// name can differ in there that matters (Thai has no case).
+fn folder_key(folder: &str) -> String {
+    folder.trim().to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -86,8 +86,8 @@ const MIGRATIONS: &[&str] = &[
         FROM versions v, json_each(v.data, '$.kpis') k
         WHERE v.data IS NOT NULL AND json_extract(k.value, '$.code') <> '';
     "#,
-    // 3: the detail log apart from the rest of the data (the summary and receipts never read
-    // it, and it is most of a workbook's size); an index for "is this version current".
+    // 3: a column for the detail log apart from the rest of the data (no longer written: the
+    // archived workbook holds the log); an index for "is this version current".
     r#"
     ALTER TABLE versions ADD COLUMN log TEXT;
     CREATE INDEX files_by_version ON files (version_id);
@@ -131,22 +131,23 @@ pub struct NewVersion {
     pub kpi_codes: Vec<String>,
 }
 
-/// A submission as stored: the detail log apart from the rest. Serialised by the caller, so the
-/// work happens in parallel and not inside the ledger's transaction.
+/// A submission as stored, without its detail log. Serialised by the caller, so the work happens
+/// in parallel and not inside the ledger's transaction.
+///
+/// The log (50–200 rows a workbook, most of its size) stays in the archived workbook, which is
+/// the version of record: nothing kpiwatch shows reads it from the ledger, and storing it again
+/// tripled what every pass wrote to disk.
 #[derive(Debug, Clone)]
 pub struct StoredData {
     /// The submission without its log, as JSON.
     pub data: String,
-    /// The log, as JSON.
-    pub log: String,
 }
 
 impl StoredData {
     pub fn of(mut sub: Submission) -> Result<Self, serde_json::Error> {
-        let log = serde_json::to_string(&std::mem::take(&mut sub.log))?;
+        sub.log = Vec::new();
         Ok(Self {
             data: serde_json::to_string(&sub)?,
-            log,
         })
     }
 }
@@ -388,22 +389,6 @@ impl Ledger {
             .map_err(|source| LedgerError::Data { id, source })
     }
 
-    /// The parsed workbook of a version with its detail log.
-    pub fn full_submission(&self, id: i64) -> Result<Option<Submission>, LedgerError> {
-        let Some(mut sub) = self.submission(id)? else {
-            return Ok(None);
-        };
-        let log: Option<Option<String>> = self
-            .conn
-            .query_row("SELECT log FROM versions WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        if let Some(json) = log.flatten() {
-            sub.log =
-                serde_json::from_str(&json).map_err(|source| LedgerError::Data { id, source })?;
-        }
-        Ok(Some(sub))
-    }
-
     /// Versions that are the latest of their path and still lack a receipt.
     pub fn receipts_pending(&self) -> Result<Vec<StoredVersion>, LedgerError> {
         self.versions_where(
@@ -504,15 +489,12 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
     let warnings = v.diagnostics.len() - errors;
     let diagnostics = serde_json::to_string(&v.diagnostics)
         .map_err(|source| LedgerError::Data { id: 0, source })?;
-    let (data, log) = match &v.data {
-        Some(d) => (Some(d.data.as_str()), Some(d.log.as_str())),
-        None => (None, None),
-    };
+    let data = v.data.as_ref().map(|d| d.data.as_str());
     tx.execute(
         "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
          division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, data, \
-         archive_path, reporting_quarter, log) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         archive_path, reporting_quarter) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             v.path,
             v.size as i64,
@@ -530,7 +512,6 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
             data,
             v.archive_path,
             v.reporting_quarter,
-            log,
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -698,7 +679,7 @@ mod tests {
     }
 
     #[test]
-    fn the_log_is_stored_apart_and_read_back_on_request() {
+    fn the_log_stays_in_the_archive_not_the_ledger() {
         let mut l = Ledger::open_in_memory().unwrap();
         let sub = crate::samples::inspection_office();
         let mut v = version("a.xlsx", "1", "สตป.", Status::Accepted);
@@ -710,9 +691,14 @@ mod tests {
             })
             .unwrap()[0];
         let slim = l.submission(id).unwrap().unwrap();
-        assert!(slim.log.is_empty(), "the summary's reads skip the log");
+        assert!(!sub.log.is_empty());
+        assert!(slim.log.is_empty());
         assert_eq!(slim.kpis, sub.kpis);
-        assert_eq!(l.full_submission(id).unwrap().unwrap(), sub);
+        let log: Option<String> = l
+            .conn
+            .query_row("SELECT log FROM versions WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap();
+        assert_eq!(log, None);
     }
 
     #[test]
