@@ -63,15 +63,52 @@ pub fn floor(inbox: &Path) -> (usize, usize, Duration) {
     (files.len(), cells, started.elapsed())
 }
 
+/// The same files through kpiwatch's reader alone, then through the reader and the checks
+/// (reading, validation and scoring: what `run` does to a file before the archive and the
+/// ledger). Set beside the floor, these say where a run's time goes.
+pub fn read_and_check(inbox: &Path) -> (Duration, Duration) {
+    let files = workbooks(inbox);
+    let limits = crate::reader::Limits::default();
+    let started = Instant::now();
+    files.par_iter().for_each(|p| {
+        if let Ok(bytes) = std::fs::read(p) {
+            std::hint::black_box(crate::reader::read(&bytes, &limits));
+        }
+    });
+    let read = started.elapsed();
+    let opts = crate::validate::CheckOptions::default();
+    let started = Instant::now();
+    files.par_iter().for_each(|p| {
+        if let Ok(bytes) = std::fs::read(p) {
+            std::hint::black_box(crate::validate::check_bytes(&bytes, &opts));
+        }
+    });
+    (read, started.elapsed())
+}
+
 /// `kpiwatch bench floor INBOX`.
 pub fn run_floor(inbox: &Path, out: &mut dyn Write) -> std::io::Result<()> {
     let (files, cells, elapsed) = floor(inbox);
+    let per_file = |d: Duration| d.as_secs_f64() * 1000.0 / files.max(1) as f64;
     writeln!(
         out,
         "calamine floor: {files} workbooks, {cells} cells read in {:.2} s ({:.2} ms per workbook, {} threads)",
         elapsed.as_secs_f64(),
-        elapsed.as_secs_f64() * 1000.0 / files.max(1) as f64,
+        per_file(elapsed),
         rayon::current_num_threads()
+    )?;
+    let (read, checked) = read_and_check(inbox);
+    writeln!(
+        out,
+        "kpiwatch reader: {:.2} s ({:.2} ms per workbook)",
+        read.as_secs_f64(),
+        per_file(read)
+    )?;
+    writeln!(
+        out,
+        "reader + validation + scoring: {:.2} s ({:.2} ms per workbook)",
+        checked.as_secs_f64(),
+        per_file(checked)
     )
 }
 
