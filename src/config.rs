@@ -74,6 +74,24 @@ impl Watch {
     }
 }
 
+/// How the summary is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SummaryOptions {
+    /// A year with more divisions than this is written as books of this many divisions plus
+    /// an index, so that one changed file rewrites one book, not the whole ministry's workbook.
+    /// 0: always one workbook.
+    pub divisions_per_book: usize,
+}
+
+impl Default for SummaryOptions {
+    fn default() -> Self {
+        Self {
+            divisions_per_book: 250,
+        }
+    }
+}
+
 /// A division the planning office expects a workbook from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,6 +130,7 @@ pub struct Config {
     pub below_level1: BelowLevel1Setting,
     pub folders: Folders,
     pub watch: Watch,
+    pub summary: SummaryOptions,
     /// Expected divisions. Empty: any division may submit, from any folder.
     #[serde(rename = "division")]
     pub divisions: Vec<ExpectedDivision>,

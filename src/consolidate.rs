@@ -18,15 +18,12 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
 use crate::layout::Key;
-use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredData, StoredVersion};
-use crate::model::{FiscalYear, Quarter, Submission};
-use crate::output::{Sync, remove_stale_temporaries, sync_folder, write_atomic, write_atomic_with};
+use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredData};
+use crate::model::{Quarter, Submission};
+use crate::output::{Sync, remove_stale_temporaries, sync_folder, write_atomic_with};
 use crate::receipt::{self, ReceiptInput};
 use crate::share::{InboxFile, Share, ShareError};
-use crate::summary::{
-    self, DiagnosticRow, DivisionEntry, MissingDivision, Revision, SubmissionRow, SummaryInput,
-};
-use crate::thai;
+use crate::summaries;
 use crate::validate::{
     CheckOptions, Expectation, ExpectedDivision, Status, check_bytes_expecting, normalize_code,
 };
@@ -185,7 +182,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn now() -> chrono::DateTime<chrono::Local> {
+pub(crate) fn now() -> chrono::DateTime<chrono::Local> {
     chrono::Local::now()
 }
 
@@ -374,7 +371,7 @@ pub fn run_pass_gated(
     let judged_at = started.elapsed();
     report.receipts = write_receipts(share, config, ledger)?;
     let receipts_at = started.elapsed();
-    report.summaries = write_summaries(share, config, ledger)?;
+    report.summaries = summaries::write_summaries(share, config, ledger)?;
     tracing::debug!(
         scan_ms = scanned_at.as_millis(),
         read_judge_archive_record_ms = (judged_at - scanned_at).as_millis(),
@@ -748,273 +745,6 @@ fn write_receipts(share: &Share, config: &Config, ledger: &mut Ledger) -> Result
     Ok(total)
 }
 
-const SUMMARY_GENERATION: &str = "summary_generation";
-const SUMMARY_FINGERPRINT: &str = "summary_fingerprint";
-
-/// Rebuilds the summaries when the ledger or the configuration changed since they were last
-/// written, or when one is missing. Returns the files written.
-fn write_summaries(
-    share: &Share,
-    config: &Config,
-    ledger: &mut Ledger,
-) -> Result<Vec<PathBuf>, PassError> {
-    let versions = ledger.all_versions()?;
-    let years = fiscal_years(config, &versions);
-    let generation = ledger.generation()?.to_string();
-    let fingerprint = config.fingerprint();
-    let up_to_date = ledger.meta(SUMMARY_GENERATION)?.as_deref() == Some(generation.as_str())
-        && ledger.meta(SUMMARY_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str())
-        && years
-            .iter()
-            .all(|fy| share.summary.join(summary::file_name(*fy)).exists());
-    if up_to_date {
-        return Ok(Vec::new());
-    }
-    let mut written = Vec::new();
-    for fy in years {
-        let input = summary_input(fy, config, ledger, &versions)?;
-        let bytes = summary::to_bytes(&input).map_err(|source| PassError::SummaryBuild {
-            fiscal_year: fy.be(),
-            source,
-        })?;
-        let path = share.summary.join(summary::file_name(fy));
-        written.push(publish(&path, &bytes)?);
-    }
-    ledger.set_meta(SUMMARY_GENERATION, &generation)?;
-    ledger.set_meta(SUMMARY_FINGERPRINT, &fingerprint)?;
-    Ok(written)
-}
-
-/// The fiscal years to summarise: the configured one (even before anything arrived, so the
-/// office sees who is missing), or every plausible year submitted.
-fn fiscal_years(config: &Config, versions: &[StoredVersion]) -> Vec<FiscalYear> {
-    if let Some(fy) = config.fiscal_year {
-        return vec![FiscalYear::new(fy)];
-    }
-    let mut years: Vec<FiscalYear> = versions
-        .iter()
-        .filter_map(|v| v.fiscal_year.map(FiscalYear::new))
-        .filter(|y| y.is_plausible())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    years.sort();
-    years
-}
-
-/// Writes a summary, retrying while the file is locked (open in Excel on the planning office's
-/// PC); if it stays locked, writes a dated copy beside it and says so.
-fn publish(path: &Path, bytes: &[u8]) -> Result<PathBuf, PassError> {
-    let mut last = None;
-    for attempt in 0..3u32 {
-        match write_atomic(path, bytes) {
-            Ok(()) => return Ok(path.to_owned()),
-            Err(e) => {
-                tracing::warn!(path = %path.display(), error = %e, attempt = attempt + 1, "summary locked or unwritable; retrying");
-                last = Some(e);
-                std::thread::sleep(Duration::from_millis(400 * u64::from(attempt + 1)));
-            }
-        }
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let dated = path.with_file_name(format!("{stem} ({}).xlsx", now().format("%Y-%m-%d %H%M%S")));
-    match write_atomic(&dated, bytes) {
-        Ok(()) => {
-            tracing::warn!(
-                locked = %path.display(),
-                written = %dated.display(),
-                error = %last.map(|e| e.to_string()).unwrap_or_default(),
-                "the summary is locked (open on another PC?): wrote a dated copy instead"
-            );
-            Ok(dated)
-        }
-        Err(source) => Err(PassError::Summary {
-            path: path.to_owned(),
-            source,
-        }),
-    }
-}
-
-/// Drops what the summary never shows (the log, the long texts of each KPI card), so that
-/// thousands of divisions fit in little memory while their summary is written.
-fn slim_for_summary(sub: &mut Submission) {
-    sub.log = Vec::new();
-    let plan = &mut sub.plan;
-    for text in [
-        &mut plan.clients,
-        &mut plan.stakeholders,
-        &mut plan.digital,
-        &mut plan.step_reduction,
-        &mut plan.expected_results,
-    ] {
-        *text = String::new();
-    }
-    for k in &mut sub.kpis {
-        for text in [
-            &mut k.action_plan,
-            &mut k.strategic_issue,
-            &mut k.dimension,
-            &mut k.goal,
-            &mut k.description,
-            &mut k.conditions,
-            &mut k.data_source,
-        ] {
-            *text = String::new();
-        }
-        k.level_descriptions = Default::default();
-        k.baselines = Default::default();
-        k.owner = Default::default();
-        k.supporter = Default::default();
-        for q in &mut k.quarters {
-            q.details = String::new();
-            q.evidence = String::new();
-        }
-    }
-}
-
-/// Changes to figures already reported, between the previous accepted version and this one.
-pub fn revisions(old: &Submission, new: &Submission) -> Vec<Revision> {
-    let previous: HashMap<String, &crate::model::Kpi> = old
-        .kpis
-        .iter()
-        .map(|k| (normalize_code(&k.code), k))
-        .collect();
-    let mut out = Vec::new();
-    for k in &new.kpis {
-        let Some(before) = previous.get(&normalize_code(&k.code)) else {
-            continue;
-        };
-        for q in Quarter::ALL {
-            let (o, n) = (before.report(q).result, k.report(q).result);
-            if o.is_some() && o != n {
-                out.push(Revision {
-                    kpi_code: k.code.clone(),
-                    quarter: q,
-                    old: o,
-                    new: n,
-                });
-            }
-        }
-    }
-    out
-}
-
-fn summary_input(
-    fy: FiscalYear,
-    config: &Config,
-    ledger: &Ledger,
-    versions: &[StoredVersion],
-) -> Result<SummaryInput, PassError> {
-    let in_year = |v: &StoredVersion| match v.fiscal_year {
-        Some(y) => y == fy.be() || !FiscalYear::new(y).is_plausible(),
-        None => true,
-    };
-    let mut divisions = Vec::new();
-    let mut current_ids = HashMap::new();
-    for v in ledger
-        .current()?
-        .into_iter()
-        .filter(|v| v.fiscal_year == Some(fy.be()))
-    {
-        let Some(mut sub) = ledger.submission(v.id)? else {
-            continue;
-        };
-        let revs = match ledger.previous_accepted(&v)? {
-            Some(prev) => ledger
-                .submission(prev.id)?
-                .map(|old| revisions(&old, &sub))
-                .unwrap_or_default(),
-            None => Vec::new(),
-        };
-        slim_for_summary(&mut sub);
-        current_ids.insert(v.id, revs.clone());
-        divisions.push(DivisionEntry {
-            submission: sub,
-            file: v.path.clone(),
-            received_at: receipt::thai_time(&v.received_at),
-            revisions: revs,
-        });
-    }
-    divisions.sort_by(|a, b| {
-        normalize_code(&a.submission.division.code)
-            .cmp(&normalize_code(&b.submission.division.code))
-    });
-
-    let latest = ledger.latest_per_path()?;
-    let latest_of_path: HashMap<&str, (i64, bool)> = latest
-        .iter()
-        .map(|(v, present)| (v.path.as_str(), (v.id, *present)))
-        .collect();
-    let submissions = versions
-        .iter()
-        .filter(|v| in_year(v))
-        .map(|v| {
-            let (latest_id, present) = latest_of_path
-                .get(v.path.as_str())
-                .copied()
-                .unwrap_or((v.id, true));
-            SubmissionRow {
-                file: v.path.clone(),
-                division_code: v.division_code.clone(),
-                division_name: v.division_name.clone(),
-                received_at: receipt::thai_time(&v.received_at),
-                status: v.status,
-                errors: v.errors,
-                warnings: v.warnings,
-                current: current_ids.contains_key(&v.id),
-                removed: !present && latest_id == v.id,
-                revisions: current_ids.get(&v.id).cloned().unwrap_or_default(),
-                sha256: v.sha256.clone(),
-            }
-        })
-        .collect();
-
-    let submitted: HashSet<String> = divisions
-        .iter()
-        .map(|d| normalize_code(&d.submission.division.code))
-        .collect();
-    let missing = config
-        .divisions
-        .iter()
-        .filter(|d| !submitted.contains(&normalize_code(&d.code)))
-        .map(|d| MissingDivision {
-            code: d.code.clone(),
-            name: d.name.clone(),
-            folder: d.folder.clone(),
-        })
-        .collect();
-
-    let diagnostics = latest
-        .iter()
-        .filter(|(v, present)| *present && in_year(v))
-        .flat_map(|(v, _)| {
-            v.diagnostics.iter().map(move |d| DiagnosticRow {
-                file: v.path.clone(),
-                division_code: v.division_code.clone(),
-                severity: d.severity.clone(),
-                code: d.code.clone(),
-                sheet: d.sheet.clone().unwrap_or_default(),
-                cell: d.cell.clone().unwrap_or_default(),
-                message_th: d.message_th.clone(),
-                message_en: d.message_en.clone(),
-            })
-        })
-        .collect();
-
-    Ok(SummaryInput {
-        fiscal_year: fy,
-        below_level1: config.below_level1(),
-        generated_at: thai::format_thai_datetime(now().naive_local(), thai::ThaiDigits::No),
-        divisions,
-        submissions,
-        missing,
-        diagnostics,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1032,18 +762,6 @@ mod tests {
         assert_eq!(p, "2564/สตป./abababababababab-kpi 2564.xlsx");
         let p = archive_path(&Submission::default(), "", &"cd".repeat(32), "-x:y.xlsx");
         assert_eq!(p, "unknown-year/unknown-division/cdcdcdcdcdcdcdcd-x_y.xlsx");
-    }
-
-    #[test]
-    fn revisions_list_changed_quarters_only() {
-        let old = samples::inspection_office();
-        let mut new = old.clone();
-        new.kpis[0].quarters[1].result = Some(190.0);
-        new.kpis[1].quarters[3].result = None;
-        let r = revisions(&old, &new);
-        assert_eq!(r.len(), 2);
-        assert_eq!(r[0].describe(), "สตป. 02 Q2: 184 → 190");
-        assert_eq!(r[1].describe(), "สตป. 03 Q4: 5 → -");
     }
 
     #[test]

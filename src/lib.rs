@@ -8,7 +8,8 @@
 //! - the template: [`layout`] (the one declared field table), [`template`] (writes it),
 //!   [`reader`] (reads filled ones with calamine), [`validate`] and [`diagnostic`] (judges them);
 //! - the share: [`config`], [`share`] (the folders and the inbox scan), [`ledger`] (SQLite),
-//!   [`consolidate`] (one pass), [`receipt`], [`summary`], [`output`] (atomic writes) and
+//!   [`consolidate`] (one pass), [`receipt`], [`summary`] (one summary workbook),
+//!   [`summaries`] (which summary workbooks a pass rewrites), [`output`] (atomic writes) and
 //!   [`watch`];
 //! - tools: [`samples`] (the seed divisions), [`demo`] (generated shares), [`bench`](mod@bench);
 //! - and one module per subcommand in [`commands`], with the [`exit_codes`] they share.
@@ -31,6 +32,7 @@ pub mod receipt;
 pub mod samples;
 pub mod scoring;
 pub mod share;
+pub mod summaries;
 pub mod summary;
 pub mod template;
 pub mod thai;

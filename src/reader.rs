@@ -597,8 +597,7 @@ impl<'a> Book<'a> {
     }
 
     fn has_label(&mut self, sheet: &str, label: &str) -> bool {
-        self.sheet(sheet)
-            .is_some_and(|d| d.label(label).is_some())
+        self.sheet(sheet).is_some_and(|d| d.label(label).is_some())
     }
 
     fn read_into(mut self, out: &mut ReadWorkbook) {

@@ -2,6 +2,11 @@
 //! plans, submissions and diagnostics, in Thai, ready to print. Every computed figure is a live
 //! formula over the inputs shown in the workbook, with kpiwatch's own value cached.
 //!
+//! A year with more divisions than `[summary] divisions_per_book` is split into books of that
+//! many divisions (each a complete summary of its own, built by [`build`]) and an index
+//! ([`build_index`]) with every division's figures and the book that holds it: one changed file
+//! then rewrites one small book and the index, not a workbook of the whole ministry.
+//!
 //! Each sheet is written strictly top to bottom, row by row, left to right, and never goes back
 //! to an earlier row; results are set on each [`Formula`] itself. So any sheet can move to a
 //! constant-memory worksheet (`Workbook::add_worksheet_with_low_memory`) without other changes.
@@ -21,6 +26,7 @@ use crate::model::{
 use crate::scoring::{self, DivisionScore, KpiScoreError, QuarterScore};
 use crate::template::{self, FONT, Formats, TABLE_FONT_SIZE};
 use crate::validate::normalize_code;
+use serde::{Deserialize, Serialize};
 
 /// A change to a figure a division had already reported, between two accepted versions.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +116,58 @@ pub struct SummaryInput {
     pub submissions: Vec<SubmissionRow>,
     pub missing: Vec<MissingDivision>,
     pub diagnostics: Vec<DiagnosticRow>,
+    /// Set when this is one book of a summary split into books.
+    pub part: Option<Part>,
+}
+
+/// Which book of a split summary a workbook is, and the division codes it spans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// 1-based.
+    pub number: usize,
+    pub count: usize,
+    pub first_code: String,
+    pub last_code: String,
+}
+
+impl Part {
+    /// "เล่มที่ 3 จาก 40 (สก.00500–สก.00749)".
+    pub fn label_th(&self) -> String {
+        format!(
+            "เล่มที่ {} จาก {} ({}–{})",
+            self.number, self.count, self.first_code, self.last_code
+        )
+    }
+}
+
+/// One division's line in the index of a split summary: its figures as its book computed them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexRow {
+    pub code: String,
+    pub name: String,
+    /// `None`: the division has sent nothing accepted.
+    pub kpis: Option<usize>,
+    pub total_weight: Option<f64>,
+    pub scores: [Option<f64>; 4],
+    pub note: String,
+    /// The book (1-based) holding the division's KPIs, plans and files.
+    pub book: usize,
+}
+
+/// Everything the index of a split summary shows.
+#[derive(Debug, Clone)]
+pub struct IndexInput {
+    pub fiscal_year: FiscalYear,
+    pub below_level1: BelowLevel1,
+    pub generated_at: String,
+    /// Every division, registered or submitted, sorted by code.
+    pub rows: Vec<IndexRow>,
+    /// The books, in order, with their file names.
+    pub books: Vec<(Part, String)>,
+    /// Files and findings that belong to no division of any book (unknown codes, unreadable
+    /// files): listed here so nothing goes unseen.
+    pub submissions: Vec<SubmissionRow>,
+    pub diagnostics: Vec<DiagnosticRow>,
 }
 
 pub const OVERVIEW_SHEET: &str = "ภาพรวม";
@@ -126,6 +184,52 @@ pub const WEIGHTS_NOT_100_TH: &str = "น้ำหนักรวมไม่เ
 /// "kpi-summary-2564.xlsx".
 pub fn file_name(fy: FiscalYear) -> String {
     format!("kpi-summary-{}.xlsx", fy.be())
+}
+
+/// "kpi-summary-2564-book-03.xlsx": book `number` of `count`, numbered so the files sort in
+/// order.
+pub fn book_file_name(fy: FiscalYear, number: usize, count: usize) -> String {
+    let width = count.to_string().len().max(2);
+    format!("kpi-summary-{}-book-{number:0width$}.xlsx", fy.be())
+}
+
+/// Whether `name` is a book of `fy`'s split summary (as [`book_file_name`] names them).
+pub fn is_book_file_name(fy: FiscalYear, name: &str) -> bool {
+    name.strip_prefix(&format!("kpi-summary-{}-book-", fy.be()))
+        .and_then(|rest| rest.strip_suffix(".xlsx"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The index lines of a book's divisions (and of its registered divisions that sent nothing),
+/// with the figures the book shows.
+pub fn index_rows(input: &SummaryInput, book: usize) -> Vec<IndexRow> {
+    let mut rows: Vec<IndexRow> = score_all(input)
+        .iter()
+        .map(|d| {
+            let division = &d.entry.submission.division;
+            let reported = !d.kpis.is_empty();
+            IndexRow {
+                code: division.code.clone(),
+                name: division.name.clone(),
+                kpis: Some(d.kpis.len()),
+                total_weight: reported.then_some(d.division[0].total_weight),
+                scores: d.division.map(|q| if reported { q.score } else { None }),
+                note: division_note(d),
+                book,
+            }
+        })
+        .chain(input.missing.iter().map(|m| IndexRow {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            kpis: None,
+            total_weight: None,
+            scores: [None; 4],
+            note: MISSING_LABEL_TH.to_owned(),
+            book,
+        }))
+        .collect();
+    rows.sort_by_key(|r| normalize_code(&r.code));
+    rows
 }
 
 /// Builds the summary workbook.
@@ -157,6 +261,167 @@ pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
 /// Builds the summary workbook into memory.
 pub fn to_bytes(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
     build(input)?.save_to_buffer()
+}
+
+/// Builds the index of a split summary: every division's figures as values (the live formulas
+/// are in its book), the list of books, and the files that belong to no book.
+pub fn build_index(input: &IndexInput) -> Result<Workbook, XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    wb.set_default_format(&st.t.base, 28, 64)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(overview_title(input.fiscal_year))
+            .set_subject("สรุปผลตัวชี้วัดรายไตรมาส: สารบัญ / KPI summary: index")
+            .set_author("kpiwatch")
+            .set_comment(input.below_level1.describe_en()),
+    );
+    wb.set_zip_compression_level(3);
+    index_overview_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
+    books_sheet(wb.add_worksheet(), input, &st)?;
+    let rest = SummaryInput {
+        fiscal_year: input.fiscal_year,
+        below_level1: input.below_level1,
+        generated_at: input.generated_at.clone(),
+        divisions: Vec::new(),
+        submissions: input.submissions.clone(),
+        missing: Vec::new(),
+        diagnostics: input.diagnostics.clone(),
+        part: None,
+    };
+    submissions_sheet(wb.add_worksheet_with_low_memory()?, &rest, &st)?;
+    diagnostics_sheet(wb.add_worksheet_with_low_memory()?, &rest, &st)?;
+    Ok(wb)
+}
+
+/// Builds the index of a split summary into memory.
+pub fn index_to_bytes(input: &IndexInput) -> Result<Vec<u8>, XlsxError> {
+    build_index(input)?.save_to_buffer()
+}
+
+/// The sheet listing a split summary's books.
+pub const BOOKS_SHEET: &str = "เล่มสรุป";
+/// The index overview's column naming each division's book.
+const BOOK_COL: u16 = ov::NOTE + 1;
+
+fn index_overview_sheet(
+    ws: &mut Worksheet,
+    input: &IndexInput,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    start_sheet(ws, OVERVIEW_SHEET, &overview_title(input.fiscal_year), st)?;
+    let missing = input.rows.iter().filter(|r| r.kpis.is_none()).count();
+    ws.write_string_with_format(
+        1,
+        0,
+        format!(
+            "จัดทำเมื่อ {} โดย kpiwatch · หน่วยงานที่มีผลรายงาน {} หน่วยงาน · ยังไม่ส่ง {} หน่วยงาน · แยกเป็น {} เล่ม",
+            input.generated_at,
+            input.rows.len() - missing,
+            missing,
+            input.books.len()
+        ),
+        &st.line,
+    )?;
+    ws.write_string_with_format(
+        OV_SETTINGS_ROW,
+        0,
+        format!(
+            "คะแนนเมื่อผลต่ำกว่าเกณฑ์ระดับ 1: {}",
+            input.below_level1.describe_th()
+        ),
+        &st.line,
+    )?;
+    ws.write_string_with_format(
+        OV_SETTINGS_ROW + 1,
+        0,
+        format!(
+            "สารบัญ: ตัวเลขในตารางเป็นค่าที่คำนวณในแฟ้มสรุปแต่ละเล่ม (คอลัมน์ \"เล่มที่\" และแผ่นงาน \"{BOOKS_SHEET}\") ซึ่งมีตัวชี้วัด แผนกระบวนการ และสูตรคำนวณครบถ้วน"
+        ),
+        &st.note,
+    )?;
+    let mut columns = overview_columns();
+    columns.push(column("เล่มที่", 8.0));
+    table_header(ws, OV_HEADER_ROW, &columns, 0, st)?;
+    for (i, r) in input.rows.iter().enumerate() {
+        let mut w = Cells::at(ws, OV_HEADER_ROW + 1 + i as u32);
+        w.number(Some(i as f64 + 1.0), &st.integer)?
+            .text(&r.code, &st.code)?
+            .text(&r.name, &st.text)?
+            .number(r.kpis.map(|n| n as f64), &st.integer)?
+            .number(r.total_weight, &st.number)?;
+        for s in r.scores {
+            w.number(s, &st.score)?;
+        }
+        w.text(&r.note, &st.text)?
+            .number(Some(r.book as f64), &st.integer)?;
+    }
+    let n = input.rows.len() as u32;
+    end_table(ws, OV_HEADER_ROW, n, columns.len())?;
+    if n > 0 {
+        let (first, last) = (OV_HEADER_ROW + 1, OV_HEADER_ROW + n);
+        ws.add_conditional_format(first, ov::Q1, last, ov::Q1 + 3, &score_scale())?;
+    }
+    ws.set_print_area(0, 0, OV_HEADER_ROW + n.max(1), BOOK_COL)?;
+    Ok(())
+}
+
+/// The books of a split summary, each file a link that opens it (the books sit beside the
+/// index in the summary folder).
+fn books_sheet(ws: &mut Worksheet, input: &IndexInput, st: &Styles) -> Result<(), XlsxError> {
+    start_sheet(
+        ws,
+        BOOKS_SHEET,
+        &format!("แฟ้มสรุปแยกเล่ม ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
+        st,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "แต่ละเล่มเป็นแฟ้มสรุปฉบับสมบูรณ์ของหน่วยงานในช่วงรหัสนั้น อยู่ในโฟลเดอร์เดียวกับแฟ้มนี้ คลิกชื่อแฟ้มเพื่อเปิด",
+        &st.note,
+    )?;
+    let columns = [
+        column("เล่มที่", 8.0),
+        column("แฟ้ม", 34.0),
+        column("รหัสหน่วยงานแรก", 16.0),
+        column("รหัสหน่วยงานสุดท้าย", 16.0),
+        column("จำนวนหน่วยงาน", 12.0),
+    ];
+    table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
+    for (i, (part, file)) in input.books.iter().enumerate() {
+        let row = TABLE_HEADER_ROW + 1 + i as u32;
+        let divisions = input.rows.iter().filter(|r| r.book == part.number).count();
+        ws.write_number_with_format(row, 0, part.number as f64, &st.integer)?;
+        ws.write_url(
+            row,
+            1,
+            rust_xlsxwriter::Url::new(format!("file:///{file}")).set_text(file.as_str()),
+        )?;
+        let mut w = Cells::at(ws, row);
+        w.col = 2;
+        w.text(&part.first_code, &st.code)?
+            .text(&part.last_code, &st.code)?
+            .number(Some(divisions as f64), &st.integer)?;
+    }
+    end_table(
+        ws,
+        TABLE_HEADER_ROW,
+        input.books.len() as u32,
+        columns.len(),
+    )?;
+    Ok(())
+}
+
+/// Red (0) through yellow to green (5), as on the overview.
+fn score_scale() -> ConditionalFormat3ColorScale {
+    ConditionalFormat3ColorScale::new()
+        .set_minimum(ConditionalFormatType::Number, 0)
+        .set_midpoint(ConditionalFormatType::Number, 2.5)
+        .set_maximum(ConditionalFormatType::Number, 5)
+        .set_minimum_color(Color::RGB(0xF8696B))
+        .set_midpoint_color(Color::RGB(0xFFEB84))
+        .set_maximum_color(Color::RGB(0x63BE7B))
 }
 
 fn overview_title(fy: FiscalYear) -> String {
@@ -490,7 +755,15 @@ fn overview_sheet(
     scored: &[Scored<'_>],
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    start_sheet(ws, OVERVIEW_SHEET, &overview_title(input.fiscal_year), st)?;
+    let title = match &input.part {
+        Some(part) => format!(
+            "{} · {}",
+            overview_title(input.fiscal_year),
+            part.label_th()
+        ),
+        None => overview_title(input.fiscal_year),
+    };
+    start_sheet(ws, OVERVIEW_SHEET, &title, st)?;
     ws.write_string_with_format(
         1,
         0,
@@ -521,14 +794,7 @@ fn overview_sheet(
     end_table(ws, OV_HEADER_ROW, n, columns.len())?;
     if n > 0 {
         let (first, last) = (OV_HEADER_ROW + 1, OV_HEADER_ROW + n);
-        let scale = ConditionalFormat3ColorScale::new()
-            .set_minimum(ConditionalFormatType::Number, 0)
-            .set_midpoint(ConditionalFormatType::Number, 2.5)
-            .set_maximum(ConditionalFormatType::Number, 5)
-            .set_minimum_color(Color::RGB(0xF8696B))
-            .set_midpoint_color(Color::RGB(0xFFEB84))
-            .set_maximum_color(Color::RGB(0x63BE7B));
-        ws.add_conditional_format(first, ov::Q1, last, ov::Q1 + 3, &scale)?;
+        ws.add_conditional_format(first, ov::Q1, last, ov::Q1 + 3, &score_scale())?;
         // Rounded as kpiwatch compares: 33.33 + 33.33 + 33.34 is 100.
         let weight = ConditionalFormatFormula::new()
             .set_rule(
@@ -1170,6 +1436,7 @@ mod tests {
             submissions: Vec::new(),
             missing: Vec::new(),
             diagnostics: Vec::new(),
+            part: None,
         }
     }
 

@@ -195,6 +195,7 @@ fn input(below: BelowLevel1) -> SummaryInput {
             folder: "missing-office".to_owned(),
         }],
         diagnostics,
+        part: None,
     }
 }
 

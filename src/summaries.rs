@@ -1,0 +1,618 @@
+//! Keeping the summary folder current after a pass: which workbooks each fiscal year needs
+//! (one workbook, or books of `[summary] divisions_per_book` divisions and an index), which of
+//! them changed since they were last written, and writing only those, atomically.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::consolidate::{PassError, now};
+use crate::ledger::{Ledger, StoredVersion};
+use crate::model::{FiscalYear, Quarter, Submission};
+use crate::output::write_atomic;
+use crate::receipt;
+use crate::summary::{
+    self, DiagnosticRow, DivisionEntry, IndexInput, IndexRow, MissingDivision, Part, Revision,
+    SubmissionRow, SummaryInput,
+};
+use crate::thai;
+use crate::validate::normalize_code;
+
+const SUMMARY_GENERATION: &str = "summary_generation";
+const SUMMARY_FINGERPRINT: &str = "summary_fingerprint";
+/// The files the last complete write of the summaries left (a JSON list of names).
+const SUMMARY_FILES: &str = "summary_files";
+
+/// Rebuilds the summaries when the ledger or the configuration changed since they were last
+/// written, or when one is missing. Returns the files written.
+pub fn write_summaries(
+    share: &crate::share::Share,
+    config: &Config,
+    ledger: &mut Ledger,
+) -> Result<Vec<PathBuf>, PassError> {
+    let generation = ledger.generation()?.to_string();
+    let fingerprint = config.fingerprint();
+    let files_before: Option<Vec<String>> = ledger
+        .meta(SUMMARY_FILES)?
+        .and_then(|json| serde_json::from_str(&json).ok());
+    let up_to_date = ledger.meta(SUMMARY_GENERATION)?.as_deref() == Some(generation.as_str())
+        && ledger.meta(SUMMARY_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str())
+        && files_before
+            .as_ref()
+            .is_some_and(|files| files.iter().all(|f| share.summary.join(f).exists()));
+    if up_to_date {
+        return Ok(Vec::new());
+    }
+    let versions = ledger.all_versions()?;
+    let latest = ledger.latest_per_path()?;
+    let current = ledger.current()?;
+    let mut written = Vec::new();
+    let mut files = Vec::new();
+    for fy in fiscal_years(config, &versions) {
+        let plan = YearPlan::new(fy, config, &versions, &latest, &current);
+        let per_book = config.summary.divisions_per_book;
+        let books = if per_book == 0 || plan.members.len() <= per_book {
+            let input = plan.input(ledger, config, |_| true, None)?;
+            let bytes = summary::to_bytes(&input).map_err(|source| PassError::SummaryBuild {
+                fiscal_year: fy.be(),
+                source,
+            })?;
+            written.push(publish(
+                &share.summary.join(summary::file_name(fy)),
+                &bytes,
+            )?);
+            Vec::new()
+        } else {
+            write_books(share, config, ledger, &plan, per_book, &mut written)?
+        };
+        files.push(summary::file_name(fy));
+        remove_stale_books(&share.summary, fy, &books);
+        files.extend(books);
+    }
+    ledger.set_meta(
+        SUMMARY_FILES,
+        &serde_json::to_string(&files).unwrap_or_default(),
+    )?;
+    ledger.set_meta(SUMMARY_GENERATION, &generation)?;
+    ledger.set_meta(SUMMARY_FINGERPRINT, &fingerprint)?;
+    Ok(written)
+}
+
+/// What one book of a split summary last had written: the key of its content, and its lines
+/// for the index (so an unchanged book is neither rebuilt nor read again).
+#[derive(Debug, Serialize, Deserialize)]
+struct BookState {
+    key: String,
+    rows: Vec<IndexRow>,
+}
+
+fn book_meta(fy: FiscalYear, number: usize) -> String {
+    format!("summary_book:{}:{number}", fy.be())
+}
+
+fn index_meta(fy: FiscalYear) -> String {
+    format!("summary_index:{}", fy.be())
+}
+
+/// Writes the books whose content changed and then the index (if anything in it changed).
+/// Books are built in parallel, a few at a time, so only those few are in memory. Returns the
+/// books' file names.
+fn write_books(
+    share: &crate::share::Share,
+    config: &Config,
+    ledger: &mut Ledger,
+    plan: &YearPlan<'_>,
+    per_book: usize,
+    written: &mut Vec<PathBuf>,
+) -> Result<Vec<String>, PassError> {
+    let fy = plan.fy;
+    let count = plan.members.len().div_ceil(per_book);
+    let fingerprint = config.fingerprint();
+    let book_of: HashMap<&str, usize> = plan
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| (key.as_str(), i / per_book + 1))
+        .collect();
+    let parts: Vec<Part> = plan
+        .members
+        .chunks(per_book)
+        .enumerate()
+        .map(|(i, chunk)| Part {
+            number: i + 1,
+            count,
+            first_code: chunk.first().map(|m| m.1.clone()).unwrap_or_default(),
+            last_code: chunk.last().map(|m| m.1.clone()).unwrap_or_default(),
+        })
+        .collect();
+    let names: Vec<String> = parts
+        .iter()
+        .map(|p| summary::book_file_name(fy, p.number, count))
+        .collect();
+
+    let mut states: Vec<Option<BookState>> = Vec::with_capacity(count);
+    let mut stale = Vec::new();
+    for part in &parts {
+        let key = plan.key(&fingerprint, part, |k| book_of.get(k) == Some(&part.number));
+        let stored: Option<BookState> = ledger
+            .meta(&book_meta(fy, part.number))?
+            .and_then(|json| serde_json::from_str(&json).ok());
+        let file_there = share.summary.join(&names[part.number - 1]).exists();
+        match stored {
+            Some(state) if state.key == key && file_there => states.push(Some(state)),
+            _ => {
+                states.push(None);
+                stale.push((part.clone(), key));
+            }
+        }
+    }
+    tracing::debug!(books = count, rebuilt = stale.len(), "summary books");
+    for group in stale.chunks(rayon::current_num_threads().max(1)) {
+        let mut inputs = Vec::with_capacity(group.len());
+        for (part, _) in group {
+            let n = part.number;
+            inputs.push(plan.input(
+                ledger,
+                config,
+                |k| book_of.get(k) == Some(&n),
+                Some(part.clone()),
+            )?);
+        }
+        let built: Vec<Result<(Vec<u8>, Vec<IndexRow>), PassError>> = inputs
+            .par_iter()
+            .map(|input| {
+                let n = input.part.as_ref().map_or(0, |p| p.number);
+                let bytes = summary::to_bytes(input).map_err(|source| PassError::SummaryBuild {
+                    fiscal_year: fy.be(),
+                    source,
+                })?;
+                Ok((bytes, summary::index_rows(input, n)))
+            })
+            .collect();
+        for ((part, key), result) in group.iter().zip(built) {
+            let (bytes, rows) = result?;
+            let path = share.summary.join(&names[part.number - 1]);
+            let went_to = publish(&path, &bytes)?;
+            let state = BookState {
+                key: key.clone(),
+                rows,
+            };
+            // A book that went to a dated copy (the file is open somewhere) is not recorded,
+            // so the next pass writes it again.
+            if went_to == path {
+                ledger.set_meta(
+                    &book_meta(fy, part.number),
+                    &serde_json::to_string(&state).unwrap_or_default(),
+                )?;
+            }
+            written.push(went_to);
+            states[part.number - 1] = Some(state);
+        }
+    }
+
+    let (submissions, diagnostics) = plan.unassigned(|k| book_of.contains_key(k));
+    let mut hasher = Sha256::new();
+    hasher.update(&fingerprint);
+    for s in states.iter().flatten() {
+        hasher.update(s.key.as_bytes());
+    }
+    hasher.update(plan.rows_key(|k| !book_of.contains_key(k)));
+    let index_key = hex(&hasher.finalize());
+    let index_path = share.summary.join(summary::file_name(fy));
+    if ledger.meta(&index_meta(fy))?.as_deref() != Some(index_key.as_str()) || !index_path.exists()
+    {
+        let index = IndexInput {
+            fiscal_year: fy,
+            below_level1: config.below_level1(),
+            generated_at: generated_at(),
+            rows: states.into_iter().flatten().flat_map(|s| s.rows).collect(),
+            books: parts.into_iter().zip(names.iter().cloned()).collect(),
+            submissions,
+            diagnostics,
+        };
+        let bytes = summary::index_to_bytes(&index).map_err(|source| PassError::SummaryBuild {
+            fiscal_year: fy.be(),
+            source,
+        })?;
+        let went_to = publish(&index_path, &bytes)?;
+        if went_to == index_path {
+            ledger.set_meta(&index_meta(fy), &index_key)?;
+        }
+        written.push(went_to);
+    }
+    Ok(names)
+}
+
+/// Removes books of `fy` that the current plan does not have (the year shrank, or is no
+/// longer split). Only files named as kpiwatch names books are touched.
+fn remove_stale_books(dir: &Path, fy: FiscalYear, keep: &[String]) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if summary::is_book_file_name(fy, &name) && !keep.contains(&name) {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => {
+                    tracing::info!(file = %name, "removed a summary book the year no longer has")
+                }
+                Err(e) => {
+                    tracing::warn!(file = %name, error = %e, "cannot remove an old summary book")
+                }
+            }
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn generated_at() -> String {
+    thai::format_thai_datetime(now().naive_local(), thai::ThaiDigits::No)
+}
+
+/// One fiscal year's summary from the ledger's metadata alone: who is in it, which versions
+/// each sheet lists, and which division each belongs to. Cheap to build, so a pass can tell
+/// which books changed before reading any submission.
+struct YearPlan<'a> {
+    fy: FiscalYear,
+    /// Every division of the year, registered or with an accepted file: (normalised code,
+    /// code as shown), sorted by normalised code.
+    members: Vec<(String, String)>,
+    /// The current (newest accepted) version of each division, with its division.
+    current: Vec<(String, &'a StoredVersion)>,
+    /// Every version of the year, for the submissions sheet: (division, version, latest of its
+    /// path and still present?).
+    rows: Vec<(String, &'a StoredVersion, Option<bool>)>,
+    /// Registered divisions with nothing accepted.
+    missing: Vec<(String, MissingDivision)>,
+}
+
+impl<'a> YearPlan<'a> {
+    fn new(
+        fy: FiscalYear,
+        config: &Config,
+        versions: &'a [StoredVersion],
+        latest: &'a [(StoredVersion, bool)],
+        current: &'a [StoredVersion],
+    ) -> Self {
+        let in_year = |v: &StoredVersion| match v.fiscal_year {
+            Some(y) => y == fy.be() || !FiscalYear::new(y).is_plausible(),
+            None => true,
+        };
+        // A file in a registered division's folder belongs to that division, whatever code
+        // it claims; elsewhere, to the code it claims.
+        let division_of = |v: &StoredVersion| -> String {
+            v.path
+                .split('/')
+                .next()
+                .filter(|_| v.path.contains('/'))
+                .and_then(|folder| config.division_by_folder(folder))
+                .map_or_else(|| v.division_key.clone(), |d| normalize_code(&d.code))
+        };
+        let current: Vec<(String, &StoredVersion)> = current
+            .iter()
+            .filter(|v| v.fiscal_year == Some(fy.be()))
+            .map(|v| (v.division_key.clone(), v))
+            .collect();
+        let submitted: HashSet<&str> = current.iter().map(|(k, _)| k.as_str()).collect();
+        let mut members: HashMap<String, String> = config
+            .divisions
+            .iter()
+            .map(|d| (normalize_code(&d.code), d.code.clone()))
+            .collect();
+        for (key, v) in &current {
+            members
+                .entry(key.clone())
+                .or_insert_with(|| v.division_code.clone());
+        }
+        let mut members: Vec<(String, String)> = members.into_iter().collect();
+        members.sort();
+        let missing = config
+            .divisions
+            .iter()
+            .filter(|d| !submitted.contains(normalize_code(&d.code).as_str()))
+            .map(|d| {
+                (
+                    normalize_code(&d.code),
+                    MissingDivision {
+                        code: d.code.clone(),
+                        name: d.name.clone(),
+                        folder: d.folder.clone(),
+                    },
+                )
+            })
+            .collect();
+        let latest_of: HashMap<i64, bool> = latest.iter().map(|(v, p)| (v.id, *p)).collect();
+        let rows = versions
+            .iter()
+            .filter(|v| in_year(v))
+            .map(|v| (division_of(v), v, latest_of.get(&v.id).copied()))
+            .collect();
+        Self {
+            fy,
+            members,
+            current,
+            rows,
+            missing,
+        }
+    }
+
+    /// A digest of everything the part of the summary for the divisions `mine` selects shows,
+    /// from metadata only: versions are never changed once recorded, so their ids (with which
+    /// is current, which is latest of its path and whether that is still present) determine
+    /// the content.
+    fn key(&self, fingerprint: &str, part: &Part, mine: impl Fn(&str) -> bool) -> String {
+        let mut h = Sha256::new();
+        h.update(fingerprint);
+        h.update(format!("{}|{}|{}", self.fy.be(), part.number, part.count));
+        for (key, _) in self.members.iter().filter(|(k, _)| mine(k)) {
+            h.update(format!("m{key}|"));
+        }
+        for (_, v) in self.current.iter().filter(|(k, _)| mine(k)) {
+            h.update(format!("c{}|", v.id));
+        }
+        for (key, m) in self.missing.iter().filter(|(k, _)| mine(k)) {
+            h.update(format!("x{key}{}{}|", m.name, m.folder));
+        }
+        h.update(self.rows_key(mine));
+        hex(&h.finalize())
+    }
+
+    /// A digest of the submissions and diagnostics rows of the divisions `mine` selects.
+    fn rows_key(&self, mine: impl Fn(&str) -> bool) -> String {
+        let mut h = Sha256::new();
+        for (_, v, latest) in self.rows.iter().filter(|(k, _, _)| mine(k)) {
+            h.update(format!("r{}{latest:?}|", v.id));
+        }
+        hex(&h.finalize())
+    }
+
+    /// The summary input for the divisions `mine` selects: only their submissions are read.
+    fn input(
+        &self,
+        ledger: &Ledger,
+        config: &Config,
+        mine: impl Fn(&str) -> bool,
+        part: Option<Part>,
+    ) -> Result<SummaryInput, PassError> {
+        let mut divisions = Vec::new();
+        let mut current_revisions: HashMap<i64, Vec<Revision>> = HashMap::new();
+        for (_, v) in self.current.iter().filter(|(k, _)| mine(k)) {
+            let Some(mut sub) = ledger.submission(v.id)? else {
+                continue;
+            };
+            let revs = match ledger.previous_accepted(v)? {
+                Some(prev) => ledger
+                    .submission(prev.id)?
+                    .map(|old| revisions(&old, &sub))
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            slim_for_summary(&mut sub);
+            current_revisions.insert(v.id, revs.clone());
+            divisions.push(DivisionEntry {
+                submission: sub,
+                file: v.path.clone(),
+                received_at: receipt::thai_time(&v.received_at),
+                revisions: revs,
+            });
+        }
+        divisions.sort_by(|a, b| {
+            normalize_code(&a.submission.division.code)
+                .cmp(&normalize_code(&b.submission.division.code))
+        });
+        let rows = self.rows.iter().filter(|(k, _, _)| mine(k));
+        let submissions = rows
+            .clone()
+            .map(|(_, v, latest)| submission_row(v, *latest, current_revisions.get(&v.id)))
+            .collect();
+        let diagnostics = rows
+            .filter(|(_, _, latest)| *latest == Some(true))
+            .flat_map(|(_, v, _)| diagnostic_rows(v))
+            .collect();
+        Ok(SummaryInput {
+            fiscal_year: self.fy,
+            below_level1: config.below_level1(),
+            generated_at: generated_at(),
+            divisions,
+            submissions,
+            missing: self
+                .missing
+                .iter()
+                .filter(|(k, _)| mine(k))
+                .map(|(_, m)| m.clone())
+                .collect(),
+            diagnostics,
+            part,
+        })
+    }
+
+    /// The submissions and diagnostics rows of files that belong to no division `known`
+    /// selects, for the index.
+    fn unassigned(&self, known: impl Fn(&str) -> bool) -> (Vec<SubmissionRow>, Vec<DiagnosticRow>) {
+        let rows = self.rows.iter().filter(|(k, _, _)| !known(k));
+        let submissions = rows
+            .clone()
+            .map(|(_, v, latest)| submission_row(v, *latest, None))
+            .collect();
+        let diagnostics = rows
+            .filter(|(_, _, latest)| *latest == Some(true))
+            .flat_map(|(_, v, _)| diagnostic_rows(v))
+            .collect();
+        (submissions, diagnostics)
+    }
+}
+
+/// A line of the submissions sheet. `latest`: whether the version is the latest of its path
+/// and that path is still present (`None`: an older version of its path).
+fn submission_row(
+    v: &StoredVersion,
+    latest: Option<bool>,
+    current: Option<&Vec<Revision>>,
+) -> SubmissionRow {
+    SubmissionRow {
+        file: v.path.clone(),
+        division_code: v.division_code.clone(),
+        division_name: v.division_name.clone(),
+        received_at: receipt::thai_time(&v.received_at),
+        status: v.status,
+        errors: v.errors,
+        warnings: v.warnings,
+        current: current.is_some(),
+        removed: latest == Some(false),
+        revisions: current.cloned().unwrap_or_default(),
+        sha256: v.sha256.clone(),
+    }
+}
+
+fn diagnostic_rows(v: &StoredVersion) -> impl Iterator<Item = DiagnosticRow> + '_ {
+    v.diagnostics.iter().map(move |d| DiagnosticRow {
+        file: v.path.clone(),
+        division_code: v.division_code.clone(),
+        severity: d.severity.clone(),
+        code: d.code.clone(),
+        sheet: d.sheet.clone().unwrap_or_default(),
+        cell: d.cell.clone().unwrap_or_default(),
+        message_th: d.message_th.clone(),
+        message_en: d.message_en.clone(),
+    })
+}
+
+/// The fiscal years to summarise: the configured one (even before anything arrived, so the
+/// office sees who is missing), or every plausible year submitted.
+fn fiscal_years(config: &Config, versions: &[StoredVersion]) -> Vec<FiscalYear> {
+    if let Some(fy) = config.fiscal_year {
+        return vec![FiscalYear::new(fy)];
+    }
+    let mut years: Vec<FiscalYear> = versions
+        .iter()
+        .filter_map(|v| v.fiscal_year.map(FiscalYear::new))
+        .filter(|y| y.is_plausible())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    years.sort();
+    years
+}
+
+/// Writes a summary, retrying while the file is locked (open in Excel on the planning office's
+/// PC); if it stays locked, writes a dated copy beside it and says so.
+fn publish(path: &Path, bytes: &[u8]) -> Result<PathBuf, PassError> {
+    let mut last = None;
+    for attempt in 0..3u32 {
+        match write_atomic(path, bytes) {
+            Ok(()) => return Ok(path.to_owned()),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, attempt = attempt + 1, "summary locked or unwritable; retrying");
+                last = Some(e);
+                std::thread::sleep(Duration::from_millis(400 * u64::from(attempt + 1)));
+            }
+        }
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dated = path.with_file_name(format!("{stem} ({}).xlsx", now().format("%Y-%m-%d %H%M%S")));
+    match write_atomic(&dated, bytes) {
+        Ok(()) => {
+            tracing::warn!(
+                locked = %path.display(),
+                written = %dated.display(),
+                error = %last.map(|e| e.to_string()).unwrap_or_default(),
+                "the summary is locked (open on another PC?): wrote a dated copy instead"
+            );
+            Ok(dated)
+        }
+        Err(source) => Err(PassError::Summary {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Drops what the summary never shows (the log, the long texts of each KPI card), so that
+/// thousands of divisions fit in little memory while their summary is written.
+fn slim_for_summary(sub: &mut Submission) {
+    sub.log = Vec::new();
+    let plan = &mut sub.plan;
+    for text in [
+        &mut plan.clients,
+        &mut plan.stakeholders,
+        &mut plan.digital,
+        &mut plan.step_reduction,
+        &mut plan.expected_results,
+    ] {
+        *text = String::new();
+    }
+    for k in &mut sub.kpis {
+        for text in [
+            &mut k.action_plan,
+            &mut k.strategic_issue,
+            &mut k.dimension,
+            &mut k.goal,
+            &mut k.description,
+            &mut k.conditions,
+            &mut k.data_source,
+        ] {
+            *text = String::new();
+        }
+        k.level_descriptions = Default::default();
+        k.baselines = Default::default();
+        k.owner = Default::default();
+        k.supporter = Default::default();
+        for q in &mut k.quarters {
+            q.details = String::new();
+            q.evidence = String::new();
+        }
+    }
+}
+
+/// Changes to figures already reported, between the previous accepted version and this one.
+pub fn revisions(old: &Submission, new: &Submission) -> Vec<Revision> {
+    let previous: HashMap<String, &crate::model::Kpi> = old
+        .kpis
+        .iter()
+        .map(|k| (normalize_code(&k.code), k))
+        .collect();
+    let mut out = Vec::new();
+    for k in &new.kpis {
+        let Some(before) = previous.get(&normalize_code(&k.code)) else {
+            continue;
+        };
+        for q in Quarter::ALL {
+            let (o, n) = (before.report(q).result, k.report(q).result);
+            if o.is_some() && o != n {
+                out.push(Revision {
+                    kpi_code: k.code.clone(),
+                    quarter: q,
+                    old: o,
+                    new: n,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::samples;
+
+    #[test]
+    fn revisions_list_changed_quarters_only() {
+        let old = samples::inspection_office();
+        let mut new = old.clone();
+        new.kpis[0].quarters[1].result = Some(190.0);
+        new.kpis[1].quarters[3].result = None;
+        let r = revisions(&old, &new);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].describe(), "สตป. 02 Q2: 184 → 190");
+        assert_eq!(r[1].describe(), "สตป. 03 Q4: 5 → -");
+    }
+}
