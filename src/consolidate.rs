@@ -186,15 +186,26 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Local> {
     chrono::Local::now()
 }
 
+/// Ledger meta key: "1" while a pass may be writing temporary files, "0" once it has ended.
+const PASS_IN_PROGRESS: &str = "pass_in_progress";
+
 /// Removes the half-written outputs of a kpiwatch that was killed. Call with the state lock
 /// held (see [`State::open`]), so no other kpiwatch is writing them.
-pub fn clean_up_after_crash(share: &Share) {
+///
+/// Only after a pass that did not end: the search walks every receipt and archive folder
+/// (20,000 of them in a share of 10,000 divisions), which is most of a run that has nothing to
+/// do. A ledger from before this flag existed is searched once.
+pub fn clean_up_after_crash(share: &Share, ledger: &mut Ledger) -> Result<(), LedgerError> {
+    if ledger.meta(PASS_IN_PROGRESS)?.as_deref() == Some("0") {
+        return Ok(());
+    }
     for dir in [&share.summary, &share.receipts, &share.archive] {
         let n = remove_stale_temporaries(dir);
         if n > 0 {
             tracing::info!(folder = %dir.display(), removed = n, "removed temporary files left by an interrupted run");
         }
     }
+    ledger.set_meta(PASS_IN_PROGRESS, "0")
 }
 
 fn new_batch(removed: Vec<String>) -> Batch {
@@ -243,6 +254,8 @@ pub fn run_pass_gated(
     let mut report = PassReport::default();
     let started = std::time::Instant::now();
     let files = share.scan()?;
+    // Committed before the first temporary file is created, cleared once the pass has ended.
+    ledger.set_meta(PASS_IN_PROGRESS, "1")?;
     let scanned_at = started.elapsed();
     report.scanned = files.len();
     let known = ledger.files()?;
@@ -379,12 +392,8 @@ pub fn run_pass_gated(
         summary_ms = (started.elapsed() - receipts_at).as_millis(),
         "pass timing"
     );
-    report.rejected_current = ledger
-        .latest_per_path()?
-        .into_iter()
-        .filter(|(v, present)| *present && v.status == Status::Rejected)
-        .map(|(v, _)| v.path)
-        .collect();
+    report.rejected_current = ledger.rejected_present_paths()?;
+    ledger.set_meta(PASS_IN_PROGRESS, "0")?;
     Ok(report)
 }
 

@@ -48,9 +48,15 @@ pub fn write_summaries(
     if up_to_date {
         return Ok(Vec::new());
     }
+    let started = std::time::Instant::now();
     let versions = ledger.all_versions()?;
     let latest = ledger.latest_per_path()?;
     let current = ledger.current()?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis(),
+        versions = versions.len(),
+        "summary: ledger read"
+    );
     let mut written = Vec::new();
     let mut files = Vec::new();
     for fy in fiscal_years(config, &versions) {
@@ -151,7 +157,7 @@ fn write_books(
             }
         }
     }
-    tracing::debug!(books = count, rebuilt = stale.len(), "summary books");
+    tracing::debug!(books = count, rebuilt = stale.len(), "summary: books to write");
     for group in stale.chunks(rayon::current_num_threads().max(1)) {
         let mut inputs = Vec::with_capacity(group.len());
         for (part, _) in group {
@@ -195,6 +201,7 @@ fn write_books(
         }
     }
 
+    tracing::debug!("summary: books written");
     let (submissions, diagnostics) = plan.unassigned(|k| book_of.contains_key(k));
     let mut hasher = Sha256::new();
     hasher.update(&fingerprint);
@@ -220,6 +227,7 @@ fn write_books(
             source,
         })?;
         let went_to = publish(&index_path, &bytes)?;
+        tracing::debug!(divisions = plan.members.len(), "summary: index written");
         if went_to == index_path {
             ledger.set_meta(&index_meta(fy), &index_key)?;
         }

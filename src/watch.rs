@@ -159,7 +159,7 @@ fn start_watching(
 pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
     let share = Share::open(&cfg.run.share, &cfg.run.config.folders)?;
     let mut state = State::open(&cfg.run.state_dir)?;
-    clean_up_after_crash(&share);
+    clean_up_after_crash(&share, &mut state.ledger)?;
     let (tx, rx): (Sender<Message>, Receiver<Message>) = mpsc::channel();
     if let Ok(mut wake) = shutdown.wake.lock() {
         *wake = Some(tx.clone());

@@ -25,7 +25,7 @@ pub struct RunConfig {
 pub fn run(cfg: &RunConfig, out: &mut dyn Write) -> Result<ExitCode, PassError> {
     let share = Share::open(&cfg.share, &cfg.config.folders)?;
     let mut state = State::open(&cfg.state_dir)?;
-    clean_up_after_crash(&share);
+    clean_up_after_crash(&share, &mut state.ledger)?;
     let report = run_pass(
         &share,
         &cfg.config,
