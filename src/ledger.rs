@@ -309,16 +309,17 @@ impl Ledger {
             ids.push(insert_version(&tx, v)?);
         }
         for (path, size, mtime) in &batch.touched {
-            tx.execute(
-                "UPDATE files SET size = ?2, mtime_ns = ?3, present = 1, removed_at = NULL WHERE path = ?1",
-                params![path, *size as i64, mtime],
-            )?;
+            tx.prepare_cached(
+                "UPDATE files SET size = ?2, mtime_ns = ?3, present = 1, removed_at = NULL \
+                 WHERE path = ?1",
+            )?
+            .execute(params![path, *size as i64, mtime])?;
         }
         for path in &batch.removed {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE files SET present = 0, removed_at = ?2 WHERE path = ?1 AND present = 1",
-                params![path, batch.at],
-            )?;
+            )?
+            .execute(params![path, batch.at])?;
         }
         bump(&tx, "generation")?;
         tx.commit()?;
@@ -500,11 +501,11 @@ impl Ledger {
 }
 
 fn bump(tx: &Transaction<'_>, key: &str) -> Result<(), rusqlite::Error> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO meta (key, value) VALUES (?1, '1') \
          ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-        [key],
-    )?;
+    )?
+    .execute([key])?;
     Ok(())
 }
 
@@ -514,49 +515,46 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
     let diagnostics = serde_json::to_string(&v.diagnostics)
         .map_err(|source| LedgerError::Data { id: 0, source })?;
     let data = v.data.as_ref().map(|d| d.data.as_str());
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
          division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
          archive_path, reporting_quarter) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            v.path,
-            v.size as i64,
-            v.mtime_ns,
-            v.sha256,
-            v.received_at,
-            v.division_key,
-            v.division_code,
-            v.division_name,
-            v.fiscal_year,
-            v.status.as_str(),
-            errors as i64,
-            warnings as i64,
-            diagnostics,
-            v.archive_path,
-            v.reporting_quarter,
-        ],
-    )?;
+    )?
+    .execute(params![
+        v.path,
+        v.size as i64,
+        v.mtime_ns,
+        v.sha256,
+        v.received_at,
+        v.division_key,
+        v.division_code,
+        v.division_name,
+        v.fiscal_year,
+        v.status.as_str(),
+        errors as i64,
+        warnings as i64,
+        diagnostics,
+        v.archive_path,
+        v.reporting_quarter,
+    ])?;
     let id = tx.last_insert_rowid();
     if let Some(data) = data {
-        tx.execute(
-            "INSERT INTO submissions (version_id, data) VALUES (?1, ?2)",
-            params![id, data],
-        )?;
+        tx.prepare_cached("INSERT INTO submissions (version_id, data) VALUES (?1, ?2)")?
+            .execute(params![id, data])?;
     }
     for code in &v.kpi_codes {
-        tx.execute(
-            "INSERT INTO version_kpis (version_id, code) VALUES (?1, ?2)",
-            params![id, code],
-        )?;
+        tx.prepare_cached("INSERT INTO version_kpis (version_id, code) VALUES (?1, ?2)")?
+            .execute(params![id, code])?;
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO files (path, size, mtime_ns, sha256, version_id, present, removed_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, 1, NULL) \
          ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, \
-         sha256 = excluded.sha256, version_id = excluded.version_id, present = 1, removed_at = NULL",
-        params![v.path, v.size as i64, v.mtime_ns, v.sha256, id],
-    )?;
+         sha256 = excluded.sha256, version_id = excluded.version_id, present = 1, \
+         removed_at = NULL",
+    )?
+    .execute(params![v.path, v.size as i64, v.mtime_ns, v.sha256, id])?;
     Ok(id)
 }
 

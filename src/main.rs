@@ -359,6 +359,11 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+/// mimalloc instead of the system allocator: reading a workbook allocates a string per cell on
+/// every core at once, where glibc's malloc spent about a seventh of a run's CPU time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);

@@ -157,7 +157,11 @@ fn write_books(
             }
         }
     }
-    tracing::debug!(books = count, rebuilt = stale.len(), "summary: books to write");
+    tracing::debug!(
+        books = count,
+        rebuilt = stale.len(),
+        "summary: books to write"
+    );
     for group in stale.chunks(rayon::current_num_threads().max(1)) {
         let mut inputs = Vec::with_capacity(group.len());
         for (part, _) in group {
