@@ -403,15 +403,19 @@ impl Ledger {
 
     /// The parsed workbook of a version, without its detail log.
     pub fn submission(&self, id: i64) -> Result<Option<Submission>, LedgerError> {
-        let data: Option<Option<String>> = self
+        self.submission_json(id)?
+            .map(|json| parse_submission(id, &json))
+            .transpose()
+    }
+
+    /// The stored JSON of a version's parsed workbook, for a caller that parses it elsewhere
+    /// (in parallel) with [`parse_submission`].
+    pub fn submission_json(&self, id: i64) -> Result<Option<String>, LedgerError> {
+        Ok(self
             .conn
             .prepare_cached("SELECT data FROM submissions WHERE version_id = ?1")?
             .query_row([id], |r| r.get(0))
-            .optional()?;
-        data.flatten()
-            .map(|json| serde_json::from_str(&json))
-            .transpose()
-            .map_err(|source| LedgerError::Data { id, source })
+            .optional()?)
     }
 
     /// Versions that are the latest of their path and still lack a receipt.
@@ -556,6 +560,11 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
     )?
     .execute(params![v.path, v.size as i64, v.mtime_ns, v.sha256, id])?;
     Ok(id)
+}
+
+/// Parses what [`Ledger::submission_json`] returned for version `id`.
+pub fn parse_submission(id: i64, json: &str) -> Result<Submission, LedgerError> {
+    serde_json::from_str(json).map_err(|source| LedgerError::Data { id, source })
 }
 
 type RowResult = Result<StoredVersion, LedgerError>;

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::consolidate::{PassError, now};
-use crate::ledger::{Ledger, StoredVersion};
+use crate::ledger::{Ledger, StoredVersion, parse_submission};
 use crate::model::{FiscalYear, Quarter, Submission};
 use crate::output::write_atomic;
 use crate::receipt;
@@ -163,19 +163,21 @@ fn write_books(
         "summary: books to write"
     );
     for group in stale.chunks(rayon::current_num_threads().max(1)) {
-        let mut inputs = Vec::with_capacity(group.len());
+        let mut stored = Vec::with_capacity(group.len());
         for (part, _) in group {
             let n = part.number;
-            inputs.push(plan.input(
+            stored.push(plan.stored_input(
                 ledger,
                 config,
                 |k| book_of.get(k) == Some(&n),
                 Some(part.clone()),
             )?);
         }
-        let built: Vec<Result<(Vec<u8>, Vec<IndexRow>), PassError>> = inputs
-            .par_iter()
-            .map(|input| {
+        let built: Vec<Result<(Vec<u8>, Vec<IndexRow>), PassError>> = stored
+            .into_par_iter()
+            .map(|stored| {
+                let input = stored.parse()?;
+                let input = &input;
                 let n = input.part.as_ref().map_or(0, |p| p.number);
                 let bytes = summary::to_bytes(input).map_err(|source| PassError::SummaryBuild {
                     fiscal_year: fy.be(),
@@ -391,54 +393,47 @@ impl<'a> YearPlan<'a> {
         mine: impl Fn(&str) -> bool,
         part: Option<Part>,
     ) -> Result<SummaryInput, PassError> {
-        let mut divisions = Vec::new();
-        let mut current_revisions: HashMap<i64, Vec<Revision>> = HashMap::new();
+        self.stored_input(ledger, config, mine, part)?.parse()
+    }
+
+    /// What [`Self::input`] reads from the ledger, still as JSON: the reading is quick and
+    /// must stay on the ledger's thread, the parsing is most of the work and can go parallel.
+    fn stored_input(
+        &self,
+        ledger: &Ledger,
+        config: &Config,
+        mine: impl Fn(&str) -> bool,
+        part: Option<Part>,
+    ) -> Result<StoredInput<'a>, PassError> {
+        let mut current = Vec::new();
         for (_, v) in self.current.iter().filter(|(k, _)| mine(k)) {
-            let Some(mut sub) = ledger.submission(v.id)? else {
+            let Some(json) = ledger.submission_json(v.id)? else {
                 continue;
             };
-            let revs = match ledger.previous_accepted(v)? {
+            let previous = match ledger.previous_accepted(v)? {
                 Some(prev) => ledger
-                    .submission(prev.id)?
-                    .map(|old| revisions(&old, &sub))
-                    .unwrap_or_default(),
-                None => Vec::new(),
+                    .submission_json(prev.id)?
+                    .map(|json| (prev.id, json)),
+                None => None,
             };
-            slim_for_summary(&mut sub);
-            current_revisions.insert(v.id, revs.clone());
-            divisions.push(DivisionEntry {
-                submission: sub,
-                file: v.path.clone(),
-                received_at: receipt::thai_time(&v.received_at),
-                revisions: revs,
-            });
+            current.push((*v, json, previous));
         }
-        divisions.sort_by(|a, b| {
-            normalize_code(&a.submission.division.code)
-                .cmp(&normalize_code(&b.submission.division.code))
-        });
-        let rows = self.rows.iter().filter(|(k, _, _)| mine(k));
-        let submissions = rows
-            .clone()
-            .map(|(_, v, latest)| submission_row(v, *latest, current_revisions.get(&v.id)))
-            .collect();
-        let diagnostics = rows
-            .filter(|(_, _, latest)| *latest == Some(true))
-            .flat_map(|(_, v, _)| diagnostic_rows(v))
-            .collect();
-        Ok(SummaryInput {
-            fiscal_year: self.fy,
+        Ok(StoredInput {
+            fy: self.fy,
             below_level1: config.below_level1(),
-            generated_at: generated_at(),
-            divisions,
-            submissions,
+            current,
+            rows: self
+                .rows
+                .iter()
+                .filter(|(k, _, _)| mine(k))
+                .map(|(_, v, latest)| (*v, *latest))
+                .collect(),
             missing: self
                 .missing
                 .iter()
                 .filter(|(k, _)| mine(k))
                 .map(|(_, m)| m.clone())
                 .collect(),
-            diagnostics,
             part,
         })
     }
@@ -456,6 +451,64 @@ impl<'a> YearPlan<'a> {
             .flat_map(|(_, v, _)| diagnostic_rows(v))
             .collect();
         (submissions, diagnostics)
+    }
+}
+
+/// A summary input as read from the ledger, before its submissions are parsed.
+struct StoredInput<'a> {
+    fy: FiscalYear,
+    below_level1: crate::model::BelowLevel1,
+    /// Each current version, its JSON, and the previous accepted version's (for revisions).
+    current: Vec<(&'a StoredVersion, String, Option<(i64, String)>)>,
+    rows: Vec<(&'a StoredVersion, Option<bool>)>,
+    missing: Vec<MissingDivision>,
+    part: Option<Part>,
+}
+
+impl StoredInput<'_> {
+    fn parse(self) -> Result<SummaryInput, PassError> {
+        let mut divisions = Vec::with_capacity(self.current.len());
+        let mut current_revisions: HashMap<i64, Vec<Revision>> = HashMap::new();
+        for (v, json, previous) in self.current {
+            let mut sub = parse_submission(v.id, &json)?;
+            let revs = match previous {
+                Some((id, old)) => revisions(&parse_submission(id, &old)?, &sub),
+                None => Vec::new(),
+            };
+            slim_for_summary(&mut sub);
+            current_revisions.insert(v.id, revs.clone());
+            divisions.push(DivisionEntry {
+                submission: sub,
+                file: v.path.clone(),
+                received_at: receipt::thai_time(&v.received_at),
+                revisions: revs,
+            });
+        }
+        divisions.sort_by(|a, b| {
+            normalize_code(&a.submission.division.code)
+                .cmp(&normalize_code(&b.submission.division.code))
+        });
+        let submissions = self
+            .rows
+            .iter()
+            .map(|(v, latest)| submission_row(v, *latest, current_revisions.get(&v.id)))
+            .collect();
+        let diagnostics = self
+            .rows
+            .iter()
+            .filter(|(_, latest)| *latest == Some(true))
+            .flat_map(|(v, _)| diagnostic_rows(v))
+            .collect();
+        Ok(SummaryInput {
+            fiscal_year: self.fy,
+            below_level1: self.below_level1,
+            generated_at: generated_at(),
+            divisions,
+            submissions,
+            missing: self.missing,
+            diagnostics,
+            part: self.part,
+        })
     }
 }
 
