@@ -216,20 +216,85 @@ fn new_batch(removed: Vec<String>) -> Batch {
     }
 }
 
-/// Records a batch: archived copies reach the disk before the ledger says they exist.
-fn commit(share: &Share, ledger: &mut Ledger, batch: &Batch) -> Result<usize, PassError> {
-    if !batch.versions.is_empty() {
-        sync_folder(&share.archive).map_err(|source| PassError::State {
-            path: share.archive.clone(),
-            source,
-        })?;
+/// Records a batch. The archive copies it refers to, and the receipts it marks written, are
+/// flushed to disk first, so the ledger never claims a file the disk does not have.
+fn commit(share: &Share, ledger: &mut Ledger, batch: &Batch) -> Result<Vec<i64>, PassError> {
+    let started = std::time::Instant::now();
+    for (needed, dir) in [
+        (!batch.versions.is_empty(), &share.archive),
+        (!batch.receipts_written.is_empty(), &share.receipts),
+    ] {
+        if needed {
+            sync_folder(dir).map_err(|source| PassError::State {
+                path: dir.clone(),
+                source,
+            })?;
+        }
     }
-    Ok(ledger.record(batch)?.len())
+    let synced = started.elapsed();
+    let ids = ledger.record(batch)?;
+    tracing::debug!(
+        versions = ids.len(),
+        sync_ms = synced.as_millis(),
+        record_ms = (started.elapsed() - synced).as_millis(),
+        "batch committed"
+    );
+    Ok(ids)
+}
+
+/// Writes the receipts of a batch just recorded (`ids` as [`Ledger::record`] returned them);
+/// returns the ids whose receipt was written, to mark in the next transaction. Done while the
+/// workers read on: a separate pass over 10,000 receipts would read every submission back
+/// from the ledger.
+fn receipts_for(
+    share: &Share,
+    config: &Config,
+    ids: &[i64],
+    batch: &Batch,
+    submissions: &[Option<Submission>],
+) -> Vec<i64> {
+    ids.iter()
+        .zip(&batch.versions)
+        .zip(submissions)
+        .filter(|((_, v), sub)| {
+            put_receipt(
+                share,
+                &ReceiptInput {
+                    file: &v.path,
+                    received_at: &v.received_at,
+                    sha256: &v.sha256,
+                    status: v.status,
+                    submission: sub.as_ref(),
+                    diagnostics: &v.diagnostics,
+                    below_level1: config.below_level1(),
+                },
+            )
+        })
+        .map(|((id, _), _)| *id)
+        .collect()
+}
+
+/// Renders and writes one receipt. False (and a warning) when it cannot be written: it stays
+/// pending and is retried next pass.
+fn put_receipt(share: &Share, input: &ReceiptInput<'_>) -> bool {
+    let text = receipt::render(input);
+    let path = share.receipts.join(receipt::receipt_path(input.file));
+    let result = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| write_atomic_with(&path, text.as_bytes(), Sync::Batched));
+    match result {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "cannot write a receipt");
+            false
+        }
+    }
 }
 
 /// Versions recorded per transaction, and the most judged files waiting to be recorded: parsed
 /// workbooks are dropped once recorded, so memory stays flat however large the share.
-const CHUNK: usize = 256;
+const CHUNK: usize = 1024;
 
 /// One complete pass.
 pub fn run_pass(
@@ -307,6 +372,8 @@ pub fn run_pass_gated(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(CHUNK);
     let mut claims = Claims::default();
     let mut batch = new_batch(removed.clone());
+    // The parsed workbooks of `batch.versions`, for their receipts.
+    let mut submissions: Vec<Option<Submission>> = Vec::new();
     let recorded: Result<(), PassError> = std::thread::scope(|scope| {
         let (known, young, check, abort) = (&known, &young, &check, &abort);
         let candidates = &candidates;
@@ -337,15 +404,22 @@ pub fn run_pass_gated(
                         report.read += 1;
                         batch.touched.push((rel, size, mtime));
                     }
-                    Outcome::New(mut v, places, scores) => {
+                    Outcome::New(judged) => {
+                        let Judged {
+                            mut version,
+                            places,
+                            scores,
+                            submission,
+                        } = *judged;
                         report.read += 1;
-                        cross_check(ledger, &mut v, &places, config, &mut claims)?;
-                        log_ingested(&v, &scores);
-                        match v.status {
+                        cross_check(ledger, &mut version, &places, config, &mut claims)?;
+                        log_ingested(&version, &scores);
+                        match version.status {
                             Status::Accepted => report.accepted += 1,
                             Status::Rejected => report.rejected += 1,
                         }
-                        batch.versions.push(*v);
+                        batch.versions.push(version);
+                        submissions.push(submission);
                     }
                     Outcome::Retry(reason) => {
                         tracing::warn!("{reason}");
@@ -358,14 +432,28 @@ pub fn run_pass_gated(
                 }
                 if batch.versions.len() + batch.touched.len() >= CHUNK {
                     let full = std::mem::replace(&mut batch, new_batch(Vec::new()));
-                    report.new_versions += commit(share, ledger, &full)?;
+                    let ids = commit(share, ledger, &full)?;
+                    report.new_versions += ids.len();
+                    batch.receipts_written = receipts_for(share, config, &ids, &full, &submissions);
+                    report.receipts += batch.receipts_written.len();
+                    submissions.clear();
                 }
                 if stopping() {
                     report.interrupted = true;
                     break;
                 }
             }
-            report.new_versions += commit(share, ledger, &batch)?;
+            let ids = commit(share, ledger, &batch)?;
+            report.new_versions += ids.len();
+            let written = receipts_for(share, config, &ids, &batch, &submissions);
+            if !written.is_empty() {
+                sync_folder(&share.receipts).map_err(|source| PassError::State {
+                    path: share.receipts.clone(),
+                    source,
+                })?;
+                ledger.mark_receipts_written(&written)?;
+            }
+            report.receipts += written.len();
             Ok(())
         })();
         abort.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -382,7 +470,8 @@ pub fn run_pass_gated(
     }
 
     let judged_at = started.elapsed();
-    report.receipts = write_receipts(share, config, ledger)?;
+    // Receipts a previous pass could not write (or wrote before a crash, unrecorded).
+    report.receipts += write_receipts(share, config, ledger)?;
     let receipts_at = started.elapsed();
     report.summaries = summaries::write_summaries(share, config, ledger)?;
     tracing::debug!(
@@ -412,11 +501,21 @@ fn progress_bar(opts: &PassOptions, n: usize) -> Option<indicatif::ProgressBar> 
 enum Outcome {
     /// Same bytes as recorded; only size or mtime moved.
     Touched(String, u64, i64),
-    New(Box<NewVersion>, Places, String),
+    New(Box<Judged>),
     /// Not readable this pass (vanished, locked): retried next pass.
     Retry(String),
     /// Could not be archived, so not recorded: retried next pass, but the pass failed.
     Failed(String),
+}
+
+/// A new version as a worker judged it.
+struct Judged {
+    version: NewVersion,
+    places: Places,
+    /// The log line's scores.
+    scores: String,
+    /// The parsed workbook (without its detail log), for the receipt.
+    submission: Option<Submission>,
 }
 
 /// What the share expects of a file in `folder`.
@@ -506,6 +605,7 @@ fn process(
     kpi_codes.retain(|c| !c.is_empty());
     kpi_codes.sort();
     kpi_codes.dedup();
+    let mut submission = None;
     let mut version = NewVersion {
         path: file.rel.clone(),
         size: bytes.len() as u64,
@@ -528,14 +628,22 @@ fn process(
         data: None,
     };
     if readable {
-        match StoredData::of(verdict.submission) {
+        let mut sub = verdict.submission;
+        sub.log = Vec::new();
+        match StoredData::of(&sub) {
             Ok(d) => version.data = Some(d),
             Err(e) => {
                 return Outcome::Failed(format!("{}: cannot store its data ({e})", file.rel));
             }
         }
+        submission = Some(sub);
     }
-    Outcome::New(Box::new(version), places, scores)
+    Outcome::New(Box::new(Judged {
+        version,
+        places,
+        scores,
+        submission,
+    }))
 }
 
 /// Where the cells that cross-file checks point at are in one workbook.
@@ -717,30 +825,21 @@ fn write_receipts(share: &Share, config: &Config, ledger: &mut Ledger) -> Result
         }
         let written: Vec<i64> = work
             .par_iter()
-            .filter_map(|(v, submission)| {
-                let text = receipt::render(&ReceiptInput {
-                    file: &v.path,
-                    received_at: &v.received_at,
-                    sha256: &v.sha256,
-                    status: v.status,
-                    submission: submission.as_ref(),
-                    diagnostics: &v.diagnostics,
-                    below_level1: config.below_level1(),
-                });
-                let path = share.receipts.join(receipt::receipt_path(&v.path));
-                let result = path
-                    .parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| write_atomic_with(&path, text.as_bytes(), Sync::Batched));
-                match result {
-                    Ok(()) => Some(v.id),
-                    // The receipt stays pending and is retried next pass.
-                    Err(e) => {
-                        tracing::warn!(path = %path.display(), error = %e, "cannot write a receipt");
-                        None
-                    }
-                }
+            .filter(|(v, submission)| {
+                put_receipt(
+                    share,
+                    &ReceiptInput {
+                        file: &v.path,
+                        received_at: &v.received_at,
+                        sha256: &v.sha256,
+                        status: v.status,
+                        submission: submission.as_ref(),
+                        diagnostics: &v.diagnostics,
+                        below_level1: config.below_level1(),
+                    },
+                )
             })
+            .map(|(v, _)| v.id)
             .collect();
         if !written.is_empty() {
             sync_folder(&share.receipts).map_err(|source| PassError::State {

@@ -156,11 +156,17 @@ pub struct StoredData {
 }
 
 impl StoredData {
-    pub fn of(mut sub: Submission) -> Result<Self, serde_json::Error> {
-        sub.log = Vec::new();
-        Ok(Self {
-            data: serde_json::to_string(&sub)?,
-        })
+    /// The JSON of `sub` without its log (a caller that took the log out saves a copy).
+    pub fn of(sub: &Submission) -> Result<Self, serde_json::Error> {
+        let data = if sub.log.is_empty() {
+            serde_json::to_string(sub)?
+        } else {
+            serde_json::to_string(&Submission {
+                log: Vec::new(),
+                ..sub.clone()
+            })?
+        };
+        Ok(Self { data })
     }
 }
 
@@ -191,13 +197,18 @@ pub struct Batch {
     pub touched: Vec<(String, u64, i64)>,
     /// Files no longer in the inbox.
     pub removed: Vec<String>,
+    /// Versions whose receipts are now written (and flushed to disk).
+    pub receipts_written: Vec<i64>,
     /// When the pass ran, for `removed_at`.
     pub at: String,
 }
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.versions.is_empty() && self.touched.is_empty() && self.removed.is_empty()
+        self.versions.is_empty()
+            && self.touched.is_empty()
+            && self.removed.is_empty()
+            && self.receipts_written.is_empty()
     }
 }
 
@@ -321,7 +332,14 @@ impl Ledger {
             )?
             .execute(params![path, batch.at])?;
         }
-        bump(&tx, "generation")?;
+        for id in &batch.receipts_written {
+            tx.prepare_cached("UPDATE versions SET receipt_written = 1 WHERE id = ?1")?
+                .execute([id])?;
+        }
+        // What the summary shows changed (receipts are not in it).
+        if !(batch.versions.is_empty() && batch.touched.is_empty() && batch.removed.is_empty()) {
+            bump(&tx, "generation")?;
+        }
         tx.commit()?;
         Ok(ids)
     }
@@ -612,7 +630,7 @@ mod tests {
             fiscal_year: Some(2564),
             status,
             diagnostics: vec![],
-            data: Some(StoredData::of(Submission::default()).unwrap()),
+            data: Some(StoredData::of(&Submission::default()).unwrap()),
             archive_path: format!("archive/{sha}"),
             reporting_quarter: Some(4),
             kpi_codes: vec![format!("{key}-1")],
@@ -727,7 +745,7 @@ mod tests {
         let mut l = Ledger::open_in_memory().unwrap();
         let sub = crate::samples::inspection_office();
         let mut v = version("a.xlsx", "1", "สตป.", Status::Accepted);
-        v.data = Some(StoredData::of(sub.clone()).unwrap());
+        v.data = Some(StoredData::of(&sub).unwrap());
         let id = l
             .record(&Batch {
                 versions: vec![v],

@@ -89,6 +89,9 @@ pub fn write_summaries(
     Ok(written)
 }
 
+/// A book's bytes and its lines for the index.
+type BuiltBook = (Vec<u8>, Vec<IndexRow>);
+
 /// What one book of a split summary last had written: the key of its content, and its lines
 /// for the index (so an unchanged book is neither rebuilt nor read again).
 #[derive(Debug, Serialize, Deserialize)]
@@ -173,7 +176,7 @@ fn write_books(
                 Some(part.clone()),
             )?);
         }
-        let built: Vec<Result<(Vec<u8>, Vec<IndexRow>), PassError>> = stored
+        let built: Vec<Result<BuiltBook, PassError>> = stored
             .into_par_iter()
             .map(|stored| {
                 let input = stored.parse()?;
@@ -411,9 +414,7 @@ impl<'a> YearPlan<'a> {
                 continue;
             };
             let previous = match ledger.previous_accepted(v)? {
-                Some(prev) => ledger
-                    .submission_json(prev.id)?
-                    .map(|json| (prev.id, json)),
+                Some(prev) => ledger.submission_json(prev.id)?.map(|json| (prev.id, json)),
                 None => None,
             };
             current.push((*v, json, previous));
@@ -454,12 +455,15 @@ impl<'a> YearPlan<'a> {
     }
 }
 
+/// A current version, its JSON, and the previous accepted version's id and JSON (for the
+/// revisions).
+type StoredCurrent<'a> = (&'a StoredVersion, String, Option<(i64, String)>);
+
 /// A summary input as read from the ledger, before its submissions are parsed.
 struct StoredInput<'a> {
     fy: FiscalYear,
     below_level1: crate::model::BelowLevel1,
-    /// Each current version, its JSON, and the previous accepted version's (for revisions).
-    current: Vec<(&'a StoredVersion, String, Option<(i64, String)>)>,
+    current: Vec<StoredCurrent<'a>>,
     rows: Vec<(&'a StoredVersion, Option<bool>)>,
     missing: Vec<MissingDivision>,
     part: Option<Part>,

@@ -199,7 +199,16 @@ fn kill_9_during_watch_loses_and_doubles_nothing() {
         std::thread::sleep(moment(i, n, Duration::from_secs(3)));
         kill9(child);
         // The restarted watcher catches up; then it is stopped properly.
-        let mut child = kpiwatch(&env, &args).spawn().unwrap();
+        let log = env.path("watch.log");
+        let mut child = kpiwatch(&env, &args)
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        // Until it has started, a SIGTERM would find no handler (and the first watcher may
+        // already have done everything, so catching up proves nothing about this one).
+        wait_for(&format!("watch trial {i}: restart"), &log, &|| {
+            std::fs::read_to_string(&log).is_ok_and(|t| t.contains("watching"))
+        });
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             let caught_up = Ledger::open(&env.path("state/ledger.sqlite"))
@@ -219,7 +228,11 @@ fn kill_9_during_watch_loses_and_doubles_nothing() {
             .args(["-TERM", &child.id().to_string()])
             .status()
             .unwrap();
-        assert!(child.wait().unwrap().success());
+        assert!(
+            child.wait().unwrap().success(),
+            "watch trial {i}: did not stop cleanly:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
         assert_consistent(&env, &reference, &format!("watch trial {i}"));
     }
 }

@@ -480,3 +480,137 @@ fn files_that_contradict_each_other() {
             .any(|c| c.contains("ไม่รับ"))
     );
 }
+
+/// A year with more divisions than `divisions_per_book` becomes books and an index; a changed
+/// file rewrites its own book and the index only; unsplitting removes the books.
+#[test]
+fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
+    let s = Share::new();
+    let split = format!("{REGISTRY}\n[summary]\ndivisions_per_book = 1\n");
+    s.env.write("kpiwatch.toml", split.as_bytes());
+    let (code, out) = s.run();
+    assert_eq!(code, 0, "{out}");
+
+    // Three registered divisions, one per book, in code order: สตป., สบค. (nothing sent), สร.
+    let dir = s.env.path("share/summary");
+    let book = |n: u32| dir.join(format!("kpi-summary-2564-book-{n:02}.xlsx"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "kpi-summary-2564-book-01.xlsx",
+            "kpi-summary-2564-book-02.xlsx",
+            "kpi-summary-2564-book-03.xlsx",
+            "kpi-summary-2564.xlsx"
+        ]
+    );
+
+    // The index: every division with its book, and the figures its book computes.
+    let index = sheet(&s.summary(), "ภาพรวม");
+    let inspection = row_with(&index, "สตป.");
+    assert_eq!(inspection.last().unwrap(), "1", "{inspection:?}");
+    assert!(row_with(&index, "สบค.").iter().any(|c| c == "ยังไม่ส่ง"));
+    assert_eq!(row_with(&index, "สร.").last().unwrap(), "3");
+    let in_book = sheet(&book(1), "ภาพรวม");
+    let from_book = row_with(&in_book, "สตป.");
+    // ลำดับ … ไตรมาสที่ 4 (A–I): the same in the index as in the book (cached formula values).
+    assert_eq!(
+        inspection[1..9],
+        from_book[1..9],
+        "{inspection:?} {from_book:?}"
+    );
+    assert!(in_book[0][0].contains("เล่มที่ 1 จาก 3"), "{:?}", in_book[0]);
+    let books = sheet(&s.summary(), "เล่มสรุป");
+    assert!(row_with(&books, "kpi-summary-2564-book-02.xlsx").contains(&"สบค.".to_owned()));
+    // Each book is a whole summary of its divisions.
+    assert!(
+        row_with(&sheet(&book(3), "ตัวชี้วัด"), "สร. 1")
+            .iter()
+            .any(|c| c == "92")
+    );
+
+    // สตป. revises a figure: book 1 and the index are rewritten, books 2 and 3 are not.
+    let before: Vec<Vec<u8>> = (1..=3).map(|n| std::fs::read(book(n)).unwrap()).collect();
+    let mut sub = samples::inspection_office();
+    sub.kpis[0].quarters[1].result = Some(190.0);
+    sub.kpis[0].quarters[1].result_text = Some("190".into());
+    sub.kpis[0].quarters[1].own_score = None;
+    sub.kpis[0].quarters[1].own_weighted = None;
+    std::fs::write(
+        s.inbox("inspection-office/kpi-2564.xlsx"),
+        workbook_bytes(&sub),
+    )
+    .unwrap();
+    let (code, out) = s.run();
+    assert_eq!(code, 0, "{out}");
+    assert_ne!(std::fs::read(book(1)).unwrap(), before[0]);
+    assert_eq!(std::fs::read(book(2)).unwrap(), before[1]);
+    assert_eq!(std::fs::read(book(3)).unwrap(), before[2]);
+    assert!(
+        row_with(&sheet(&book(1), "ตัวชี้วัด"), "สตป. 02")
+            .iter()
+            .any(|c| c == "190")
+    );
+    let index = sheet(&s.summary(), "ภาพรวม");
+    let revised = row_with(&index, "สตป.");
+    let book_now = sheet(&book(1), "ภาพรวม");
+    assert_eq!(revised[1..9], row_with(&book_now, "สตป.")[1..9]);
+    assert_ne!(
+        revised[1..9],
+        inspection[1..9],
+        "the index follows the revision"
+    );
+
+    // Nothing changed: nothing written.
+    let (code, out) = s.run();
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("summary up to date") || !out.contains("summary written"),
+        "{out}"
+    );
+
+    // Back to one workbook: the books go.
+    s.env.write("kpiwatch.toml", REGISTRY.as_bytes());
+    assert_eq!(s.run().0, 0);
+    assert!(!book(1).exists() && !book(3).exists());
+    assert!(
+        row_with(&sheet(&s.summary(), "ตัวชี้วัด"), "สร. 1")
+            .iter()
+            .any(|c| c == "92")
+    );
+}
+
+/// LibreOffice, the real client, opens the index of a split summary and a book of it.
+#[test]
+fn libreoffice_opens_a_split_summary() {
+    if !common::soffice_available() {
+        eprintln!("soffice not installed; skipped");
+        return;
+    }
+    let s = Share::new();
+    let split = format!("{REGISTRY}\n[summary]\ndivisions_per_book = 1\n");
+    s.env.write("kpiwatch.toml", split.as_bytes());
+    assert_eq!(s.run().0, 0);
+    let out = s.env.path("lo");
+    std::fs::create_dir_all(&out).unwrap();
+    let index = common::lo_sheets_as_csv(&s.summary(), &out);
+    assert!(
+        index.contains_key("ภาพรวม") && index.contains_key("เล่มสรุป"),
+        "{:?}",
+        index.keys()
+    );
+    assert!(row_with(&index["ภาพรวม"], "สร.").iter().any(|c| c == "3"));
+    let book = common::lo_sheets_as_csv(
+        &s.env.path("share/summary/kpi-summary-2564-book-01.xlsx"),
+        &out,
+    );
+    assert!(
+        row_with(&book["ตัวชี้วัด"], "สตป. 02")
+            .iter()
+            .any(|c| c == "184")
+    );
+}
