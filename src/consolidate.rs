@@ -294,7 +294,7 @@ fn put_receipt(share: &Share, input: &ReceiptInput<'_>) -> bool {
 
 /// Versions recorded per transaction, and the most judged files waiting to be recorded: parsed
 /// workbooks are dropped once recorded, so memory stays flat however large the share.
-const CHUNK: usize = 1024;
+const CHUNK: usize = 512;
 
 /// One complete pass.
 pub fn run_pass(

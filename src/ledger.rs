@@ -350,7 +350,8 @@ impl Ledger {
         args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<StoredVersion>, LedgerError> {
         let sql = format!("SELECT {VERSION_COLUMNS} FROM versions {clause}");
-        let mut stmt = self.conn.prepare(&sql)?;
+        // Cached: the summary asks for each division's previous version, 10,000 times a pass.
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(args, row_to_version)?;
         let mut out = Vec::new();
         for row in rows {

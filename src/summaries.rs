@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::consolidate::{PassError, now};
 use crate::ledger::{Ledger, StoredVersion, parse_submission};
 use crate::model::{FiscalYear, Quarter, Submission};
-use crate::output::write_atomic;
+use crate::output::{Sync, sync_folder, write_atomic_with};
 use crate::receipt;
 use crate::summary::{
     self, DiagnosticRow, DivisionEntry, IndexInput, IndexRow, MissingDivision, Part, Revision,
@@ -71,6 +71,7 @@ pub fn write_summaries(
             written.push(publish(
                 &share.summary.join(summary::file_name(fy)),
                 &bytes,
+                Sync::Now,
             )?);
             Vec::new()
         } else {
@@ -165,7 +166,11 @@ fn write_books(
         rebuilt = stale.len(),
         "summary: books to write"
     );
-    for group in stale.chunks(rayon::current_num_threads().max(1)) {
+    // Recorded once the books are on disk (one flush for all, not one per book).
+    let mut written_states = Vec::new();
+    // A few books per core at a time: enough to keep the cores busy while the next group's
+    // submissions are read from the ledger, few enough to keep memory flat.
+    for group in stale.chunks(rayon::current_num_threads().max(1) * 4) {
         let mut stored = Vec::with_capacity(group.len());
         for (part, _) in group {
             let n = part.number;
@@ -192,7 +197,7 @@ fn write_books(
         for ((part, key), result) in group.iter().zip(built) {
             let (bytes, rows) = result?;
             let path = share.summary.join(&names[part.number - 1]);
-            let went_to = publish(&path, &bytes)?;
+            let went_to = publish(&path, &bytes, Sync::Batched)?;
             let state = BookState {
                 key: key.clone(),
                 rows,
@@ -200,13 +205,22 @@ fn write_books(
             // A book that went to a dated copy (the file is open somewhere) is not recorded,
             // so the next pass writes it again.
             if went_to == path {
-                ledger.set_meta(
-                    &book_meta(fy, part.number),
-                    &serde_json::to_string(&state).unwrap_or_default(),
-                )?;
+                written_states.push((
+                    part.number,
+                    serde_json::to_string(&state).unwrap_or_default(),
+                ));
             }
             written.push(went_to);
             states[part.number - 1] = Some(state);
+        }
+    }
+    if !written_states.is_empty() {
+        sync_folder(&share.summary).map_err(|source| PassError::Summary {
+            path: share.summary.clone(),
+            source,
+        })?;
+        for (number, state) in written_states {
+            ledger.set_meta(&book_meta(fy, number), &state)?;
         }
     }
 
@@ -235,7 +249,7 @@ fn write_books(
             fiscal_year: fy.be(),
             source,
         })?;
-        let went_to = publish(&index_path, &bytes)?;
+        let went_to = publish(&index_path, &bytes, Sync::Now)?;
         tracing::debug!(divisions = plan.members.len(), "summary: index written");
         if went_to == index_path {
             ledger.set_meta(&index_meta(fy), &index_key)?;
@@ -570,10 +584,10 @@ fn fiscal_years(config: &Config, versions: &[StoredVersion]) -> Vec<FiscalYear> 
 
 /// Writes a summary, retrying while the file is locked (open in Excel on the planning office's
 /// PC); if it stays locked, writes a dated copy beside it and says so.
-fn publish(path: &Path, bytes: &[u8]) -> Result<PathBuf, PassError> {
+fn publish(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf, PassError> {
     let mut last = None;
     for attempt in 0..3u32 {
-        match write_atomic(path, bytes) {
+        match write_atomic_with(path, bytes, sync) {
             Ok(()) => return Ok(path.to_owned()),
             Err(e) => {
                 tracing::warn!(path = %path.display(), error = %e, attempt = attempt + 1, "summary locked or unwritable; retrying");
@@ -587,7 +601,7 @@ fn publish(path: &Path, bytes: &[u8]) -> Result<PathBuf, PassError> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dated = path.with_file_name(format!("{stem} ({}).xlsx", now().format("%Y-%m-%d %H%M%S")));
-    match write_atomic(&dated, bytes) {
+    match write_atomic_with(&dated, bytes, sync) {
         Ok(()) => {
             tracing::warn!(
                 locked = %path.display(),
