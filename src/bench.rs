@@ -165,8 +165,14 @@ pub fn watch_latency(
         stamp = now;
     }
     let mut out = Vec::new();
+    // New content and a new folder every time: a workbook an earlier measurement already left
+    // in the share would be recognised as unchanged and never replace the summary.
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() % 1_000_000) as usize;
     for i in 0..samples {
-        let (sub, _) = crate::demo::generate_submission(900_000 + i, crate::demo::DEFAULT_SEED);
+        let n = 1_000_000 + run * 100 + i;
+        let (sub, _) = crate::demo::generate_submission(n, crate::demo::DEFAULT_SEED);
         let bytes = crate::template::to_bytes(
             &sub,
             &crate::template::TemplateOptions {
@@ -178,7 +184,7 @@ pub fn watch_latency(
             path: share.inbox.clone(),
             source: std::io::Error::other(e.to_string()),
         })?;
-        let dir = share.inbox.join(format!("latency-{i}"));
+        let dir = share.inbox.join(format!("latency-{n}"));
         let dest = dir.join("kpi.xlsx");
         let tmp = dir.join(".arriving");
         let io = |source| crate::consolidate::PassError::State {
@@ -191,6 +197,17 @@ pub fn watch_latency(
         let landed = Instant::now();
         std::fs::rename(&tmp, &dest).map_err(io)?;
         while summary_stamp(&share.summary) == before {
+            if landed.elapsed() > Duration::from_secs(300) {
+                shutdown.request();
+                let _ = watcher.join();
+                return Err(crate::consolidate::PassError::State {
+                    path: share.summary.clone(),
+                    source: std::io::Error::other(format!(
+                        "{} arrived 5 minutes ago and the summary is still unchanged",
+                        dest.display()
+                    )),
+                });
+            }
             std::thread::sleep(Duration::from_millis(5));
         }
         out.push(landed.elapsed());
