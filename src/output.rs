@@ -26,17 +26,19 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], sync: Sync) -> std::io::Resu
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX);
-    // Temporary files are created private (0600); outputs are for the office to open. Set at
-    // creation rather than changed after: one system call fewer for each of 20,000 files.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    // Temporary files are created private (0600); outputs are for the office to open. Set
+    // after creation, not through the creation mode, so a restrictive umask cannot hide a
+    // receipt from the division it is for.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
     // Without a way to flush a batch (not Unix), every file is flushed on its own.
     if sync == Sync::Now || cfg!(not(unix)) {
         tmp.as_file().sync_all()?;
