@@ -308,7 +308,7 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records one pass in a single transaction and returns the new versions' ids. A crash
+    /// Records one batch in a single transaction and returns the new versions' ids. A crash
     /// before the commit leaves the ledger as it was; the next pass redoes the work.
     pub fn record(&mut self, batch: &Batch) -> Result<Vec<i64>, LedgerError> {
         if batch.is_empty() {
@@ -514,7 +514,8 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Increments with every recorded change; outputs remember the generation they show.
+    /// Increments with every recorded change to what the summary shows (not with receipts
+    /// marked written); outputs remember the generation they show.
     pub fn generation(&self) -> Result<i64, LedgerError> {
         Ok(self
             .meta("generation")?

@@ -48,6 +48,10 @@ pub fn write_summaries(
     if up_to_date {
         return Ok(Vec::new());
     }
+    // Forgotten before any file is replaced and recorded again only once all are written: a
+    // pass that stops halfway (crash, full disk) is never taken for up to date, even if the
+    // configuration then goes back to what it was.
+    ledger.set_meta(SUMMARY_GENERATION, "")?;
     let started = std::time::Instant::now();
     let versions = ledger.all_versions()?;
     let latest = ledger.latest_per_path()?;
@@ -59,6 +63,8 @@ pub fn write_summaries(
     );
     let mut written = Vec::new();
     let mut files = Vec::new();
+    // Whether every file went where it belongs (not to a dated copy beside a locked one).
+    let mut all_in_place = true;
     for fy in fiscal_years(config, &versions) {
         let plan = YearPlan::new(fy, config, &versions, &latest, &current);
         let per_book = config.summary.divisions_per_book;
@@ -68,14 +74,18 @@ pub fn write_summaries(
                 fiscal_year: fy.be(),
                 source,
             })?;
-            written.push(publish(
-                &share.summary.join(summary::file_name(fy)),
-                &bytes,
-                Sync::Now,
-            )?);
+            // The same name as a split year's index: that index is gone.
+            ledger.set_meta(&index_meta(fy), "")?;
+            let path = share.summary.join(summary::file_name(fy));
+            let went_to = publish(&path, &bytes, Sync::Now)?;
+            all_in_place &= went_to == path;
+            written.push(went_to);
             Vec::new()
         } else {
-            write_books(share, config, ledger, &plan, per_book, &mut written)?
+            let (books, in_place) =
+                write_books(share, config, ledger, &plan, per_book, &mut written)?;
+            all_in_place &= in_place;
+            books
         };
         files.push(summary::file_name(fy));
         remove_stale_books(&share.summary, fy, &books);
@@ -85,7 +95,10 @@ pub fn write_summaries(
         SUMMARY_FILES,
         &serde_json::to_string(&files).unwrap_or_default(),
     )?;
-    ledger.set_meta(SUMMARY_GENERATION, &generation)?;
+    // A locked file got a dated copy: the next pass tries the real one again.
+    if all_in_place {
+        ledger.set_meta(SUMMARY_GENERATION, &generation)?;
+    }
     ledger.set_meta(SUMMARY_FINGERPRINT, &fingerprint)?;
     Ok(written)
 }
@@ -119,7 +132,7 @@ fn write_books(
     plan: &YearPlan<'_>,
     per_book: usize,
     written: &mut Vec<PathBuf>,
-) -> Result<Vec<String>, PassError> {
+) -> Result<(Vec<String>, bool), PassError> {
     let fy = plan.fy;
     let count = plan.members.len().div_ceil(per_book);
     let fingerprint = config.fingerprint();
@@ -166,6 +179,12 @@ fn write_books(
         rebuilt = stale.len(),
         "summary: books to write"
     );
+    // A book is forgotten before it is replaced, so a pass that stops halfway leaves no record
+    // claiming the old key for new content (or the reverse).
+    for (part, _) in &stale {
+        ledger.set_meta(&book_meta(fy, part.number), "")?;
+    }
+    let mut in_place = true;
     // Recorded once the books are on disk (one flush for all, not one per book).
     let mut written_states = Vec::new();
     // A few books per core at a time: enough to keep the cores busy while the next group's
@@ -203,7 +222,8 @@ fn write_books(
                 rows,
             };
             // A book that went to a dated copy (the file is open somewhere) is not recorded,
-            // so the next pass writes it again.
+            // so the next pass that writes summaries writes it again.
+            in_place &= went_to == path;
             if went_to == path {
                 written_states.push((
                     part.number,
@@ -249,14 +269,16 @@ fn write_books(
             fiscal_year: fy.be(),
             source,
         })?;
+        ledger.set_meta(&index_meta(fy), "")?;
         let went_to = publish(&index_path, &bytes, Sync::Now)?;
+        in_place &= went_to == index_path;
         tracing::debug!(divisions = plan.members.len(), "summary: index written");
         if went_to == index_path {
             ledger.set_meta(&index_meta(fy), &index_key)?;
         }
         written.push(went_to);
     }
-    Ok(names)
+    Ok((names, in_place))
 }
 
 /// Removes books of `fy` that the current plan does not have (the year shrank, or is no
@@ -314,9 +336,13 @@ impl<'a> YearPlan<'a> {
             Some(y) => y == fy.be() || !FiscalYear::new(y).is_plausible(),
             None => true,
         };
-        // A file in a registered division's folder belongs to that division, whatever code
-        // it claims; elsewhere, to the code it claims.
+        // An accepted file belongs to the division it claims (as the current versions do, even
+        // if the registry's folders change later); a rejected file in a registered division's
+        // folder to that division, whatever code it claims; elsewhere, to the code it claims.
         let division_of = |v: &StoredVersion| -> String {
+            if v.status == crate::validate::Status::Accepted {
+                return v.division_key.clone();
+            }
             v.path
                 .split('/')
                 .next()
@@ -379,6 +405,8 @@ impl<'a> YearPlan<'a> {
     fn key(&self, fingerprint: &str, part: &Part, mine: impl Fn(&str) -> bool) -> String {
         let mut h = Sha256::new();
         h.update(fingerprint);
+        // A new kpiwatch may score or lay out differently: its books are new content.
+        h.update(env!("CARGO_PKG_VERSION"));
         h.update(format!("{}|{}|{}", self.fy.be(), part.number, part.count));
         for (key, _) in self.members.iter().filter(|(k, _)| mine(k)) {
             h.update(format!("m{key}|"));

@@ -582,6 +582,18 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
             .iter()
             .any(|c| c == "92")
     );
+
+    // And split again, nothing else changed: the one workbook is replaced by the index again.
+    s.env.write("kpiwatch.toml", split.as_bytes());
+    assert_eq!(s.run().0, 0);
+    assert!(book(1).exists() && book(3).exists());
+    assert_eq!(
+        row_with(
+            &sheet(&s.summary(), "เล่มสรุป"),
+            "kpi-summary-2564-book-03.xlsx"
+        )[0],
+        "3"
+    );
 }
 
 /// LibreOffice, the real client, opens the index of a split summary and a book of it.
