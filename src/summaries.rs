@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::consolidate::{PassError, now};
+use crate::consolidate::{PassError, hex, now};
 use crate::ledger::{Ledger, StoredVersion, parse_submission};
 use crate::model::{FiscalYear, Quarter, Submission};
 use crate::output::{Sync, sync_folder, write_atomic_with};
@@ -299,10 +299,6 @@ fn remove_stale_books(dir: &Path, fy: FiscalYear, keep: &[String]) {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn generated_at() -> String {
     thai::format_thai_datetime(now().naive_local(), thai::ThaiDigits::No)
 }
@@ -484,16 +480,13 @@ impl<'a> YearPlan<'a> {
     /// The submissions and diagnostics rows of files that belong to no division `known`
     /// selects, for the index.
     fn unassigned(&self, known: impl Fn(&str) -> bool) -> (Vec<SubmissionRow>, Vec<DiagnosticRow>) {
-        let rows = self.rows.iter().filter(|(k, _, _)| !known(k));
-        let submissions = rows
-            .clone()
-            .map(|(_, v, latest)| submission_row(v, *latest, None))
+        let rows: Vec<_> = self
+            .rows
+            .iter()
+            .filter(|(k, _, _)| !known(k))
+            .map(|(_, v, latest)| (*v, *latest))
             .collect();
-        let diagnostics = rows
-            .filter(|(_, _, latest)| *latest == Some(true))
-            .flat_map(|(_, v, _)| diagnostic_rows(v))
-            .collect();
-        (submissions, diagnostics)
+        sheet_rows(&rows, &HashMap::new())
     }
 }
 
@@ -534,17 +527,7 @@ impl StoredInput<'_> {
             normalize_code(&a.submission.division.code)
                 .cmp(&normalize_code(&b.submission.division.code))
         });
-        let submissions = self
-            .rows
-            .iter()
-            .map(|(v, latest)| submission_row(v, *latest, current_revisions.get(&v.id)))
-            .collect();
-        let diagnostics = self
-            .rows
-            .iter()
-            .filter(|(_, latest)| *latest == Some(true))
-            .flat_map(|(v, _)| diagnostic_rows(v))
-            .collect();
+        let (submissions, diagnostics) = sheet_rows(&self.rows, &current_revisions);
         Ok(SummaryInput {
             fiscal_year: self.fy,
             below_level1: self.below_level1,
@@ -556,6 +539,25 @@ impl StoredInput<'_> {
             part: self.part,
         })
     }
+}
+
+/// The submissions sheet's lines for `rows` (version, and whether it is the latest of its
+/// path and still present), and the diagnostics of the latest present ones. A version in
+/// `current` is a division's current one, with its revisions.
+fn sheet_rows(
+    rows: &[(&StoredVersion, Option<bool>)],
+    current: &HashMap<i64, Vec<Revision>>,
+) -> (Vec<SubmissionRow>, Vec<DiagnosticRow>) {
+    let submissions = rows
+        .iter()
+        .map(|(v, latest)| submission_row(v, *latest, current.get(&v.id)))
+        .collect();
+    let diagnostics = rows
+        .iter()
+        .filter(|(_, latest)| *latest == Some(true))
+        .flat_map(|(v, _)| diagnostic_rows(v))
+        .collect();
+    (submissions, diagnostics)
 }
 
 /// A line of the submissions sheet. `latest`: whether the version is the latest of its path

@@ -232,18 +232,21 @@ pub fn index_rows(input: &SummaryInput, book: usize) -> Vec<IndexRow> {
     rows
 }
 
-/// Builds the summary workbook.
-pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
-    let st = Styles::new();
-    let scored = score_all(input);
+/// A summary workbook with the official font, its properties and its compression set.
+fn new_workbook(
+    st: &Styles,
+    fy: FiscalYear,
+    below_level1: BelowLevel1,
+    subject: &str,
+) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_default_format(&st.t.base, 28, 64)?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(overview_title(input.fiscal_year))
-            .set_subject("สรุปผลตัวชี้วัดรายไตรมาส / KPI summary")
+            .set_title(overview_title(fy))
+            .set_subject(subject)
             .set_author("kpiwatch")
-            .set_comment(input.below_level1.describe_en()),
+            .set_comment(below_level1.describe_en()),
     );
     // Low-memory worksheets stream their rows to temporary files: a summary of 10,000
     // divisions is written without holding its cells in memory (every sheet is written top to
@@ -251,6 +254,19 @@ pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
     // files are about 40% larger than at level 3 (43 MB against 32 MB in all) and written in
     // well under half the time of level 6.
     wb.set_zip_compression_level(1);
+    Ok(wb)
+}
+
+/// Builds the summary workbook.
+pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
+    let st = Styles::new();
+    let scored = score_all(input);
+    let mut wb = new_workbook(
+        &st,
+        input.fiscal_year,
+        input.below_level1,
+        "สรุปผลตัวชี้วัดรายไตรมาส / KPI summary",
+    )?;
     overview_sheet(wb.add_worksheet_with_low_memory()?, input, &scored, &st)?;
     kpi_sheet(wb.add_worksheet_with_low_memory()?, input, &scored, &st)?;
     plan_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
@@ -268,16 +284,12 @@ pub fn to_bytes(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
 /// are in its book), the list of books, and the files that belong to no book.
 pub fn build_index(input: &IndexInput) -> Result<Workbook, XlsxError> {
     let st = Styles::new();
-    let mut wb = Workbook::new();
-    wb.set_default_format(&st.t.base, 28, 64)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(overview_title(input.fiscal_year))
-            .set_subject("สรุปผลตัวชี้วัดรายไตรมาส: สารบัญ / KPI summary: index")
-            .set_author("kpiwatch")
-            .set_comment(input.below_level1.describe_en()),
-    );
-    wb.set_zip_compression_level(1);
+    let mut wb = new_workbook(
+        &st,
+        input.fiscal_year,
+        input.below_level1,
+        "สรุปผลตัวชี้วัดรายไตรมาส: สารบัญ / KPI summary: index",
+    )?;
     index_overview_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     books_sheet(wb.add_worksheet(), input, &st)?;
     let rest = SummaryInput {

@@ -55,6 +55,20 @@ impl Share {
         Self { env }
     }
 
+    /// สตป. sends a corrected workbook: สตป. 02 Q2 184 → 190.
+    fn revise_inspection_office(&self) {
+        let mut sub = samples::inspection_office();
+        sub.kpis[0].quarters[1].result = Some(190.0);
+        sub.kpis[0].quarters[1].result_text = Some("190".into());
+        sub.kpis[0].quarters[1].own_score = None;
+        sub.kpis[0].quarters[1].own_weighted = None;
+        std::fs::write(
+            self.inbox("inspection-office/kpi-2564.xlsx"),
+            workbook_bytes(&sub),
+        )
+        .unwrap();
+    }
+
     fn inbox(&self, rel: &str) -> PathBuf {
         self.env.path("share/inbox").join(rel)
     }
@@ -280,16 +294,7 @@ fn a_new_version_revises_figures_and_a_removed_file_stays_current() {
     assert_eq!(s.run().0, 0);
 
     // สตป. sends a corrected workbook: Q2 184 → 190.
-    let mut sub = samples::inspection_office();
-    sub.kpis[0].quarters[1].result = Some(190.0);
-    sub.kpis[0].quarters[1].result_text = Some("190".into());
-    sub.kpis[0].quarters[1].own_score = None;
-    sub.kpis[0].quarters[1].own_weighted = None;
-    std::fs::write(
-        s.inbox("inspection-office/kpi-2564.xlsx"),
-        workbook_bytes(&sub),
-    )
-    .unwrap();
+    s.revise_inspection_office();
     // สร. takes its file away.
     std::fs::remove_file(s.inbox("ministers-office/kpi-2564.xlsx")).unwrap();
 
@@ -535,16 +540,7 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
 
     // สตป. revises a figure: book 1 and the index are rewritten, books 2 and 3 are not.
     let before: Vec<Vec<u8>> = (1..=3).map(|n| std::fs::read(book(n)).unwrap()).collect();
-    let mut sub = samples::inspection_office();
-    sub.kpis[0].quarters[1].result = Some(190.0);
-    sub.kpis[0].quarters[1].result_text = Some("190".into());
-    sub.kpis[0].quarters[1].own_score = None;
-    sub.kpis[0].quarters[1].own_weighted = None;
-    std::fs::write(
-        s.inbox("inspection-office/kpi-2564.xlsx"),
-        workbook_bytes(&sub),
-    )
-    .unwrap();
+    s.revise_inspection_office();
     let (code, out) = s.run();
     assert_eq!(code, 0, "{out}");
     assert_ne!(std::fs::read(book(1)).unwrap(), before[0]);
