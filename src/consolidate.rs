@@ -7,7 +7,7 @@
 //! crash anywhere leaves the ledger consistent, and the next pass finishes what was left.
 
 use std::collections::{HashMap, HashSet};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
 use crate::layout::Key;
 use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredData};
 use crate::model::{Quarter, Submission};
-use crate::output::{Sync, remove_stale_temporaries, sync_folder, write_atomic_with};
+use crate::output::{Sync, remove_stale_temporaries, stage_copy, sync_folder, write_atomic_with};
 use crate::receipt::{self, ReceiptInput};
 use crate::share::{InboxFile, Share, ShareError};
 use crate::summaries;
@@ -547,11 +547,31 @@ fn process(
     check: &CheckOptions,
     may_still_arrive: bool,
 ) -> Outcome {
-    // One read: the same bytes are hashed, parsed and archived.
-    let bytes = match std::fs::read(&file.path) {
-        Ok(b) => b,
-        Err(e) => return Outcome::Retry(format!("{}: cannot read ({e}); will retry", file.rel)),
+    // One read: the same bytes are hashed, parsed and archived. They are read from a copy
+    // staged in the archive folder, which becomes the archived version if it is new.
+    let cannot_read =
+        |e: std::io::Error| Outcome::Retry(format!("{}: cannot read ({e}); will retry", file.rel));
+    let mut source = match std::fs::File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) => return cannot_read(e),
     };
+    let (bytes, staged) = match stage_copy(&mut source, &share.archive) {
+        Ok(mut staged) => (std::mem::take(&mut staged.bytes), Some(staged)),
+        // The archive folder refuses the copy: judge the file anyway; archiving it below
+        // fails the same way and says so.
+        Err(e) => {
+            tracing::debug!(file = %file.rel, error = %e, "cannot stage a copy in the archive");
+            let mut bytes = Vec::new();
+            if let Err(e) = source
+                .rewind()
+                .and_then(|()| source.read_to_end(&mut bytes))
+            {
+                return cannot_read(e);
+            }
+            (bytes, None)
+        }
+    };
+    drop(source);
     let sha256 = hex(&Sha256::digest(&bytes));
     if let Some(k) = known
         && k.sha256 == sha256
@@ -580,7 +600,10 @@ fn process(
         let written = archive_abs
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomic_with(&archive_abs, &bytes, Sync::Batched));
+            .and_then(|()| match staged {
+                Some(copy) => copy.keep_as(&archive_abs),
+                None => write_atomic_with(&archive_abs, &bytes, Sync::Batched),
+            });
         if let Err(e) = written {
             return Outcome::Failed(format!(
                 "{}: cannot archive to {} ({e}); not recorded, will retry",

@@ -104,6 +104,11 @@ const MIGRATIONS: &[&str] = &[
         SELECT id, data FROM versions WHERE data IS NOT NULL;
     UPDATE versions SET data = NULL WHERE data IS NOT NULL;
     "#,
+    // 5: new submissions are stored deflated (a BLOB; Thai JSON shrinks about sixfold), which
+    // a build before this one could not read. Older rows stay JSON text and read as before.
+    r#"
+    SELECT 1;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -149,25 +154,47 @@ pub struct NewVersion {
 /// The log (50–200 rows a workbook, most of its size) stays in the archived workbook, which is
 /// the version of record: nothing kpiwatch shows reads it from the ledger, and storing it again
 /// tripled what every pass wrote to disk.
+///
+/// The JSON is deflated: mostly Thai text, three bytes a character, it is 20 KB a workbook
+/// and 200 MB a share of 10,000, which the ledger wrote twice (its log, then the database).
+/// Deflated at the fastest level it is a sixth of that.
 #[derive(Debug, Clone)]
 pub struct StoredData {
-    /// The submission without its log, as JSON.
-    pub data: String,
+    /// The submission without its log, as deflated JSON.
+    pub data: Vec<u8>,
 }
 
 impl StoredData {
-    /// The JSON of `sub` without its log (a caller that took the log out saves a copy).
+    /// The stored form of `sub` without its log (a caller that took the log out saves a copy).
     pub fn of(sub: &Submission) -> Result<Self, serde_json::Error> {
-        let data = if sub.log.is_empty() {
-            serde_json::to_string(sub)?
+        use std::io::Write;
+        // Serialised whole, then deflated in one call: serde's many small writes straight into
+        // the encoder cost more than the compression.
+        let json = if sub.log.is_empty() {
+            serde_json::to_vec(sub)?
         } else {
-            serde_json::to_string(&Submission {
+            serde_json::to_vec(&Submission {
                 log: Vec::new(),
                 ..sub.clone()
             })?
         };
+        let mut out = flate2::write::DeflateEncoder::new(
+            Vec::with_capacity(json.len() / 4),
+            flate2::Compression::fast(),
+        );
+        out.write_all(&json).map_err(serde_json::Error::io)?;
+        let data = out.finish().map_err(serde_json::Error::io)?;
         Ok(Self { data })
     }
+}
+
+/// A stored submission as read from the ledger, not yet parsed: the reading must stay on the
+/// ledger's thread, the inflating and parsing can go parallel ([`parse_submission`]).
+#[derive(Debug, Clone)]
+pub enum StoredSubmission {
+    /// Written by kpiwatch before schema 5.
+    Json(String),
+    Deflated(Vec<u8>),
 }
 
 /// A recorded file version.
@@ -422,19 +449,25 @@ impl Ledger {
 
     /// The parsed workbook of a version, without its detail log.
     pub fn submission(&self, id: i64) -> Result<Option<Submission>, LedgerError> {
-        self.submission_json(id)?
-            .map(|json| parse_submission(id, &json))
+        self.stored_submission(id)?
+            .map(|stored| parse_submission(id, &stored))
             .transpose()
     }
 
-    /// The stored JSON of a version's parsed workbook, for a caller that parses it elsewhere
-    /// (in parallel) with [`parse_submission`].
-    pub fn submission_json(&self, id: i64) -> Result<Option<String>, LedgerError> {
-        Ok(self
+    /// A version's parsed workbook as stored, for a caller that parses it elsewhere (in
+    /// parallel) with [`parse_submission`].
+    pub fn stored_submission(&self, id: i64) -> Result<Option<StoredSubmission>, LedgerError> {
+        use rusqlite::types::Value;
+        let value: Option<Value> = self
             .conn
             .prepare_cached("SELECT data FROM submissions WHERE version_id = ?1")?
             .query_row([id], |r| r.get(0))
-            .optional()?)
+            .optional()?;
+        Ok(match value {
+            Some(Value::Blob(b)) => Some(StoredSubmission::Deflated(b)),
+            Some(Value::Text(t)) => Some(StoredSubmission::Json(t)),
+            _ => None,
+        })
     }
 
     /// Versions that are the latest of their path and still lack a receipt.
@@ -538,7 +571,7 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
     let warnings = v.diagnostics.len() - errors;
     let diagnostics = serde_json::to_string(&v.diagnostics)
         .map_err(|source| LedgerError::Data { id: 0, source })?;
-    let data = v.data.as_ref().map(|d| d.data.as_str());
+    let data = v.data.as_ref().map(|d| d.data.as_slice());
     tx.prepare_cached(
         "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
          division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
@@ -582,9 +615,20 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
     Ok(id)
 }
 
-/// Parses what [`Ledger::submission_json`] returned for version `id`.
-pub fn parse_submission(id: i64, json: &str) -> Result<Submission, LedgerError> {
-    serde_json::from_str(json).map_err(|source| LedgerError::Data { id, source })
+/// Parses what [`Ledger::stored_submission`] returned for version `id`.
+pub fn parse_submission(id: i64, stored: &StoredSubmission) -> Result<Submission, LedgerError> {
+    let data = |source| LedgerError::Data { id, source };
+    match stored {
+        StoredSubmission::Json(json) => serde_json::from_str(json).map_err(data),
+        StoredSubmission::Deflated(bytes) => {
+            use std::io::Read;
+            let mut json = Vec::with_capacity(bytes.len() * 6);
+            flate2::read::DeflateDecoder::new(bytes.as_slice())
+                .read_to_end(&mut json)
+                .map_err(|e| data(serde_json::Error::io(e)))?;
+            serde_json::from_slice(&json).map_err(data)
+        }
+    }
 }
 
 type RowResult = Result<StoredVersion, LedgerError>;
@@ -763,6 +807,61 @@ mod tests {
             .query_row("SELECT log FROM versions WHERE id = ?1", [id], |r| r.get(0))
             .unwrap();
         assert_eq!(log, None);
+    }
+
+    #[test]
+    fn submissions_are_stored_deflated_and_older_json_still_reads() {
+        let mut l = Ledger::open_in_memory().unwrap();
+        let sub = crate::samples::inspection_office();
+        let mut v = version("a.xlsx", "1", "สตป.", Status::Accepted);
+        v.data = Some(StoredData::of(&sub).unwrap());
+        let id = l
+            .record(&Batch {
+                versions: vec![v],
+                ..Batch::default()
+            })
+            .unwrap()[0];
+        let (kind, size): (String, i64) = l
+            .conn
+            .query_row(
+                "SELECT typeof(data), length(data) FROM submissions WHERE version_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let json = serde_json::to_string(&Submission {
+            log: Vec::new(),
+            ..sub.clone()
+        })
+        .unwrap();
+        assert_eq!(kind, "blob");
+        assert!(size * 3 < json.len() as i64, "{size} of {}", json.len());
+        assert_eq!(l.submission(id).unwrap().unwrap().kpis, sub.kpis);
+
+        // A row an older kpiwatch wrote as JSON text.
+        l.conn
+            .execute(
+                "UPDATE submissions SET data = ?1 WHERE version_id = ?2",
+                params![json, id],
+            )
+            .unwrap();
+        assert!(matches!(
+            l.stored_submission(id).unwrap(),
+            Some(StoredSubmission::Json(_))
+        ));
+        assert_eq!(l.submission(id).unwrap().unwrap().kpis, sub.kpis);
+
+        // Damaged stored data is an error naming the version, not a panic.
+        l.conn
+            .execute(
+                "UPDATE submissions SET data = x'00ff00' WHERE version_id = ?1",
+                [id],
+            )
+            .unwrap();
+        assert!(matches!(
+            l.submission(id),
+            Err(LedgerError::Data { id: bad, .. }) if bad == id
+        ));
     }
 
     #[test]

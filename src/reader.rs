@@ -333,9 +333,13 @@ fn describe_foreign(bytes: &[u8]) -> String {
 struct Book<'a> {
     sheets: Sheets<Source<'a>>,
     names: Vec<String>,
-    /// Defined names resolved to (sheet, row, col), several per name when sheets were copied.
-    defined: HashMap<String, Vec<(String, u32, u16)>>,
-    ranges: HashMap<String, Option<SheetData>>,
+    /// Defined names (lowercase) resolved to cells of the workbook's sheets, as (index into
+    /// `names`, row, col); several per name when sheets were copied. Names pointing elsewhere
+    /// (a deleted sheet) are dropped: no field can be there.
+    defined: HashMap<String, Vec<(usize, u32, u16)>>,
+    /// Each sheet of `names`, once loaded (`Some(None)`: unreadable). Indexed like `names`:
+    /// every field lookup goes through here, so no hashing of sheet names.
+    ranges: Vec<Option<Option<SheetData>>>,
     diagnostics: Vec<Diagnostic>,
     max_cells: usize,
 }
@@ -457,27 +461,52 @@ enum Raw {
 impl<'a> Book<'a> {
     fn new(sheets: Sheets<Source<'a>>, max_cells: usize) -> Self {
         let names = sheets.sheet_names();
-        let mut defined: HashMap<String, Vec<(String, u32, u16)>> = HashMap::new();
+        let mut defined: HashMap<String, Vec<(usize, u32, u16)>> = HashMap::new();
         for (name, formula) in sheets.defined_names() {
             if name.starts_with("_xlnm") {
                 continue;
             }
-            if let Some(target) = parse_reference(formula) {
-                defined.entry(name.to_lowercase()).or_default().push(target);
+            let Some((sheet, row, col)) = parse_reference(formula) else {
+                continue;
+            };
+            let Some(index) = names.iter().position(|n| *n == sheet) else {
+                continue;
+            };
+            // A template holds hundreds of names, a few dozen distinct and already lowercase:
+            // no allocation for the ones already seen.
+            let lower = lowercase(name);
+            match defined.get_mut(lower.as_ref()) {
+                Some(targets) => targets.push((index, row, col)),
+                None => {
+                    defined.insert(lower.into_owned(), vec![(index, row, col)]);
+                }
             }
         }
+        let ranges = names.iter().map(|_| None).collect();
         Self {
             sheets,
             names,
             defined,
-            ranges: HashMap::new(),
+            ranges,
             diagnostics: Vec::new(),
             max_cells,
         }
     }
 
+    fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// The targets of a defined name (any case).
+    fn targets(&self, name: &str) -> &[(usize, u32, u16)] {
+        self.defined
+            .get(lowercase(name).as_ref())
+            .map_or(&[], Vec::as_slice)
+    }
+
     fn sheet(&mut self, name: &str) -> Option<&mut SheetData> {
-        if !self.ranges.contains_key(name) {
+        let index = self.index(name)?;
+        if self.ranges[index].is_none() {
             let loaded = match guarded(|| self.load(name)).unwrap_or_else(|panic| {
                 Err(Finding::UnreadableSheet {
                     detail: format!("the sheet is damaged; the workbook reader stopped: {panic}"),
@@ -490,9 +519,9 @@ impl<'a> Book<'a> {
                     None
                 }
             };
-            self.ranges.insert(name.to_owned(), loaded);
+            self.ranges[index] = Some(loaded);
         }
-        self.ranges.get_mut(name).and_then(Option::as_mut)
+        self.ranges[index].as_mut().and_then(Option::as_mut)
     }
 
     /// Reads one sheet's cells and formulas. For .xlsx it streams the sheet in one pass;
@@ -571,9 +600,8 @@ impl<'a> Book<'a> {
 
     /// The cell of `field` on `sheet`: by defined name first, then by its label.
     fn locate(&mut self, field: &Field, sheet: &str) -> Option<(u32, u16)> {
-        if let Some(targets) = self.defined.get(&field.name.to_lowercase())
-            && let Some((_, r, c)) = targets.iter().find(|(s, _, _)| s == sheet)
-        {
+        let index = self.index(sheet)?;
+        if let Some((_, r, c)) = self.targets(&field.name).iter().find(|t| t.0 == index) {
             return Some((*r, *c));
         }
         let data = self.sheet(sheet)?;
@@ -589,11 +617,9 @@ impl<'a> Book<'a> {
 
     /// The sheet a global defined name points into.
     fn sheet_of_name(&self, name: &str) -> Option<String> {
-        self.defined
-            .get(&name.to_lowercase())
-            .and_then(|t| t.first())
-            .map(|(s, _, _)| s.clone())
-            .filter(|s| self.names.contains(s))
+        self.targets(name)
+            .first()
+            .map(|&(index, _, _)| self.names[index].clone())
     }
 
     fn has_label(&mut self, sheet: &str, label: &str) -> bool {
@@ -703,19 +729,17 @@ impl<'a> Book<'a> {
     fn find_kpi_sheets(&mut self) -> Vec<String> {
         let code = layout::field(Key::KpiCode);
         let weight = layout::field(Key::Weight).label_th.clone();
-        let named: Vec<String> = self
-            .defined
-            .get(&code.name.to_lowercase())
-            .map(|t| t.iter().map(|(s, _, _)| s.clone()).collect())
-            .unwrap_or_default();
+        let named: Vec<usize> = self.targets(&code.name).iter().map(|t| t.0).collect();
         let names = self.names.clone();
         names
             .into_iter()
-            .filter(|n| n != layout::INSTRUCTIONS_SHEET)
-            .filter(|n| {
-                named.contains(n)
+            .enumerate()
+            .filter(|(_, n)| n != layout::INSTRUCTIONS_SHEET)
+            .filter(|(i, n)| {
+                named.contains(i)
                     || (self.has_label(n, &code.label_th) && self.has_label(n, &weight))
             })
+            .map(|(_, n)| n)
             .collect()
     }
 
@@ -736,10 +760,11 @@ impl<'a> Book<'a> {
         sheet: &str,
         table: &Table,
     ) -> Option<(u32, HashMap<ColumnKey, u16>)> {
+        let index = self.index(sheet)?;
         let header_row = match self
-            .defined
-            .get(table.header_name)
-            .and_then(|t| t.iter().find(|(s, _, _)| s == sheet))
+            .targets(table.header_name)
+            .iter()
+            .find(|t| t.0 == index)
         {
             Some((_, r, _)) => *r,
             None => {
@@ -773,21 +798,33 @@ impl<'a> Book<'a> {
         sheet: &str,
         header_row: u32,
         columns: &HashMap<ColumnKey, u16>,
-    ) -> Vec<(u32, HashMap<ColumnKey, Data>)> {
+    ) -> Vec<(u32, Row)> {
         let Some(data) = self.sheet(sheet) else {
             return Vec::new();
         };
-        let by_column: HashMap<u16, ColumnKey> = columns.iter().map(|(&k, &c)| (c, k)).collect();
-        let mut rows: std::collections::BTreeMap<u32, HashMap<ColumnKey, Data>> =
-            std::collections::BTreeMap::new();
-        for &((row, col), ref value) in &data.cells {
-            if row > header_row
-                && let Some(&key) = by_column.get(&col)
-            {
-                rows.entry(row).or_default().insert(key, value.clone());
+        // Cells are in (row, column) order, so each row's cells arrive together: no map.
+        let mut by_column: Vec<Option<ColumnKey>> = Vec::new();
+        for (&key, &col) in columns {
+            let col = usize::from(col);
+            if by_column.len() <= col {
+                by_column.resize(col + 1, None);
+            }
+            by_column[col] = Some(key);
+        }
+        let mut rows: Vec<(u32, Row)> = Vec::new();
+        let first = data
+            .cells
+            .partition_point(|&((row, _), _)| row <= header_row);
+        for &((row, col), ref value) in &data.cells[first..] {
+            let Some(&Some(key)) = by_column.get(usize::from(col)) else {
+                continue;
+            };
+            match rows.last_mut() {
+                Some((r, cells)) if *r == row => cells.0.push((key, value.clone())),
+                _ => rows.push((row, Row(vec![(key, value.clone())]))),
             }
         }
-        rows.into_iter().collect()
+        rows
     }
 
     fn activities(&mut self, sheet: &str) -> Vec<Activity> {
@@ -856,6 +893,15 @@ impl<'a> Book<'a> {
             rows.push(row);
         }
         (entries, rows, columns)
+    }
+}
+
+/// One row of a table: the value of each of its columns that has one (a handful, so a list).
+struct Row(Vec<(ColumnKey, Data)>);
+
+impl Row {
+    fn get(&self, key: &ColumnKey) -> Option<&Data> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 }
 
@@ -1165,6 +1211,15 @@ fn is_error_text(s: &str) -> bool {
         s.trim(),
         "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!" | "#GETTING_DATA"
     ) || s.trim().starts_with("Err:")
+}
+
+/// `s` in lowercase, borrowed when it already is (as kpiwatch's own names are).
+fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
 }
 
 /// A cell as text, the way a person would read it off the screen.

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Folders;
@@ -79,59 +80,82 @@ impl Share {
 
     /// Every candidate submission in the inbox, sorted by path. Unreadable subfolders are
     /// skipped with a warning; an unreadable inbox is an error (the share dropped off).
+    ///
+    /// The folders of one depth are listed in parallel: a share holds a folder per division,
+    /// and on a network share each listing is a round trip to the server.
     pub fn scan(&self) -> Result<Vec<InboxFile>, ShareError> {
-        let outputs = [&self.summary, &self.receipts, &self.archive];
         let mut files = Vec::new();
-        let mut pending = vec![self.inbox.clone()];
-        while let Some(dir) = pending.pop() {
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(entries) => entries,
-                Err(source) if dir == self.inbox => {
-                    return Err(ShareError::ReadInbox { path: dir, source });
-                }
-                Err(e) => {
-                    tracing::warn!(path = %dir.display(), error = %e, "cannot read a folder of the inbox");
-                    continue;
-                }
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if is_ignored_entry(&name) || outputs.iter().any(|o| path == **o) {
-                    continue;
-                }
-                // file_type() does not follow symbolic links: a link is never followed, so
-                // nothing outside the share can be pulled in.
-                let Ok(kind) = entry.file_type() else {
-                    continue;
-                };
-                if kind.is_symlink() {
-                    tracing::warn!(path = %path.display(), "ignoring a symbolic link in the inbox");
-                } else if kind.is_dir() {
-                    pending.push(path);
-                } else if kind.is_file() && !is_ignored(&name) {
-                    let (Ok(meta), Ok(rel)) = (entry.metadata(), path.strip_prefix(&self.inbox))
-                    else {
-                        continue;
-                    };
-                    let parts: Vec<String> = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect();
-                    files.push(InboxFile {
-                        rel: parts.join("/"),
-                        folder: (parts.len() > 1).then(|| parts[0].clone()),
-                        size: meta.len(),
-                        mtime_ns: mtime_ns(&meta),
-                        path,
-                    });
-                }
+        let mut level = vec![self.inbox.clone()];
+        while !level.is_empty() {
+            let listed: Vec<Result<Listing, ShareError>> =
+                level.par_iter().map(|dir| self.list(dir)).collect();
+            level = Vec::new();
+            for listing in listed {
+                let (found, folders) = listing?;
+                files.extend(found);
+                level.extend(folders);
             }
         }
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         Ok(files)
     }
+
+    /// The candidate files and the subfolders of one inbox folder.
+    fn list(&self, dir: &Path) -> Result<Listing, ShareError> {
+        let outputs = [&self.summary, &self.receipts, &self.archive];
+        let mut files = Vec::new();
+        let mut folders = Vec::new();
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(source) if dir == self.inbox => {
+                return Err(ShareError::ReadInbox {
+                    path: dir.to_owned(),
+                    source,
+                });
+            }
+            Err(e) => {
+                tracing::warn!(path = %dir.display(), error = %e, "cannot read a folder of the inbox");
+                return Ok((files, folders));
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_ignored_entry(&name) || outputs.iter().any(|o| path == **o) {
+                continue;
+            }
+            // file_type() does not follow symbolic links: a link is never followed, so nothing
+            // outside the share can be pulled in.
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_symlink() {
+                tracing::warn!(path = %path.display(), "ignoring a symbolic link in the inbox");
+            } else if kind.is_dir() {
+                folders.push(path);
+            } else if kind.is_file() && !is_ignored(&name) {
+                let (Ok(meta), Ok(rel)) = (entry.metadata(), path.strip_prefix(&self.inbox)) else {
+                    continue;
+                };
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                files.push(InboxFile {
+                    rel: parts.join("/"),
+                    folder: (parts.len() > 1).then(|| parts[0].clone()),
+                    size: meta.len(),
+                    mtime_ns: mtime_ns(&meta),
+                    path,
+                });
+            }
+        }
+        Ok((files, folders))
+    }
 }
+
+/// What one folder of the inbox holds: candidate files, and subfolders to list next.
+type Listing = (Vec<InboxFile>, Vec<PathBuf>);
 
 /// Hidden entries (files or folders) are skipped wholesale.
 fn is_ignored_entry(name: &str) -> bool {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::consolidate::{PassError, hex, now};
-use crate::ledger::{Ledger, StoredVersion, parse_submission};
+use crate::ledger::{Ledger, StoredSubmission, StoredVersion, parse_submission};
 use crate::model::{FiscalYear, Quarter, Submission};
 use crate::output::{Sync, sync_folder, write_atomic_with};
 use crate::receipt;
@@ -104,8 +104,6 @@ pub fn write_summaries(
 }
 
 /// A book's bytes and its lines for the index.
-type BuiltBook = (Vec<u8>, Vec<IndexRow>);
-
 /// What one book of a split summary last had written: the key of its content, and its lines
 /// for the index (so an unchanged book is neither rebuilt nor read again).
 #[derive(Debug, Serialize, Deserialize)]
@@ -184,55 +182,77 @@ fn write_books(
     for (part, _) in &stale {
         ledger.set_meta(&book_meta(fy, part.number), "")?;
     }
+    // Books are read from the ledger on this thread (a connection is not shared) and handed
+    // to the cores as they are read, which parse, build and write them meanwhile. The hand-off
+    // holds a few books per core at most, so memory stays flat however many books there are.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, StoredInput<'_>)>(
+        rayon::current_num_threads().max(1) * 2,
+    );
+    let book_names = &names;
+    let (read, built) = std::thread::scope(|scope| {
+        let builder = scope.spawn(move || {
+            rx.into_iter()
+                .par_bridge()
+                .map(|(i, stored)| {
+                    let input = stored.parse()?;
+                    let n = input.part.as_ref().map_or(0, |p| p.number);
+                    let bytes =
+                        summary::to_bytes(&input).map_err(|source| PassError::SummaryBuild {
+                            fiscal_year: fy.be(),
+                            source,
+                        })?;
+                    let rows = summary::index_rows(&input, n);
+                    drop(input);
+                    let path = share.summary.join(&book_names[n - 1]);
+                    let went_to = publish(&path, &bytes, Sync::Batched)?;
+                    Ok((i, path, went_to, rows))
+                })
+                .collect::<Vec<Result<_, PassError>>>()
+        });
+        let read = (|| {
+            for (i, (part, _)) in stale.iter().enumerate() {
+                let n = part.number;
+                let stored = plan.stored_input(
+                    ledger,
+                    config,
+                    |k| book_of.get(k) == Some(&n),
+                    Some(part.clone()),
+                )?;
+                if tx.send((i, stored)).is_err() {
+                    break;
+                }
+            }
+            Ok::<(), PassError>(())
+        })();
+        drop(tx);
+        let built = builder
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, built)
+    });
+    read?;
+    let mut built = built.into_iter().collect::<Result<Vec<_>, PassError>>()?;
+    built.sort_by_key(|b| b.0);
     let mut in_place = true;
     // Recorded once the books are on disk (one flush for all, not one per book).
     let mut written_states = Vec::new();
-    // A few books per core at a time: enough to keep the cores busy while the next group's
-    // submissions are read from the ledger, few enough to keep memory flat.
-    for group in stale.chunks(rayon::current_num_threads().max(1) * 4) {
-        let mut stored = Vec::with_capacity(group.len());
-        for (part, _) in group {
-            let n = part.number;
-            stored.push(plan.stored_input(
-                ledger,
-                config,
-                |k| book_of.get(k) == Some(&n),
-                Some(part.clone()),
-            )?);
+    for (i, path, went_to, rows) in built {
+        let (part, key) = &stale[i];
+        let state = BookState {
+            key: key.clone(),
+            rows,
+        };
+        // A book that went to a dated copy (the file is open somewhere) is not recorded, so
+        // the next pass that writes summaries writes it again.
+        in_place &= went_to == path;
+        if went_to == path {
+            written_states.push((
+                part.number,
+                serde_json::to_string(&state).unwrap_or_default(),
+            ));
         }
-        let built: Vec<Result<BuiltBook, PassError>> = stored
-            .into_par_iter()
-            .map(|stored| {
-                let input = stored.parse()?;
-                let input = &input;
-                let n = input.part.as_ref().map_or(0, |p| p.number);
-                let bytes = summary::to_bytes(input).map_err(|source| PassError::SummaryBuild {
-                    fiscal_year: fy.be(),
-                    source,
-                })?;
-                Ok((bytes, summary::index_rows(input, n)))
-            })
-            .collect();
-        for ((part, key), result) in group.iter().zip(built) {
-            let (bytes, rows) = result?;
-            let path = share.summary.join(&names[part.number - 1]);
-            let went_to = publish(&path, &bytes, Sync::Batched)?;
-            let state = BookState {
-                key: key.clone(),
-                rows,
-            };
-            // A book that went to a dated copy (the file is open somewhere) is not recorded,
-            // so the next pass that writes summaries writes it again.
-            in_place &= went_to == path;
-            if went_to == path {
-                written_states.push((
-                    part.number,
-                    serde_json::to_string(&state).unwrap_or_default(),
-                ));
-            }
-            written.push(went_to);
-            states[part.number - 1] = Some(state);
-        }
+        written.push(went_to);
+        states[part.number - 1] = Some(state);
     }
     if !written_states.is_empty() {
         sync_folder(&share.summary).map_err(|source| PassError::Summary {
@@ -437,7 +457,7 @@ impl<'a> YearPlan<'a> {
         self.stored_input(ledger, config, mine, part)?.parse()
     }
 
-    /// What [`Self::input`] reads from the ledger, still as JSON: the reading is quick and
+    /// What [`Self::input`] reads from the ledger, still as stored: the reading is quick and
     /// must stay on the ledger's thread, the parsing is most of the work and can go parallel.
     fn stored_input(
         &self,
@@ -448,11 +468,13 @@ impl<'a> YearPlan<'a> {
     ) -> Result<StoredInput<'a>, PassError> {
         let mut current = Vec::new();
         for (_, v) in self.current.iter().filter(|(k, _)| mine(k)) {
-            let Some(json) = ledger.submission_json(v.id)? else {
+            let Some(json) = ledger.stored_submission(v.id)? else {
                 continue;
             };
             let previous = match ledger.previous_accepted(v)? {
-                Some(prev) => ledger.submission_json(prev.id)?.map(|json| (prev.id, json)),
+                Some(prev) => ledger
+                    .stored_submission(prev.id)?
+                    .map(|json| (prev.id, json)),
                 None => None,
             };
             current.push((*v, json, previous));
@@ -490,9 +512,13 @@ impl<'a> YearPlan<'a> {
     }
 }
 
-/// A current version, its JSON, and the previous accepted version's id and JSON (for the
+/// A current version as stored, and the previous accepted version's id and stored form (for the
 /// revisions).
-type StoredCurrent<'a> = (&'a StoredVersion, String, Option<(i64, String)>);
+type StoredCurrent<'a> = (
+    &'a StoredVersion,
+    StoredSubmission,
+    Option<(i64, StoredSubmission)>,
+);
 
 /// A summary input as read from the ledger, before its submissions are parsed.
 struct StoredInput<'a> {
