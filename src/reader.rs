@@ -3,6 +3,7 @@
 //! name, or by their Thai labels when a sheet was copied or re-saved by a program that dropped
 //! the names. Problems with single cells become diagnostics; nothing here panics on input.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Cursor;
 
@@ -469,7 +470,7 @@ impl<'a> Book<'a> {
             let Some((sheet, row, col)) = parse_reference(formula) else {
                 continue;
             };
-            let Some(index) = names.iter().position(|n| *n == sheet) else {
+            let Some(index) = names.iter().position(|n| *n == *sheet) else {
                 continue;
             };
             // A template holds hundreds of names, a few dozen distinct and already lowercase:
@@ -792,46 +793,14 @@ impl<'a> Book<'a> {
         Some((header_row, columns))
     }
 
-    /// Rows under a table's header, skipping blank ones; each row as text per column.
-    fn table_rows(
-        &mut self,
-        sheet: &str,
-        header_row: u32,
-        columns: &HashMap<ColumnKey, u16>,
-    ) -> Vec<(u32, Row)> {
-        let Some(data) = self.sheet(sheet) else {
-            return Vec::new();
-        };
-        // Cells are in (row, column) order, so each row's cells arrive together: no map.
-        let mut by_column: Vec<Option<ColumnKey>> = Vec::new();
-        for (&key, &col) in columns {
-            let col = usize::from(col);
-            if by_column.len() <= col {
-                by_column.resize(col + 1, None);
-            }
-            by_column[col] = Some(key);
-        }
-        let mut rows: Vec<(u32, Row)> = Vec::new();
-        let first = data
-            .cells
-            .partition_point(|&((row, _), _)| row <= header_row);
-        for &((row, col), ref value) in &data.cells[first..] {
-            let Some(&Some(key)) = by_column.get(usize::from(col)) else {
-                continue;
-            };
-            match rows.last_mut() {
-                Some((r, cells)) if *r == row => cells.0.push((key, value.clone())),
-                _ => rows.push((row, Row(vec![(key, value.clone())]))),
-            }
-        }
-        rows
-    }
-
     fn activities(&mut self, sheet: &str) -> Vec<Activity> {
         let Some((header, columns)) = self.table_columns(sheet, &layout::PLAN_TABLE) else {
             return Vec::new();
         };
-        self.table_rows(sheet, header, &columns)
+        let Some(data) = self.sheet(sheet) else {
+            return Vec::new();
+        };
+        table_rows(data, header, &columns)
             .into_iter()
             .map(|(_, v)| {
                 let t = |k: ColumnKey| v.get(&k).map(data_text).unwrap_or_default();
@@ -849,9 +818,13 @@ impl<'a> Book<'a> {
         let Some((header, columns)) = self.table_columns(sheet, &layout::LOG_TABLE) else {
             return Default::default();
         };
+        let Some(data) = self.sheet(sheet) else {
+            return Default::default();
+        };
         let mut entries = Vec::new();
         let mut rows = Vec::new();
-        for (row, v) in self.table_rows(sheet, header, &columns) {
+        let mut problems = Vec::new();
+        for (row, v) in table_rows(data, header, &columns) {
             let t = |k: ColumnKey| v.get(&k).map(data_text).unwrap_or_default();
             let mut entry = LogEntry {
                 kpi_code: t(ColumnKey::LogKpiCode),
@@ -882,7 +855,7 @@ impl<'a> Book<'a> {
                             |c| FieldName::new(c.label_th, c.meaning_en),
                         );
                         let col = columns.get(&key).copied().unwrap_or_default();
-                        self.diagnostics.push(Diagnostic::new(
+                        problems.push(Diagnostic::new(
                             Finding::NotANumber { field: name, text },
                             Location::cell(sheet, layout::a1(row, col)),
                         ));
@@ -892,16 +865,49 @@ impl<'a> Book<'a> {
             entries.push(entry);
             rows.push(row);
         }
+        self.diagnostics.append(&mut problems);
         (entries, rows, columns)
     }
 }
 
-/// One row of a table: the value of each of its columns that has one (a handful, so a list).
-struct Row(Vec<(ColumnKey, Data)>);
+/// Rows under a table's header, skipping blank ones, borrowed from the sheet: the log is most
+/// of a workbook's cells, and each is read once.
+fn table_rows<'s>(
+    data: &'s SheetData,
+    header_row: u32,
+    columns: &HashMap<ColumnKey, u16>,
+) -> Vec<(u32, Row<'s>)> {
+    // Cells are in (row, column) order, so each row's cells arrive together: no map.
+    let mut by_column: Vec<Option<ColumnKey>> = Vec::new();
+    for (&key, &col) in columns {
+        let col = usize::from(col);
+        if by_column.len() <= col {
+            by_column.resize(col + 1, None);
+        }
+        by_column[col] = Some(key);
+    }
+    let mut rows: Vec<(u32, Row<'s>)> = Vec::new();
+    let first = data
+        .cells
+        .partition_point(|&((row, _), _)| row <= header_row);
+    for ((row, col), value) in &data.cells[first..] {
+        let Some(&Some(key)) = by_column.get(usize::from(*col)) else {
+            continue;
+        };
+        match rows.last_mut() {
+            Some((r, cells)) if r == row => cells.0.push((key, value)),
+            _ => rows.push((*row, Row(vec![(key, value)]))),
+        }
+    }
+    rows
+}
 
-impl Row {
-    fn get(&self, key: &ColumnKey) -> Option<&Data> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+/// One row of a table: the value of each of its columns that has one (a handful, so a list).
+struct Row<'s>(Vec<(ColumnKey, &'s Data)>);
+
+impl<'s> Row<'s> {
+    fn get(&self, key: &ColumnKey) -> Option<&'s Data> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
 }
 
@@ -1214,11 +1220,11 @@ fn is_error_text(s: &str) -> bool {
 }
 
 /// `s` in lowercase, borrowed when it already is (as kpiwatch's own names are).
-fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+fn lowercase(s: &str) -> Cow<'_, str> {
     if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Borrowed(s)
+        Cow::Borrowed(s)
     } else {
-        std::borrow::Cow::Owned(s.to_lowercase())
+        Cow::Owned(s.to_lowercase())
     }
 }
 
@@ -1268,40 +1274,39 @@ fn data_date(d: &Data) -> Option<chrono::NaiveDate> {
 
 /// Resolves a defined name's formula to its first cell: `'ตัวชี้วัด 1'!$B$6` (xlsx),
 /// `$'ตัวชี้วัด 1'.$B$6` (ods), `Sheet!$A$15:$O$15` (a range: its first cell).
-pub fn parse_reference(formula: &str) -> Option<(String, u32, u16)> {
+pub fn parse_reference(formula: &str) -> Option<(Cow<'_, str>, u32, u16)> {
     let f = formula
         .trim()
         .trim_start_matches('=')
         .trim_start_matches('$');
+    // Borrowed unless the name doubles a quote: hundreds of names are resolved per workbook.
     let (sheet, rest) = if let Some(quoted) = f.strip_prefix('\'') {
-        let mut sheet = String::new();
-        let mut chars = quoted.char_indices().peekable();
-        let mut end = None;
-        while let Some((i, ch)) = chars.next() {
-            if ch == '\'' {
-                if chars.peek().map(|&(_, c)| c) == Some('\'') {
-                    sheet.push('\'');
-                    chars.next();
-                } else {
-                    end = Some(i + 1);
-                    break;
-                }
+        let mut from = 0;
+        let mut doubled = false;
+        let end = loop {
+            let at = from + quoted[from..].find('\'')?;
+            if quoted[at + 1..].starts_with('\'') {
+                doubled = true;
+                from = at + 2;
             } else {
-                sheet.push(ch);
+                break at;
             }
-        }
-        (sheet, &quoted[end?..])
+        };
+        let name = &quoted[..end];
+        let sheet = if doubled {
+            Cow::Owned(name.replace("''", "'"))
+        } else {
+            Cow::Borrowed(name)
+        };
+        (sheet, &quoted[end + 1..])
     } else {
         let sep = f.rfind(['!', '.'])?;
-        (f[..sep].to_owned(), &f[sep..])
+        (Cow::Borrowed(&f[..sep]), &f[sep..])
     };
     let rest = rest.strip_prefix(['!', '.'])?;
-    let first = rest.split(':').next()?.replace('$', "");
-    let letters: String = first
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .collect();
-    let digits = &first[letters.len()..];
+    let first = rest.split(':').next()?.trim_start_matches('$');
+    let letters = &first[..first.bytes().take_while(u8::is_ascii_alphabetic).count()];
+    let digits = first[letters.len()..].trim_matches('$');
     if letters.is_empty() || letters.len() > 3 || digits.is_empty() {
         return None;
     }
@@ -1340,6 +1345,10 @@ mod tests {
         assert_eq!(
             parse_reference("'บันทึกรายละเอียด'!$A$4:$G$4"),
             Some(("บันทึกรายละเอียด".into(), 3, 0))
+        );
+        assert_eq!(
+            parse_reference("'a''b''c'!A1"),
+            Some(("a'b'c".into(), 0, 0))
         );
         assert_eq!(parse_reference("#REF!"), None);
         assert_eq!(parse_reference("2568"), None);
