@@ -514,7 +514,8 @@ struct Judged {
     places: Places,
     /// The log line's scores.
     scores: String,
-    /// The parsed workbook (without its detail log), for the receipt.
+    /// The parsed workbook as the ledger keeps it (see [`crate::ledger::slim`]), for the
+    /// receipt.
     submission: Option<Submission>,
 }
 
@@ -652,7 +653,8 @@ fn process(
     };
     if readable {
         let mut sub = verdict.submission;
-        sub.log = Vec::new();
+        // What the ledger keeps is all the receipt shows; the rest need not wait in memory.
+        crate::ledger::slim(&mut sub);
         match StoredData::of(&sub) {
             Ok(d) => version.data = Some(d),
             Err(e) => {

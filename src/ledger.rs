@@ -148,36 +148,32 @@ pub struct NewVersion {
     pub kpi_codes: Vec<String>,
 }
 
-/// A submission as stored, without its detail log. Serialised by the caller, so the work happens
-/// in parallel and not inside the ledger's transaction.
+/// A submission as stored: what [`slim`] keeps, as deflated JSON. Serialised by the caller, so
+/// the work happens in parallel and not inside the ledger's transaction.
 ///
-/// The log (50–200 rows a workbook, most of its size) stays in the archived workbook, which is
-/// the version of record: nothing kpiwatch shows reads it from the ledger, and storing it again
-/// tripled what every pass wrote to disk.
-///
-/// The JSON is deflated: mostly Thai text, three bytes a character, it is 20 KB a workbook
-/// and 200 MB a share of 10,000, which the ledger wrote twice (its log, then the database).
-/// Deflated at the fastest level it is a sixth of that.
+/// The detail log and the long texts stay in the archived workbook, the version of record:
+/// nothing kpiwatch shows reads them from the ledger. Whole, a demo workbook's JSON (mostly
+/// Thai text, three bytes a character) was 20 KB, 200 MB for a share of 10,000, which the
+/// ledger wrote twice (its write-ahead log, then the database). Slimmed and deflated at the
+/// fastest level it is 2.3 KB.
 #[derive(Debug, Clone)]
 pub struct StoredData {
-    /// The submission without its log, as deflated JSON.
+    /// What [`slim`] keeps of the submission, as deflated JSON.
     pub data: Vec<u8>,
 }
 
 impl StoredData {
-    /// The stored form of `sub` without its log (a caller that took the log out saves a copy).
+    /// The stored form of `sub`: what [`slim`] keeps of it.
     pub fn of(sub: &Submission) -> Result<Self, serde_json::Error> {
         use std::io::Write;
+        let mut kept = Submission {
+            log: Vec::new(),
+            ..sub.clone()
+        };
+        slim(&mut kept);
         // Serialised whole, then deflated in one call: serde's many small writes straight into
         // the encoder cost more than the compression.
-        let json = if sub.log.is_empty() {
-            serde_json::to_vec(sub)?
-        } else {
-            serde_json::to_vec(&Submission {
-                log: Vec::new(),
-                ..sub.clone()
-            })?
-        };
+        let json = serde_json::to_vec(&kept)?;
         let mut out = flate2::write::DeflateEncoder::new(
             Vec::with_capacity(json.len() / 4),
             flate2::Compression::fast(),
@@ -185,6 +181,45 @@ impl StoredData {
         out.write_all(&json).map_err(serde_json::Error::io)?;
         let data = out.finish().map_err(serde_json::Error::io)?;
         Ok(Self { data })
+    }
+}
+
+/// Keeps what the summaries and receipts show of a submission, and drops the rest: the detail
+/// log and the long texts of each KPI card and plan. The archived workbook, the version of
+/// record, has them; the ledger would store them for every version of every division, and the
+/// summary would hold them in memory for thousands.
+pub fn slim(sub: &mut Submission) {
+    sub.log = Vec::new();
+    let plan = &mut sub.plan;
+    for text in [
+        &mut plan.clients,
+        &mut plan.stakeholders,
+        &mut plan.digital,
+        &mut plan.step_reduction,
+        &mut plan.expected_results,
+    ] {
+        *text = String::new();
+    }
+    for k in &mut sub.kpis {
+        for text in [
+            &mut k.action_plan,
+            &mut k.strategic_issue,
+            &mut k.dimension,
+            &mut k.goal,
+            &mut k.description,
+            &mut k.conditions,
+            &mut k.data_source,
+        ] {
+            *text = String::new();
+        }
+        k.level_descriptions = Default::default();
+        k.baselines = Default::default();
+        k.owner = Default::default();
+        k.supporter = Default::default();
+        for q in &mut k.quarters {
+            q.details = String::new();
+            q.evidence = String::new();
+        }
     }
 }
 
@@ -787,7 +822,7 @@ mod tests {
     }
 
     #[test]
-    fn the_log_stays_in_the_archive_not_the_ledger() {
+    fn the_ledger_keeps_what_summaries_and_receipts_show() {
         let mut l = Ledger::open_in_memory().unwrap();
         let sub = crate::samples::inspection_office();
         let mut v = version("a.xlsx", "1", "สตป.", Status::Accepted);
@@ -798,10 +833,36 @@ mod tests {
                 ..Batch::default()
             })
             .unwrap()[0];
-        let slim = l.submission(id).unwrap().unwrap();
-        assert!(!sub.log.is_empty());
-        assert!(slim.log.is_empty());
-        assert_eq!(slim.kpis, sub.kpis);
+        let stored = l.submission(id).unwrap().unwrap();
+        let mut expected = sub.clone();
+        slim(&mut expected);
+        assert_eq!(stored, expected);
+        assert!(!sub.log.is_empty() && stored.log.is_empty());
+        assert!(!sub.kpis[0].description.is_empty() && stored.kpis[0].description.is_empty());
+        // Everything a score, a summary row or a receipt line is made of is kept.
+        assert_eq!(stored.division, sub.division);
+        for (kept, full) in stored.kpis.iter().zip(&sub.kpis) {
+            assert_eq!(
+                (
+                    &kept.code,
+                    &kept.name,
+                    kept.weight,
+                    kept.thresholds,
+                    &kept.quarters.len()
+                ),
+                (
+                    &full.code,
+                    &full.name,
+                    full.weight,
+                    full.thresholds,
+                    &full.quarters.len()
+                )
+            );
+            for q in crate::model::Quarter::ALL {
+                assert_eq!(kept.report(q).result, full.report(q).result);
+            }
+        }
+        assert_eq!(stored.plan.activities, sub.plan.activities);
         let log: Option<String> = l
             .conn
             .query_row("SELECT log FROM versions WHERE id = ?1", [id], |r| r.get(0))
@@ -829,14 +890,12 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap();
-        let json = serde_json::to_string(&Submission {
-            log: Vec::new(),
-            ..sub.clone()
-        })
-        .unwrap();
+        let mut kept = sub.clone();
+        slim(&mut kept);
+        let json = serde_json::to_string(&kept).unwrap();
         assert_eq!(kind, "blob");
-        assert!(size * 3 < json.len() as i64, "{size} of {}", json.len());
-        assert_eq!(l.submission(id).unwrap().unwrap().kpis, sub.kpis);
+        assert!(size * 2 < json.len() as i64, "{size} of {}", json.len());
+        assert_eq!(l.submission(id).unwrap().unwrap(), kept);
 
         // A row an older kpiwatch wrote as JSON text.
         l.conn
@@ -849,7 +908,7 @@ mod tests {
             l.stored_submission(id).unwrap(),
             Some(StoredSubmission::Json(_))
         ));
-        assert_eq!(l.submission(id).unwrap().unwrap().kpis, sub.kpis);
+        assert_eq!(l.submission(id).unwrap().unwrap(), kept);
 
         // Damaged stored data is an error naming the version, not a panic.
         l.conn

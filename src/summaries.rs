@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::consolidate::{PassError, hex, now};
-use crate::ledger::{Ledger, StoredSubmission, StoredVersion, parse_submission};
+use crate::ledger::{Ledger, StoredSubmission, StoredVersion, parse_submission, slim};
 use crate::model::{FiscalYear, Quarter, Submission};
 use crate::output::{Sync, sync_folder, write_atomic_with};
 use crate::receipt;
@@ -540,7 +540,8 @@ impl StoredInput<'_> {
                 Some((id, old)) => revisions(&parse_submission(id, &old)?, &sub),
                 None => Vec::new(),
             };
-            slim_for_summary(&mut sub);
+            // Rows written by kpiwatch before schema 5 still hold everything.
+            slim(&mut sub);
             current_revisions.insert(v.id, revs.clone());
             divisions.push(DivisionEntry {
                 submission: sub,
@@ -671,43 +672,6 @@ fn publish(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf, PassError> 
             path: path.to_owned(),
             source,
         }),
-    }
-}
-
-/// Drops what the summary never shows (the log, the long texts of each KPI card), so that
-/// thousands of divisions fit in little memory while their summary is written.
-fn slim_for_summary(sub: &mut Submission) {
-    sub.log = Vec::new();
-    let plan = &mut sub.plan;
-    for text in [
-        &mut plan.clients,
-        &mut plan.stakeholders,
-        &mut plan.digital,
-        &mut plan.step_reduction,
-        &mut plan.expected_results,
-    ] {
-        *text = String::new();
-    }
-    for k in &mut sub.kpis {
-        for text in [
-            &mut k.action_plan,
-            &mut k.strategic_issue,
-            &mut k.dimension,
-            &mut k.goal,
-            &mut k.description,
-            &mut k.conditions,
-            &mut k.data_source,
-        ] {
-            *text = String::new();
-        }
-        k.level_descriptions = Default::default();
-        k.baselines = Default::default();
-        k.owner = Default::default();
-        k.supporter = Default::default();
-        for q in &mut k.quarters {
-            q.details = String::new();
-            q.evidence = String::new();
-        }
     }
 }
 
