@@ -507,7 +507,14 @@ impl<'a> Book<'a> {
 
     fn sheet(&mut self, name: &str) -> Option<&mut SheetData> {
         let index = self.index(name)?;
+        self.sheet_at(index)
+    }
+
+    /// The sheet `names[index]`, loaded on first use.
+    fn sheet_at(&mut self, index: usize) -> Option<&mut SheetData> {
         if self.ranges[index].is_none() {
+            let name = self.names[index].clone();
+            let name = name.as_str();
             let loaded = match guarded(|| self.load(name)).unwrap_or_else(|panic| {
                 Err(Finding::UnreadableSheet {
                     detail: format!("the sheet is damaged; the workbook reader stopped: {panic}"),
@@ -586,8 +593,8 @@ impl<'a> Book<'a> {
         Ok(data)
     }
 
-    fn raw(&mut self, sheet: &str, row: u32, col: u16) -> Raw {
-        let Some(data) = self.sheet(sheet) else {
+    fn raw(&mut self, sheet: usize, row: u32, col: u16) -> Raw {
+        let Some(data) = self.sheet_at(sheet) else {
             return Raw::Empty;
         };
         match data.get(row, col) {
@@ -600,12 +607,11 @@ impl<'a> Book<'a> {
     }
 
     /// The cell of `field` on `sheet`: by defined name first, then by its label.
-    fn locate(&mut self, field: &Field, sheet: &str) -> Option<(u32, u16)> {
-        let index = self.index(sheet)?;
+    fn locate(&mut self, field: &Field, index: usize) -> Option<(u32, u16)> {
         if let Some((_, r, c)) = self.targets(&field.name).iter().find(|t| t.0 == index) {
             return Some((*r, *c));
         }
-        let data = self.sheet(sheet)?;
+        let data = self.sheet_at(index)?;
         match &field.anchor {
             Anchor::RightOf(label) => data.label(label).map(|(r, c)| (r, c + 1)),
             Anchor::Grid { row, col } => {
@@ -915,6 +921,8 @@ impl<'s> Row<'s> {
 struct FieldReader<'b, 'a> {
     book: &'b mut Book<'a>,
     sheet: String,
+    /// Where `sheet` is in the book's sheets, found once for all its fields.
+    index: Option<usize>,
     role: SheetRole,
     cells: HashMap<Key, Location>,
     diagnostics: Vec<Diagnostic>,
@@ -933,6 +941,7 @@ fn field_name(f: &Field) -> FieldName {
 impl<'b, 'a> FieldReader<'b, 'a> {
     fn new(book: &'b mut Book<'a>, sheet: &str, role: SheetRole) -> Self {
         Self {
+            index: book.index(sheet),
             book,
             sheet: sheet.to_owned(),
             role,
@@ -945,11 +954,14 @@ impl<'b, 'a> FieldReader<'b, 'a> {
     fn get(&mut self, key: Key) -> (Raw, &'static Field) {
         let f = layout::field(key);
         debug_assert_eq!(f.sheet, self.role);
-        match self.book.locate(f, &self.sheet) {
+        let Some(index) = self.index else {
+            return (Raw::Empty, f);
+        };
+        match self.book.locate(f, index) {
             Some((r, c)) => {
                 self.cells
                     .insert(key, Location::cell(self.sheet.clone(), layout::a1(r, c)));
-                (self.book.raw(&self.sheet, r, c), f)
+                (self.book.raw(index, r, c), f)
             }
             None => (Raw::Empty, f),
         }

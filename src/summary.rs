@@ -682,7 +682,7 @@ impl<'a> Cells<'a> {
         value: Option<f64>,
         f: &Format,
     ) -> Result<&mut Self, XlsxError> {
-        let formula = Formula::new(format!("={expr}")).set_result(cached(value));
+        let formula = Formula::new(expr).set_result(cached(value));
         self.ws
             .write_formula_with_format(self.row, self.col, formula, f)?;
         self.col += 1;
