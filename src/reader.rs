@@ -55,7 +55,8 @@ pub struct ReadWorkbook {
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     pub division_sheet: Option<String>,
-    pub division: HashMap<Key, Location>,
+    /// (row, column) of each division field read, on `division_sheet`.
+    pub division: HashMap<Key, (u32, u16)>,
     /// One per KPI of the submission, in the same order.
     pub kpis: Vec<KpiSource>,
     pub log_sheet: Option<String>,
@@ -67,30 +68,28 @@ pub struct Sources {
 #[derive(Debug, Clone, Default)]
 pub struct KpiSource {
     pub sheet: String,
-    pub cells: HashMap<Key, Location>,
+    /// (row, column) of each field read, on `sheet`.
+    pub cells: HashMap<Key, (u32, u16)>,
 }
 
 impl Sources {
     /// The cell a KPI field was read from, or at least its sheet.
     pub fn kpi(&self, index: usize, key: Key) -> Location {
         match self.kpis.get(index) {
-            Some(k) => k
-                .cells
-                .get(&key)
-                .cloned()
-                .unwrap_or_else(|| Location::sheet(k.sheet.clone())),
+            Some(k) => match k.cells.get(&key) {
+                Some(&(row, col)) => Location::cell(k.sheet.clone(), layout::a1(row, col)),
+                None => Location::sheet(k.sheet.clone()),
+            },
             None => Location::file(),
         }
     }
 
     pub fn division(&self, key: Key) -> Location {
-        self.division
-            .get(&key)
-            .cloned()
-            .unwrap_or_else(|| match &self.division_sheet {
-                Some(s) => Location::sheet(s.clone()),
-                None => Location::file(),
-            })
+        match (&self.division_sheet, self.division.get(&key)) {
+            (Some(s), Some(&(row, col))) => Location::cell(s.clone(), layout::a1(row, col)),
+            (Some(s), None) => Location::sheet(s.clone()),
+            (None, _) => Location::file(),
+        }
     }
 
     pub fn log(&self, index: usize, column: ColumnKey) -> Location {
@@ -651,6 +650,7 @@ impl<'a> Book<'a> {
                 sub.contact_email = r.text(Key::ContactEmail);
                 let version = r.text(Key::TemplateVersion);
                 sources.division = std::mem::take(&mut r.cells);
+                sources.division_sheet = Some(sheet.clone());
                 drop(r);
                 if version != layout::TEMPLATE_VERSION {
                     let loc = sources.division(Key::TemplateVersion);
@@ -924,7 +924,7 @@ struct FieldReader<'b, 'a> {
     /// Where `sheet` is in the book's sheets, found once for all its fields.
     index: Option<usize>,
     role: SheetRole,
-    cells: HashMap<Key, Location>,
+    cells: HashMap<Key, (u32, u16)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -959,20 +959,24 @@ impl<'b, 'a> FieldReader<'b, 'a> {
         };
         match self.book.locate(f, index) {
             Some((r, c)) => {
-                self.cells
-                    .insert(key, Location::cell(self.sheet.clone(), layout::a1(r, c)));
+                // The place is kept as numbers; a location is spelled out only for a problem.
+                self.cells.insert(key, (r, c));
                 (self.book.raw(index, r, c), f)
             }
             None => (Raw::Empty, f),
         }
     }
 
+    /// Where a field was read, or at least its sheet.
+    fn location(&self, key: Key) -> Location {
+        match self.cells.get(&key) {
+            Some(&(row, col)) => Location::cell(self.sheet.clone(), layout::a1(row, col)),
+            None => Location::sheet(self.sheet.clone()),
+        }
+    }
+
     fn problem(&mut self, key: Key, finding: Finding) {
-        let loc = self
-            .cells
-            .get(&key)
-            .cloned()
-            .unwrap_or_else(|| Location::sheet(self.sheet.clone()));
+        let loc = self.location(key);
         self.diagnostics.push(Diagnostic::new(finding, loc));
     }
 
@@ -1217,10 +1221,11 @@ impl<'b, 'a> FieldReader<'b, 'a> {
     }
 
     fn has_problem(&self, key: Key) -> bool {
-        let Some(loc) = self.cells.get(&key) else {
+        if !self.cells.contains_key(&key) {
             return false;
-        };
-        self.diagnostics.iter().any(|d| &d.location == loc)
+        }
+        let loc = self.location(key);
+        self.diagnostics.iter().any(|d| d.location == loc)
     }
 }
 
@@ -1259,7 +1264,8 @@ pub fn data_text(d: &Data) -> String {
 /// Whole numbers without ".0"; others with the digits they have.
 fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
+        // Exact below 2^53, and no "-0".
+        (x as i64).to_string()
     } else {
         x.to_string()
     }
