@@ -602,7 +602,11 @@ fn process(
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| match staged {
-                Some(copy) => copy.keep_as(&archive_abs),
+                // A copy that cannot be renamed there (another file system mounted inside
+                // the archive) is removed, and the bytes are written instead.
+                Some(copy) => copy
+                    .keep_as(&archive_abs)
+                    .or_else(|_| write_atomic_with(&archive_abs, &bytes, Sync::Batched)),
                 None => write_atomic_with(&archive_abs, &bytes, Sync::Batched),
             });
         if let Err(e) = written {

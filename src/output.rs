@@ -159,6 +159,38 @@ mod tests {
     }
 
     #[test]
+    fn a_staged_copy_holds_the_bytes_and_is_kept_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("inbox.xlsx");
+        std::fs::write(&src, b"the workbook").unwrap();
+        let archive = dir.path().join("archive");
+        std::fs::create_dir(&archive).unwrap();
+        let entries = |d: &Path| std::fs::read_dir(d).unwrap().count();
+
+        // Dropped: nothing is left behind.
+        let staged = stage_copy(&mut std::fs::File::open(&src).unwrap(), &archive).unwrap();
+        assert_eq!(staged.bytes, b"the workbook");
+        assert_eq!(entries(&archive), 1);
+        drop(staged);
+        assert_eq!(entries(&archive), 0);
+
+        // Kept: in place, readable by others, the original untouched.
+        let staged = stage_copy(&mut std::fs::File::open(&src).unwrap(), &archive).unwrap();
+        std::fs::create_dir(archive.join("2567")).unwrap();
+        let kept = archive.join("2567/kept.xlsx");
+        staged.keep_as(&kept).unwrap();
+        assert_eq!(std::fs::read(&kept).unwrap(), b"the workbook");
+        assert_eq!(std::fs::read(&src).unwrap(), b"the workbook");
+        assert_eq!(entries(&archive), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
+    }
+
+    #[test]
     fn stale_temporaries_are_removed_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a/b")).unwrap();

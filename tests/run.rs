@@ -330,6 +330,33 @@ fn a_new_version_revises_figures_and_a_removed_file_stays_current() {
 }
 
 #[test]
+fn a_file_saved_again_unchanged_is_not_archived_again() {
+    let s = Share::new();
+    assert_eq!(s.run().0, 0);
+    let archive = s.snapshot("share/archive");
+    let versions = s.ledger().all_versions().unwrap().len();
+
+    // Saved again with the same bytes: a new modification time, nothing new to archive.
+    let path = s.inbox("inspection-office/kpi-2564.xlsx");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+
+    let (code, out) = s.run();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 read: 0 new versions"), "{out}");
+    // The copy staged to read it is gone: the archive is byte for byte what it was.
+    assert_eq!(s.snapshot("share/archive"), archive);
+    assert_eq!(s.ledger().all_versions().unwrap().len(), versions);
+}
+
+#[test]
 fn a_locked_summary_gets_a_dated_copy_and_the_run_says_so() {
     let s = Share::new();
     assert_eq!(s.run().0, 0);
