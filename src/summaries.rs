@@ -103,7 +103,6 @@ pub fn write_summaries(
     Ok(written)
 }
 
-/// A book's bytes and its lines for the index.
 /// What one book of a split summary last had written: the key of its content, and its lines
 /// for the index (so an unchanged book is neither rebuilt nor read again).
 #[derive(Debug, Serialize, Deserialize)]
@@ -468,16 +467,16 @@ impl<'a> YearPlan<'a> {
     ) -> Result<StoredInput<'a>, PassError> {
         let mut current = Vec::new();
         for (_, v) in self.current.iter().filter(|(k, _)| mine(k)) {
-            let Some(json) = ledger.stored_submission(v.id)? else {
+            let Some(stored) = ledger.stored_submission(v.id)? else {
                 continue;
             };
             let previous = match ledger.previous_accepted(v)? {
                 Some(prev) => ledger
                     .stored_submission(prev.id)?
-                    .map(|json| (prev.id, json)),
+                    .map(|stored| (prev.id, stored)),
                 None => None,
             };
-            current.push((*v, json, previous));
+            current.push((*v, stored, previous));
         }
         Ok(StoredInput {
             fy: self.fy,
@@ -534,8 +533,8 @@ impl StoredInput<'_> {
     fn parse(self) -> Result<SummaryInput, PassError> {
         let mut divisions = Vec::with_capacity(self.current.len());
         let mut current_revisions: HashMap<i64, Vec<Revision>> = HashMap::new();
-        for (v, json, previous) in self.current {
-            let mut sub = parse_submission(v.id, &json)?;
+        for (v, stored, previous) in self.current {
+            let mut sub = parse_submission(v.id, &stored)?;
             let revs = match previous {
                 Some((id, old)) => revisions(&parse_submission(id, &old)?, &sub),
                 None => Vec::new(),
