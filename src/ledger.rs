@@ -822,8 +822,8 @@ mod tests {
         assert_eq!(left, None);
     }
 
-    #[test]
-    fn the_ledger_keeps_what_summaries_and_receipts_show() {
+    /// A ledger holding one accepted version of the inspection office's example workbook.
+    fn ledger_with_sample() -> (Ledger, Submission, i64) {
         let mut l = Ledger::open_in_memory().unwrap();
         let sub = crate::samples::inspection_office();
         let mut v = version("a.xlsx", "1", "สตป.", Status::Accepted);
@@ -834,6 +834,12 @@ mod tests {
                 ..Batch::default()
             })
             .unwrap()[0];
+        (l, sub, id)
+    }
+
+    #[test]
+    fn the_ledger_keeps_what_summaries_and_receipts_show() {
+        let (l, sub, id) = ledger_with_sample();
         let stored = l.submission(id).unwrap().unwrap();
         let mut expected = sub.clone();
         slim(&mut expected);
@@ -873,16 +879,7 @@ mod tests {
 
     #[test]
     fn submissions_are_stored_deflated_and_older_json_still_reads() {
-        let mut l = Ledger::open_in_memory().unwrap();
-        let sub = crate::samples::inspection_office();
-        let mut v = version("a.xlsx", "1", "สตป.", Status::Accepted);
-        v.data = Some(StoredData::of(&sub).unwrap());
-        let id = l
-            .record(&Batch {
-                versions: vec![v],
-                ..Batch::default()
-            })
-            .unwrap()[0];
+        let (l, sub, id) = ledger_with_sample();
         let (kind, size): (String, i64) = l
             .conn
             .query_row(
