@@ -303,8 +303,22 @@ impl Ledger {
         // leaves a half-written transaction. NORMAL sync may lose the last commits on power
         // loss, never consistency: the files are still in the inbox and the next pass redoes
         // them.
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let patience = std::time::Duration::from_secs(30);
+        conn.busy_timeout(patience)?;
+        // Turning a new database to WAL needs it alone for a moment, and SQLite answers "busy"
+        // at once, without the busy timeout, to a second connection doing the same.
+        let started = std::time::Instant::now();
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < patience =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                result => break result?,
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut ledger = Self { conn };
