@@ -557,7 +557,7 @@ fn process(
         Err(e) => return cannot_read(e),
     };
     let (bytes, staged) = match stage_copy(&mut source, &share.archive) {
-        Ok(mut staged) => (std::mem::take(&mut staged.bytes), Some(staged)),
+        Ok((bytes, staged)) => (bytes, Some(staged)),
         // The archive folder refuses the copy: judge the file anyway; archiving it below
         // fails the same way and says so.
         Err(e) => {
