@@ -370,7 +370,12 @@ pub fn run_pass_gated(
     let stopping = || stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst));
     let abort = std::sync::atomic::AtomicBool::new(false);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(CHUNK);
-    let mut claims = Claims::default();
+    let mut claims = Claims {
+        // Read before this pass records anything: a year absent here is one whose accepted
+        // versions all pass through `claims`.
+        ledger_years: ledger.accepted_years()?,
+        ..Claims::default()
+    };
     let mut batch = new_batch(removed.clone());
     // The parsed workbooks of `batch.versions`, for their receipts.
     let mut submissions: Vec<Option<Submission>> = Vec::new();
@@ -658,8 +663,7 @@ fn process(
     if readable {
         let mut sub = verdict.submission;
         // What the ledger keeps is all the receipt shows; the rest need not wait in memory.
-        crate::ledger::slim(&mut sub);
-        match StoredData::of(&sub) {
+        match StoredData::of_slimmed(&mut sub) {
             Ok(d) => version.data = Some(d),
             Err(e) => {
                 return Outcome::Failed(format!("{}: cannot store its data ({e})", file.rel));
@@ -693,6 +697,10 @@ struct Claims {
     kpis: HashMap<(String, i32), (String, String, String)>,
     /// (division key, year) → files and the quarter each reports up to.
     files: HashMap<(String, i32), Vec<FileQuarter>>,
+    /// The years the ledger held accepted versions of when the pass began. For any other year
+    /// (the first pass of a year, or of a new share) the ledger has nothing this pass does not
+    /// know, and is not asked file by file.
+    ledger_years: HashSet<i32>,
 }
 
 /// Checks between files: a KPI code another division reports (with a registry: another
@@ -713,7 +721,11 @@ fn cross_check(
     let mut found: Vec<Diagnostic> = Vec::new();
     for (code, at) in &places.kpis {
         let key = normalize_code(code);
-        let mut holders = ledger.kpi_holders(&key, fy, &v.division_key)?;
+        let mut holders = if claims.ledger_years.contains(&fy) {
+            ledger.kpi_holders(&key, fy, &v.division_key)?
+        } else {
+            Vec::new()
+        };
         if let Some((division, division_code, file)) = claims.kpis.get(&(key.clone(), fy))
             && division != &v.division_key
         {
@@ -736,7 +748,11 @@ fn cross_check(
             found.push(Diagnostic::new(finding, at.clone()));
         }
     }
-    let mut others = ledger.division_files(&v.division_key, fy, &v.path)?;
+    let mut others = if claims.ledger_years.contains(&fy) {
+        ledger.division_files(&v.division_key, fy, &v.path)?
+    } else {
+        Vec::new()
+    };
     if let Some(list) = claims.files.get(&(v.division_key.clone(), fy)) {
         others.extend(list.iter().filter(|(p, _)| p != &v.path).cloned());
     }

@@ -2,7 +2,7 @@
 //! its verdict and parsed data, which version of each division's workbook is current, and which
 //! outputs are up to date. Never on the share: SQLite's locking is unsafe over SMB and NFS.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -166,23 +166,64 @@ pub struct StoredData {
 impl StoredData {
     /// The stored form of `sub`: what [`slim`] keeps of it.
     pub fn of(sub: &Submission) -> Result<Self, serde_json::Error> {
-        use std::io::Write;
+        // Destructured, not cloned whole: the log, most of a submission, is dropped anyway.
+        let Submission {
+            division,
+            fiscal_year,
+            reporting_quarter,
+            contact,
+            contact_email,
+            kpis,
+            plan,
+            log: _,
+        } = sub;
         let mut kept = Submission {
+            division: division.clone(),
+            fiscal_year: *fiscal_year,
+            reporting_quarter: *reporting_quarter,
+            contact: contact.clone(),
+            contact_email: contact_email.clone(),
+            kpis: kpis.clone(),
+            plan: plan.clone(),
             log: Vec::new(),
-            ..sub.clone()
         };
-        slim(&mut kept);
+        Self::of_slimmed(&mut kept)
+    }
+
+    /// [`StoredData::of`] for a submission the caller no longer needs whole: it is slimmed in
+    /// place (as [`slim`] does), then stored, without a copy.
+    pub fn of_slimmed(sub: &mut Submission) -> Result<Self, serde_json::Error> {
+        slim(sub);
         // Serialised whole, then deflated in one call: serde's many small writes straight into
         // the encoder cost more than the compression.
-        let json = serde_json::to_vec(&kept)?;
-        let mut out = flate2::write::DeflateEncoder::new(
-            Vec::with_capacity(json.len() / 4),
-            flate2::Compression::fast(),
-        );
-        out.write_all(&json).map_err(serde_json::Error::io)?;
-        let data = out.finish().map_err(serde_json::Error::io)?;
-        Ok(Self { data })
+        let json = serde_json::to_vec(sub)?;
+        Ok(Self {
+            data: deflate(&json).map_err(serde_json::Error::io)?,
+        })
     }
+}
+
+/// Deflates `bytes` at the fastest level with this thread's compressor: a new one allocates
+/// and clears its window each time, which at one call per workbook costs more than it saves.
+fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::fast(), false));
+    }
+    COMPRESSOR.with_borrow_mut(|c| {
+        c.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 4 + 64);
+        loop {
+            let consumed = usize::try_from(c.total_in()).unwrap_or(usize::MAX);
+            let rest = bytes.get(consumed..).unwrap_or_default();
+            match c.compress_vec(rest, &mut out, FlushCompress::Finish)? {
+                Status::StreamEnd => return Ok(out),
+                // Out of room: grow and go on.
+                Status::Ok | Status::BufError => out.reserve(out.capacity().max(256)),
+            }
+        }
+    })
 }
 
 /// Keeps what the summaries and receipts show of a submission, and drops the rest: the detail
@@ -382,6 +423,17 @@ impl Ledger {
                 },
             ))
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The fiscal years of which the ledger holds an accepted version. Checks between files
+    /// need not ask the ledger about other years: whatever this pass accepts of them, it knows.
+    pub fn accepted_years(&self) -> Result<HashSet<i32>, LedgerError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT fiscal_year FROM versions \
+             WHERE status = 'accepted' AND fiscal_year IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -933,6 +985,42 @@ mod tests {
             l.submission(id),
             Err(LedgerError::Data { id: bad, .. }) if bad == id
         ));
+    }
+
+    #[test]
+    fn the_reused_compressor_starts_afresh_and_grows_its_output() {
+        use std::io::Read;
+        let inflate = |bytes: &[u8]| {
+            let mut out = Vec::new();
+            flate2::read::DeflateDecoder::new(bytes)
+                .read_to_end(&mut out)
+                .unwrap();
+            out
+        };
+        // Barely compressible, so the output outgrows its first allocation several times.
+        let mut x = 0x2545_f491_u32;
+        let noise: Vec<u8> = (0..200_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x.to_le_bytes()[0]
+            })
+            .collect();
+        let text = "ผลการดำเนินงาน ".repeat(2_000).into_bytes();
+        for input in [&noise, &text, &noise, &Vec::new()] {
+            assert_eq!(inflate(&deflate(input).unwrap()), *input);
+        }
+    }
+
+    #[test]
+    fn stored_data_of_a_whole_submission_equals_that_of_a_slimmed_one() {
+        let sub = crate::samples::inspection_office();
+        let mut slimmed = sub.clone();
+        let a = StoredData::of(&sub).unwrap();
+        let b = StoredData::of_slimmed(&mut slimmed).unwrap();
+        assert_eq!(a.data, b.data);
+        assert!(slimmed.log.is_empty() && !sub.log.is_empty());
     }
 
     #[test]

@@ -30,8 +30,24 @@ pub fn thai_time(stamp: &str) -> String {
         .unwrap_or_else(|_| stamp.to_owned())
 }
 
+/// `x` with four decimals, as `{:.4}` writes it. Scores are already rounded to four decimals,
+/// so they are written from their whole number of ten-thousandths: std's exact formatting falls
+/// back to big-number arithmetic for many of them, at ten figures a receipt.
 fn n4(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".to_owned(), |x| format!("{x:.4}"))
+    let Some(x) = x else {
+        return "-".to_owned();
+    };
+    let scaled = x * 10_000.0;
+    let units = scaled.round();
+    if (scaled - units).abs() < 1e-6 && units.abs() < 1e15 {
+        // Exact: `units` is a whole number well inside i64.
+        let units = units as i64;
+        let sign = if units < 0 { "-" } else { "" };
+        let u = units.unsigned_abs();
+        format!("{sign}{}.{:04}", u / 10_000, u % 10_000)
+    } else {
+        format!("{x:.4}")
+    }
 }
 
 fn plain(x: f64) -> String {
@@ -190,6 +206,29 @@ pub fn receipt_path(file: &str) -> String {
 mod tests {
     use super::*;
     use crate::samples;
+
+    #[test]
+    fn four_decimals_are_written_as_std_writes_them() {
+        for k in (-2_000_000..2_000_000).step_by(37) {
+            let x = f64::from(k) / 10_000.0;
+            assert_eq!(n4(Some(x)), format!("{x:.4}"), "{x}");
+            let y = scoring::round4(x * 0.3);
+            assert_eq!(n4(Some(y)), format!("{y:.4}"), "{y}");
+        }
+        for x in [
+            2.2267,
+            4.0372,
+            0.668,
+            1.2112,
+            1e12 + 0.5,
+            0.123456,
+            -7.00005,
+            1e300,
+        ] {
+            assert_eq!(n4(Some(x)), format!("{x:.4}"), "{x}");
+        }
+        assert_eq!(n4(None), "-");
+    }
 
     #[test]
     fn accepted_receipt_shows_scores_in_both_languages() {
