@@ -155,10 +155,11 @@ fn write_books(
         .map(|p| summary::book_file_name(fy, p.number, count))
         .collect();
 
+    let book_plans = plan.split(count, |k| book_of.get(k).copied());
     let mut states: Vec<Option<BookState>> = Vec::with_capacity(count);
     let mut stale = Vec::new();
     for part in &parts {
-        let key = plan.key(&fingerprint, part, |k| book_of.get(k) == Some(&part.number));
+        let key = book_plans[part.number - 1].key(&fingerprint, part, |_| true);
         let stored: Option<BookState> = ledger
             .meta(&book_meta(fy, part.number))?
             .and_then(|json| serde_json::from_str(&json).ok());
@@ -210,11 +211,10 @@ fn write_books(
         });
         let read = (|| {
             for (i, (part, _)) in stale.iter().enumerate() {
-                let n = part.number;
-                let stored = plan.stored_input(
+                let stored = book_plans[part.number - 1].stored_input(
                     ledger,
                     config,
-                    |k| book_of.get(k) == Some(&n),
+                    |_| true,
                     Some(part.clone()),
                 )?;
                 if tx.send((i, stored)).is_err() {
@@ -411,6 +411,47 @@ impl<'a> YearPlan<'a> {
             rows,
             missing,
         }
+    }
+
+    /// The plans of `count` books in one pass: each keeps, in order, the entries of the
+    /// divisions `book_of` places in it (numbered from 1). Asking every book's questions of the
+    /// whole year instead would cost books × divisions.
+    fn split(&self, count: usize, book_of: impl Fn(&str) -> Option<usize>) -> Vec<YearPlan<'a>> {
+        let mut books: Vec<YearPlan<'a>> = (0..count)
+            .map(|_| YearPlan {
+                fy: self.fy,
+                members: Vec::new(),
+                current: Vec::new(),
+                rows: Vec::new(),
+                missing: Vec::new(),
+            })
+            .collect();
+        let slot = |key: &str| {
+            book_of(key)
+                .and_then(|n| n.checked_sub(1))
+                .filter(|i| *i < count)
+        };
+        for m in &self.members {
+            if let Some(i) = slot(&m.0) {
+                books[i].members.push(m.clone());
+            }
+        }
+        for c in &self.current {
+            if let Some(i) = slot(&c.0) {
+                books[i].current.push(c.clone());
+            }
+        }
+        for r in &self.rows {
+            if let Some(i) = slot(&r.0) {
+                books[i].rows.push(r.clone());
+            }
+        }
+        for m in &self.missing {
+            if let Some(i) = slot(&m.0) {
+                books[i].missing.push(m.clone());
+            }
+        }
+        books
     }
 
     /// A digest of everything the part of the summary for the divisions `mine` selects shows,
