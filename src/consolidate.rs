@@ -296,6 +296,10 @@ fn put_receipt(share: &Share, input: &ReceiptInput<'_>) -> bool {
 /// workbooks are dropped once recorded, so memory stays flat however large the share.
 const CHUNK: usize = 512;
 
+/// Files a worker judges before handing their outcomes over: the recorder then wakes (taking a
+/// core from the workers) once per handful of files rather than once per file.
+const HANDOFF: usize = 8;
+
 /// One complete pass.
 pub fn run_pass(
     share: &Share,
@@ -369,7 +373,7 @@ pub fn run_pass_gated(
     // transaction per batch: parsing, disk writes and the ledger overlap.
     let stopping = || stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst));
     let abort = std::sync::atomic::AtomicBool::new(false);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(CHUNK);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(CHUNK / HANDOFF);
     let mut claims = Claims {
         // Read before this pass records anything: a year absent here is one whose accepted
         // versions all pass through `claims`.
@@ -383,24 +387,29 @@ pub fn run_pass_gated(
         let (known, young, check, abort) = (&known, &young, &check, &abort);
         let candidates = &candidates;
         scope.spawn(move || {
-            candidates.par_iter().for_each_with(tx, |tx, f| {
-                if abort.load(std::sync::atomic::Ordering::SeqCst) || stopping() {
-                    return;
-                }
-                let o = process(
-                    f,
-                    known.get(&f.rel),
-                    share,
-                    config,
-                    check,
-                    young.contains(f.rel.as_str()),
-                );
-                // A closed channel means the recorder stopped: the outcome is not needed.
-                let _ = tx.send(o);
-            });
+            candidates
+                .par_chunks(HANDOFF)
+                .for_each_with(tx, |tx, files| {
+                    let mut outcomes = Vec::with_capacity(files.len());
+                    for f in files {
+                        if abort.load(std::sync::atomic::Ordering::SeqCst) || stopping() {
+                            break;
+                        }
+                        outcomes.push(process(
+                            f,
+                            known.get(&f.rel),
+                            share,
+                            config,
+                            check,
+                            young.contains(f.rel.as_str()),
+                        ));
+                    }
+                    // A closed channel means the recorder stopped: the outcomes are not needed.
+                    let _ = tx.send(outcomes);
+                });
         });
         let outcome = (|| {
-            for o in rx.iter() {
+            for o in rx.iter().flatten() {
                 if let Some(p) = &progress {
                     p.inc(1);
                 }
