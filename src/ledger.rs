@@ -110,6 +110,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     SELECT 1;
     "#,
+    // 6: blank fields are left out of new submissions' JSON, which a build before this one
+    // could not read (it expected every field). Older rows have them and read as before.
+    r#"
+    SELECT 1;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -985,6 +990,27 @@ mod tests {
             l.submission(id),
             Err(LedgerError::Data { id: bad, .. }) if bad == id
         ));
+    }
+
+    #[test]
+    fn blank_fields_are_left_out_of_stored_json_and_older_rows_with_them_still_read() {
+        let mut sub = crate::samples::inspection_office();
+        slim(&mut sub);
+        let json = serde_json::to_string(&sub).unwrap();
+        for left_out in ["\"action_plan\"", "\"evidence\"", "\"owner\"", "\"log\""] {
+            assert!(!json.contains(left_out), "{left_out} in {json}");
+        }
+        assert_eq!(serde_json::from_str::<Submission>(&json).unwrap(), sub);
+
+        // As kpiwatch wrote a row before blank fields were left out: every field present.
+        let older = r#"{"division":{"code":"สก.05003","name":"กองเศรษฐกิจการคลัง ภาค 4"},"fiscal_year":2567,"reporting_quarter":"Q3","contact":{"name":"นางวรรณา","phone":"0 2126 5800"},"contact_email":"kpi@example.go.th","kpis":[{"code":"สก.05003 01","name":"ระดับความสำเร็จ","action_plan":"","strategic_issue":"","dimension":"","goal":"","weight":20.0,"description":"","kind":"milestone","direction":"higher_is_better","thresholds":[1.0,2.0,3.0,4.0,5.0],"level_descriptions":["","","","",""],"conditions":"","unit":"ระดับ","target":"5","baselines":["","",""],"data_source":"","owner":{"name":"","phone":""},"supporter":{"name":"","phone":""},"quarters":[{"result":1.0,"result_text":"1","details":"","own_score":null,"own_weighted":null,"evidence":""},{"result":null,"result_text":null,"details":"","own_score":null,"own_weighted":null,"evidence":""},{"result":null,"result_text":null,"details":"","own_score":null,"own_weighted":null,"evidence":""},{"result":null,"result_text":null,"details":"","own_score":null,"own_weighted":null,"evidence":""}]}],"plan":{"process":"","clients":"","stakeholders":"","indicator":"","tier_quality":"","tier_standard":"","tier_improve":"","digital":"","step_reduction":"","activities":[],"expected_results":""},"log":[]}"#;
+        let read: Submission = serde_json::from_str(older).unwrap();
+        assert_eq!(read.kpis[0].quarters[0].result_text.as_deref(), Some("1"));
+        assert_eq!(read.kpis[0].weight, 20.0);
+        // Written again, it is the shorter form, and reads back the same.
+        let again = serde_json::to_string(&read).unwrap();
+        assert!(again.len() * 3 < older.len() * 2, "{again}");
+        assert_eq!(serde_json::from_str::<Submission>(&again).unwrap(), read);
     }
 
     #[test]

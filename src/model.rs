@@ -236,6 +236,19 @@ pub struct Contact {
     pub phone: String,
 }
 
+impl Contact {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_empty() && self.phone.is_empty()
+    }
+}
+
+// Blank texts and empty lists are left out of the JSON the ledger stores (and read back as
+// blank): a stored submission is mostly the fields `ledger::slim` empties, and every one of
+// them is parsed again for each division of each summary.
+fn all_empty<const N: usize>(texts: &[String; N]) -> bool {
+    texts.iter().all(String::is_empty)
+}
+
 /// What a division reported for one quarter of one KPI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct QuarterReport {
@@ -243,11 +256,16 @@ pub struct QuarterReport {
     /// such as "4-5" is stored as its highest level.
     pub result: Option<f64>,
     /// The result as the division wrote it ("๘๒๖", "4-5"), for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_text: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub details: String,
     /// The score the division typed itself, if any; compared with the official one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub own_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub own_weighted: Option<f64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub evidence: String,
 }
 
@@ -256,26 +274,37 @@ pub struct QuarterReport {
 pub struct Kpi {
     pub code: String,
     pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub action_plan: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub strategic_issue: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub dimension: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub goal: String,
     /// น้ำหนัก (ร้อยละ).
     pub weight: f64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     pub kind: KpiKind,
     pub direction: Direction,
     /// T1..T5, the result needed for score levels 1..5.
     pub thresholds: [f64; 5],
+    #[serde(default, skip_serializing_if = "all_empty")]
     pub level_descriptions: [String; 5],
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub conditions: String,
     pub unit: String,
     /// เป้าหมายปีปัจจุบัน, as written ("826", "ร้อยละ 95").
     pub target: String,
     /// ข้อมูลพื้นฐานย้อนหลัง 1–3 ปี, as written (often "-" or "900 หน่วยงาน").
+    #[serde(default, skip_serializing_if = "all_empty")]
     pub baselines: [String; 3],
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub data_source: String,
+    #[serde(default, skip_serializing_if = "Contact::is_empty")]
     pub owner: Contact,
+    #[serde(default, skip_serializing_if = "Contact::is_empty")]
     pub supporter: Contact,
     pub quarters: [QuarterReport; 4],
 }
@@ -310,15 +339,20 @@ impl Activity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ProcessPlan {
     pub process: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub clients: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub stakeholders: String,
     pub indicator: String,
     pub tier_quality: String,
     pub tier_standard: String,
     pub tier_improve: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub digital: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub step_reduction: String,
     pub activities: Vec<Activity>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub expected_results: String,
 }
 
@@ -348,6 +382,7 @@ pub struct Submission {
     pub contact_email: String,
     pub kpis: Vec<Kpi>,
     pub plan: ProcessPlan,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<LogEntry>,
 }
 
