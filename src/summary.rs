@@ -1046,7 +1046,7 @@ fn kpi_sheet(
     let columns = kpi_columns();
     // Keep the division and KPI codes in view when scrolling right.
     table_header(ws, KPI_HEADER_ROW, &columns, kc::NAME, st)?;
-    let below = settings_ref();
+    let formulas = KpiRowFormulas::new(&settings_ref());
     let mut seq: u32 = 0;
     for d in scored {
         for (j, (kpi, figures)) in d.entry.submission.kpis.iter().zip(&d.kpis).enumerate() {
@@ -1059,13 +1059,59 @@ fn kpi_sheet(
                 d.entry,
                 kpi,
                 figures.as_ref().ok(),
-                &below,
+                &formulas,
                 st,
             )?;
         }
     }
     end_table(ws, KPI_HEADER_ROW, seq, columns.len())?;
     Ok(())
+}
+
+/// The formulas of a KPI row, built once per sheet with a marker where the row number goes: a
+/// book has over a thousand KPI rows of twelve formulas each, and building every one from its
+/// parts (a dozen cell references, each its own string) was a tenth of the summary's own work.
+struct KpiRowFormulas {
+    score: [String; 4],
+    weighted: [String; 4],
+    levels: [String; 4],
+}
+
+impl KpiRowFormulas {
+    /// Stands for the row number; never part of a reference, a sheet name or a label.
+    const ROW: char = '\u{1}';
+
+    fn new(below_level1: &str) -> Self {
+        let here = |col: u16| format!("${}{}", column_letters(col), Self::ROW);
+        let thresholds = format!("{}:{}", here(kc::T1), here(kc::T1 + 4));
+        let (kind, direction, weight) = (here(kc::KIND), here(kc::DIRECTION), here(kc::WEIGHT));
+        let result = |q: usize| here(kc::RESULT1 + q as u16);
+        Self {
+            score: std::array::from_fn(|q| {
+                formula::score_at_level(
+                    ScoreRefs {
+                        result: &result(q),
+                        kind: &kind,
+                        direction: &direction,
+                        thresholds: &thresholds,
+                        below_level1,
+                    },
+                    &here(kc::LEVEL1 + q as u16),
+                )
+            }),
+            weighted: std::array::from_fn(|q| {
+                formula::weighted(&here(kc::SCORE1 + q as u16), &weight)
+            }),
+            levels: std::array::from_fn(|q| {
+                formula::levels_met(&result(q), &direction, &thresholds)
+            }),
+        }
+    }
+
+    /// `template` for the Excel row `excel_row` (one-based, as text).
+    fn at(template: &str, excel_row: &str) -> String {
+        template.replace(Self::ROW, excel_row)
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1076,7 +1122,7 @@ fn kpi_row(
     entry: &DivisionEntry,
     kpi: &Kpi,
     figures: Option<&[QuarterScore; 4]>,
-    below: &str,
+    formulas: &KpiRowFormulas,
     st: &Styles,
 ) -> Result<(), XlsxError> {
     let division = &entry.submission.division;
@@ -1102,26 +1148,13 @@ fn kpi_row(
         w.number(kpi.report(q).result, &st.number)?;
     }
     debug_assert_eq!(w.col, kc::SCORE1);
-    let here = |col: u16| format!("${}{}", column_letters(col), row + 1);
-    let thresholds = format!("{}:{}", here(kc::T1), here(kc::T1 + 4));
-    let (kind, direction, weight) = (here(kc::KIND), here(kc::DIRECTION), here(kc::WEIGHT));
+    let excel_row = (row + 1).to_string();
     for q in Quarter::ALL {
         let Some(f) = figures else {
             w.number(None, &st.score)?;
             continue;
         };
-        let result = here(kc::RESULT1 + q.index() as u16);
-        let level = here(kc::LEVEL1 + q.index() as u16);
-        let score = formula::score_at_level(
-            ScoreRefs {
-                result: &result,
-                kind: &kind,
-                direction: &direction,
-                thresholds: &thresholds,
-                below_level1: below,
-            },
-            &level,
-        );
+        let score = KpiRowFormulas::at(&formulas.score[q.index()], &excel_row);
         w.formula(&score, f[q.index()].score, &st.score)?;
     }
     debug_assert_eq!(w.col, kc::WEIGHTED1);
@@ -1130,12 +1163,8 @@ fn kpi_row(
             w.number(None, &st.score)?;
             continue;
         };
-        let score = here(kc::SCORE1 + q.index() as u16);
-        w.formula(
-            &formula::weighted(&score, &weight),
-            f[q.index()].weighted,
-            &st.score,
-        )?;
+        let weighted = KpiRowFormulas::at(&formulas.weighted[q.index()], &excel_row);
+        w.formula(&weighted, f[q.index()].weighted, &st.score)?;
     }
     let code = normalize_code(&kpi.code);
     let revisions: Vec<String> = entry
@@ -1153,16 +1182,12 @@ fn kpi_row(
             w.number(None, &st.integer)?;
             continue;
         }
-        let result = here(kc::RESULT1 + q.index() as u16);
         let met = kpi
             .report(q)
             .result
             .map(|r| formula::levels_met_value(r, kpi.direction, &shown));
-        w.formula(
-            &formula::levels_met(&result, &direction, &thresholds),
-            met,
-            &st.integer,
-        )?;
+        let levels = KpiRowFormulas::at(&formulas.levels[q.index()], &excel_row);
+        w.formula(&levels, met, &st.integer)?;
     }
     Ok(())
 }
@@ -1506,6 +1531,38 @@ mod tests {
         f.get_value((row, u32::from(col)))
             .cloned()
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn kpi_row_formulas_from_templates_equal_those_built_from_parts() {
+        let below = settings_ref();
+        let templates = KpiRowFormulas::new(&below);
+        for row in [0u32, 7, 99, 1_048_575] {
+            let excel_row = (row + 1).to_string();
+            let here = |col: u16| format!("${}{}", column_letters(col), row + 1);
+            let thresholds = format!("{}:{}", here(kc::T1), here(kc::T1 + 4));
+            let (kind, direction) = (here(kc::KIND), here(kc::DIRECTION));
+            for q in 0..4 {
+                let result = here(kc::RESULT1 + q as u16);
+                let score = formula::score_at_level(
+                    ScoreRefs {
+                        result: &result,
+                        kind: &kind,
+                        direction: &direction,
+                        thresholds: &thresholds,
+                        below_level1: &below,
+                    },
+                    &here(kc::LEVEL1 + q as u16),
+                );
+                let weighted =
+                    formula::weighted(&here(kc::SCORE1 + q as u16), &here(kc::WEIGHT));
+                let levels = formula::levels_met(&result, &direction, &thresholds);
+                let at = |t: &str| KpiRowFormulas::at(t, &excel_row);
+                assert_eq!(at(&templates.score[q]), score);
+                assert_eq!(at(&templates.weighted[q]), weighted);
+                assert_eq!(at(&templates.levels[q]), levels);
+            }
+        }
     }
 
     #[test]
