@@ -376,8 +376,13 @@ pub fn run_pass_gated(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(CHUNK / HANDOFF);
     let mut claims = Claims {
         // Read before this pass records anything: a year absent here is one whose accepted
-        // versions all pass through `claims`.
-        ledger_years: ledger.accepted_years()?,
+        // versions all pass through `claims`. Not read for a pass with nothing to judge (most
+        // of the watcher's).
+        ledger_years: if candidates.is_empty() {
+            HashSet::new()
+        } else {
+            ledger.accepted_years()?
+        },
         ..Claims::default()
     };
     let mut batch = new_batch(removed.clone());

@@ -1554,8 +1554,7 @@ mod tests {
                     },
                     &here(kc::LEVEL1 + q as u16),
                 );
-                let weighted =
-                    formula::weighted(&here(kc::SCORE1 + q as u16), &here(kc::WEIGHT));
+                let weighted = formula::weighted(&here(kc::SCORE1 + q as u16), &here(kc::WEIGHT));
                 let levels = formula::levels_met(&result, &direction, &thresholds);
                 let at = |t: &str| KpiRowFormulas::at(t, &excel_row);
                 assert_eq!(at(&templates.score[q]), score);
