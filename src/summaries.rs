@@ -53,9 +53,11 @@ pub fn write_summaries(
     // configuration then goes back to what it was.
     ledger.set_meta(SUMMARY_GENERATION, "")?;
     let started = std::time::Instant::now();
-    let versions = ledger.all_versions()?;
-    let latest = ledger.latest_per_path()?;
-    let current = ledger.current()?;
+    let crate::ledger::VersionLists {
+        all: versions,
+        latest,
+        current,
+    } = ledger.versions_at_once()?;
     tracing::debug!(
         ms = started.elapsed().as_millis(),
         versions = versions.len(),
