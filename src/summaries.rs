@@ -84,8 +84,15 @@ pub fn write_summaries(
             written.push(went_to);
             Vec::new()
         } else {
-            let (books, in_place) =
-                write_books(share, config, ledger, &plan, per_book, &mut written)?;
+            let (books, in_place) = write_books(
+                share,
+                config,
+                &fingerprint,
+                ledger,
+                &plan,
+                per_book,
+                &mut written,
+            )?;
             all_in_place &= in_place;
             books
         };
@@ -124,9 +131,11 @@ fn index_meta(fy: FiscalYear) -> String {
 /// Writes the books whose content changed and then the index (if anything in it changed).
 /// Books are built in parallel, a few at a time, so only those few are in memory. Returns the
 /// books' file names.
+#[allow(clippy::too_many_arguments)]
 fn write_books(
     share: &crate::share::Share,
     config: &Config,
+    fingerprint: &str,
     ledger: &mut Ledger,
     plan: &YearPlan<'_>,
     per_book: usize,
@@ -134,7 +143,10 @@ fn write_books(
 ) -> Result<(Vec<String>, bool), PassError> {
     let fy = plan.fy;
     let count = plan.members.len().div_ceil(per_book);
-    let fingerprint = config.fingerprint();
+    // Every book's key starts with the configuration (1.5 MB of text with a registry of
+    // 10,000): hashed once here, and each book's hash goes on from a copy of this state.
+    let mut seeded = Sha256::new();
+    seeded.update(fingerprint);
     let book_of: HashMap<&str, usize> = plan
         .members
         .iter()
@@ -161,7 +173,7 @@ fn write_books(
     let mut states: Vec<Option<BookState>> = Vec::with_capacity(count);
     let mut stale = Vec::new();
     for part in &parts {
-        let key = book_plans[part.number - 1].key(&fingerprint, part, |_| true);
+        let key = book_plans[part.number - 1].key(&seeded, part);
         let stored: Option<BookState> = ledger
             .meta(&book_meta(fy, part.number))?
             .and_then(|json| serde_json::from_str(&json).ok());
@@ -268,7 +280,7 @@ fn write_books(
     tracing::debug!("summary: books written");
     let (submissions, diagnostics) = plan.unassigned(|k| book_of.contains_key(k));
     let mut hasher = Sha256::new();
-    hasher.update(&fingerprint);
+    hasher.update(fingerprint);
     for s in states.iter().flatten() {
         hasher.update(s.key.as_bytes());
     }
@@ -456,26 +468,25 @@ impl<'a> YearPlan<'a> {
         books
     }
 
-    /// A digest of everything the part of the summary for the divisions `mine` selects shows,
-    /// from metadata only: versions are never changed once recorded, so their ids (with which
-    /// is current, which is latest of its path and whether that is still present) determine
-    /// the content.
-    fn key(&self, fingerprint: &str, part: &Part, mine: impl Fn(&str) -> bool) -> String {
-        let mut h = Sha256::new();
-        h.update(fingerprint);
+    /// A digest of everything this (book's) plan shows, from metadata only: versions are never
+    /// changed once recorded, so their ids (with which is current, which is latest of its path
+    /// and whether that is still present) determine the content. `seeded` has already taken in
+    /// the configuration's fingerprint.
+    fn key(&self, seeded: &Sha256, part: &Part) -> String {
+        let mut h = seeded.clone();
         // A new kpiwatch may score or lay out differently: its books are new content.
         h.update(env!("CARGO_PKG_VERSION"));
         h.update(format!("{}|{}|{}", self.fy.be(), part.number, part.count));
-        for (key, _) in self.members.iter().filter(|(k, _)| mine(k)) {
+        for (key, _) in &self.members {
             h.update(format!("m{key}|"));
         }
-        for (_, v) in self.current.iter().filter(|(k, _)| mine(k)) {
+        for (_, v) in &self.current {
             h.update(format!("c{}|", v.id));
         }
-        for (key, m) in self.missing.iter().filter(|(k, _)| mine(k)) {
+        for (key, m) in &self.missing {
             h.update(format!("x{key}{}{}|", m.name, m.folder));
         }
-        h.update(self.rows_key(mine));
+        h.update(self.rows_key(|_| true));
         hex(&h.finalize())
     }
 
