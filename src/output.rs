@@ -55,9 +55,9 @@ pub struct Staged {
 }
 
 /// Copies `source` into a hidden temporary file in `dir` and reads the copy back: its bytes,
-/// and the copy. The copy is
-/// the kernel's (copy_file_range on Linux): a block clone or a server-side copy where the file
-/// system can; on ext4 here, a quarter of the time of reading and writing the bytes.
+/// and the copy. The copy is the kernel's (copy_file_range on Linux): a block clone or a
+/// server-side copy where the file system can; on ext4 here, a quarter of the time of reading
+/// and writing the bytes.
 pub fn stage_copy(source: &mut std::fs::File, dir: &Path) -> std::io::Result<(Vec<u8>, Staged)> {
     use std::io::{Read, Seek};
     let mut copy = tempfile::Builder::new()

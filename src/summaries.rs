@@ -71,7 +71,7 @@ pub fn write_summaries(
         let plan = YearPlan::new(fy, config, &versions, &latest, &current);
         let per_book = config.summary.divisions_per_book;
         let books = if per_book == 0 || plan.members.len() <= per_book {
-            let input = plan.input(ledger, config, |_| true, None)?;
+            let input = plan.input(ledger, config, None)?;
             let bytes = summary::to_bytes(&input).map_err(|source| PassError::SummaryBuild {
                 fiscal_year: fy.be(),
                 source,
@@ -225,12 +225,8 @@ fn write_books(
         });
         let read = (|| {
             for (i, (part, _)) in stale.iter().enumerate() {
-                let stored = book_plans[part.number - 1].stored_input(
-                    ledger,
-                    config,
-                    |_| true,
-                    Some(part.clone()),
-                )?;
+                let stored =
+                    book_plans[part.number - 1].stored_input(ledger, config, Some(part.clone()))?;
                 if tx.send((i, stored)).is_err() {
                     break;
                 }
@@ -499,15 +495,14 @@ impl<'a> YearPlan<'a> {
         hex(&h.finalize())
     }
 
-    /// The summary input for the divisions `mine` selects: only their submissions are read.
+    /// The summary input of this plan (a year's, or one book's): only its submissions are read.
     fn input(
         &self,
         ledger: &Ledger,
         config: &Config,
-        mine: impl Fn(&str) -> bool,
         part: Option<Part>,
     ) -> Result<SummaryInput, PassError> {
-        self.stored_input(ledger, config, mine, part)?.parse()
+        self.stored_input(ledger, config, part)?.parse()
     }
 
     /// What [`Self::input`] reads from the ledger, still as stored: the reading is quick and
@@ -516,11 +511,10 @@ impl<'a> YearPlan<'a> {
         &self,
         ledger: &Ledger,
         config: &Config,
-        mine: impl Fn(&str) -> bool,
         part: Option<Part>,
     ) -> Result<StoredInput<'a>, PassError> {
         let mut current = Vec::new();
-        for (_, v) in self.current.iter().filter(|(k, _)| mine(k)) {
+        for (_, v) in &self.current {
             let Some(stored) = ledger.stored_submission(v.id)? else {
                 continue;
             };
@@ -539,15 +533,9 @@ impl<'a> YearPlan<'a> {
             rows: self
                 .rows
                 .iter()
-                .filter(|(k, _, _)| mine(k))
                 .map(|(_, v, latest)| (*v, *latest))
                 .collect(),
-            missing: self
-                .missing
-                .iter()
-                .filter(|(k, _)| mine(k))
-                .map(|(_, m)| m.clone())
-                .collect(),
+            missing: self.missing.iter().map(|(_, m)| m.clone()).collect(),
             part,
         })
     }
