@@ -485,7 +485,8 @@ fn is_dash(c: char) -> bool {
 
 /// `norm` has ASCII digits; `original` is only for error messages.
 fn tokenize<'a>(norm: &'a str, original: &str) -> Result<Vec<Tok<'a>>, DateError> {
-    let mut toks = Vec::new();
+    // "๑ ต.ค. ๒๕๖๖ - ๓๑ ธ.ค. ๒๕๖๖" is seven tokens: one allocation for nearly every date.
+    let mut toks = Vec::with_capacity(8);
     let mut chars = norm.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
         if is_blank(c) {

@@ -1,7 +1,7 @@
 //! Judges one submission: the rules of DOMAIN.md applied to what the reader found, the official
 //! scores, and the verdict (accepted with warnings, or rejected) with every finding located.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
@@ -452,21 +452,22 @@ fn check_log(sub: &mut Submission, sources: &Sources, found: &mut Findings) {
     let mut unknown_reported = Vec::new();
     for (i, entry) in sub.log.iter_mut().enumerate() {
         if entry.start.is_none() && !entry.date_text.is_empty() {
-            let at = sources.log(i, ColumnKey::LogDate);
+            // Built only for a finding: most of a log's dates are fine.
+            let at = || sources.log(i, ColumnKey::LogDate);
             match thai::parse_thai_date(&entry.date_text) {
                 Ok(d) => {
                     entry.start = Some(d.start);
                     entry.end = Some(d.end);
                     for w in d.warnings {
                         let DateWarning::MonthTypo { written, read_as } = w;
-                        found.add(Finding::LogDateTypo { written, read_as }, at.clone());
+                        found.add(Finding::LogDateTypo { written, read_as }, at());
                     }
                 }
                 Err(_) => found.add(
                     Finding::LogDateUnreadable {
                         text: entry.date_text.clone(),
                     },
-                    at.clone(),
+                    at(),
                 ),
             }
         }
