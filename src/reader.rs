@@ -552,8 +552,12 @@ impl<'a> Book<'a> {
                 .map_err(|e| unreadable(&e))?;
             // The declared extent bounds the cells that follow (styled blanks included), so
             // the list rarely grows; capped, since a file may declare any extent.
-            let declared = reader.dimensions().len().min(1 << 12);
-            data.cells.reserve(usize::try_from(declared).unwrap_or(0));
+            // Computed here rather than by `Dimensions::len`, which overflows on a reversed
+            // extent ("Z9:A1") in a damaged file.
+            let d = reader.dimensions();
+            let rows = d.end.0.saturating_sub(d.start.0).saturating_add(1) as usize;
+            let cols = d.end.1.saturating_sub(d.start.1).saturating_add(1) as usize;
+            data.cells.reserve(rows.saturating_mul(cols).min(1 << 12));
             while let Some(cell) = reader
                 .next_cell_with_formula()
                 .map_err(|e| unreadable(&e))?
