@@ -411,9 +411,8 @@ fn books_sheet(ws: &mut Worksheet, input: &IndexInput, st: &Styles) -> Result<()
             1,
             rust_xlsxwriter::Url::new(format!("file:///{file}")).set_text(file.as_str()),
         )?;
-        let mut w = Cells::at(ws, row);
-        w.col = 2;
-        w.text(&part.first_code, &st.code)?
+        Cells::starting_at(ws, row, 2)
+            .text(&part.first_code, &st.code)?
             .text(&part.last_code, &st.code)?
             .number(Some(divisions as f64), &st.integer)?;
     }
@@ -642,35 +641,48 @@ impl Styles {
     }
 }
 
-/// Writes one row left to right.
-struct Cells<'a> {
+/// Writes one row left to right. A run of adjacent cells in one format gets it in a single
+/// `set_range_format` when the run ends: rust_xlsxwriter hashes the whole `Format` on every
+/// formatted write, and a book's 76,000 table cells fall into about 31,000 such runs.
+struct Cells<'a, 'f> {
     ws: &'a mut Worksheet,
     row: u32,
     col: u16,
+    /// The first column of the run not yet formatted, and its format.
+    run: Option<(u16, &'f Format)>,
 }
 
-impl<'a> Cells<'a> {
+impl<'a, 'f> Cells<'a, 'f> {
     fn at(ws: &'a mut Worksheet, row: u32) -> Self {
-        Self { ws, row, col: 0 }
+        Self::starting_at(ws, row, 0)
+    }
+
+    fn starting_at(ws: &'a mut Worksheet, row: u32, col: u16) -> Self {
+        Self {
+            ws,
+            row,
+            col,
+            run: None,
+        }
     }
 
     /// Text, always as a string: a division's "=SUM(…)" or "@name" stays text, never a formula.
-    fn text(&mut self, s: &str, f: &Format) -> Result<&mut Self, XlsxError> {
-        if s.is_empty() {
-            self.ws.write_blank(self.row, self.col, f)?;
-        } else {
-            self.ws.write_string_with_format(self.row, self.col, s, f)?;
+    fn text(&mut self, s: &str, f: &'f Format) -> Result<&mut Self, XlsxError> {
+        self.styled(f)?;
+        // A blank cell needs no write: the run's format creates it.
+        if !s.is_empty() {
+            self.ws.write_string(self.row, self.col, s)?;
         }
         self.col += 1;
         Ok(self)
     }
 
     /// A number, or a blank cell when there is none (an unreported result is never 0).
-    fn number(&mut self, x: Option<f64>, f: &Format) -> Result<&mut Self, XlsxError> {
-        match x.filter(|v| v.is_finite()) {
-            Some(v) => self.ws.write_number_with_format(self.row, self.col, v, f)?,
-            None => self.ws.write_blank(self.row, self.col, f)?,
-        };
+    fn number(&mut self, x: Option<f64>, f: &'f Format) -> Result<&mut Self, XlsxError> {
+        self.styled(f)?;
+        if let Some(v) = x.filter(|v| v.is_finite()) {
+            self.ws.write_number(self.row, self.col, v)?;
+        }
         self.col += 1;
         Ok(self)
     }
@@ -680,13 +692,44 @@ impl<'a> Cells<'a> {
         &mut self,
         expr: &str,
         value: Option<f64>,
-        f: &Format,
+        f: &'f Format,
     ) -> Result<&mut Self, XlsxError> {
+        self.styled(f)?;
         let formula = Formula::new(expr).set_result(cached(value));
-        self.ws
-            .write_formula_with_format(self.row, self.col, formula, f)?;
+        self.ws.write_formula(self.row, self.col, formula)?;
         self.col += 1;
         Ok(self)
+    }
+
+    /// Starts a new run at the current column unless the cell continues the pending one (the
+    /// same `Format` value, by address: equal formats at two addresses just make two runs).
+    fn styled(&mut self, f: &'f Format) -> Result<(), XlsxError> {
+        if !self.run.is_some_and(|(_, g)| std::ptr::eq(g, f)) {
+            self.format_run()?;
+            self.run = Some((self.col, f));
+        }
+        Ok(())
+    }
+
+    /// Formats the pending run, which ends left of the current column.
+    fn format_run(&mut self) -> Result<(), XlsxError> {
+        if let Some((first, f)) = self.run.take()
+            && self.col > first
+        {
+            self.ws
+                .set_range_format(self.row, first, self.row, self.col - 1, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Cells<'_, '_> {
+    /// The last run is formatted when the row is done. In low-memory mode this must happen
+    /// before the next row is written, which the borrow of the worksheet guarantees. It cannot
+    /// fail: its cells are in the sheet's range, since they were just written.
+    fn drop(&mut self) {
+        let formatted = self.format_run();
+        debug_assert!(formatted.is_ok(), "{formatted:?}");
     }
 }
 
@@ -1609,6 +1652,67 @@ mod tests {
                 DIAGNOSTICS_SHEET
             ]
         );
+    }
+
+    /// Each cell's `s` attribute in a sheet's XML, by reference ("A1" → "3").
+    fn cell_styles(xml: &str) -> std::collections::HashMap<String, String> {
+        xml.split("<c r=\"")
+            .skip(1)
+            .map(|c| {
+                let (at, rest) = c.split_once('"').unwrap();
+                let head = &rest[..rest.find('>').unwrap()];
+                let style = head
+                    .split_once(" s=\"")
+                    .map_or("0", |(_, s)| s.split('"').next().unwrap());
+                (at.to_owned(), style.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cells_format_each_run_of_one_format_blanks_included() {
+        let (plain, bold) = (
+            Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin),
+            Format::new().set_bold(),
+        );
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet_with_low_memory().unwrap();
+        for row in 0..2 {
+            // A run of three (a blank inside it), a formula alone, a run of two ending blank.
+            Cells::at(ws, row)
+                .text("ก", &plain)
+                .unwrap()
+                .number(None, &plain)
+                .unwrap()
+                .number(Some(2.0), &plain)
+                .unwrap()
+                .formula("1+1", Some(2.0), &bold)
+                .unwrap()
+                .text("ข", &plain)
+                .unwrap()
+                .text("", &plain)
+                .unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        let styles = cell_styles(&xml);
+        let (p, b) = (&styles["A1"], &styles["D1"]);
+        assert_ne!(p, "0");
+        assert_ne!(b, "0");
+        assert_ne!(p, b);
+        for row in 1..=2 {
+            for col in ["A", "B", "C", "E", "F"] {
+                assert_eq!(&styles[&format!("{col}{row}")], p, "{col}{row}");
+            }
+            assert_eq!(&styles[&format!("D{row}")], b, "D{row}");
+        }
+        assert_eq!(styles.len(), 12, "{xml}");
     }
 
     #[test]
