@@ -120,7 +120,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> ReadWorkbook {
         })
     });
     match opened {
-        Ok(sheets) => Book::new(sheets, limits.max_cells_per_sheet).read_into(&mut out),
+        Ok(sheets) => Book::new(sheets, limits).read_into(&mut out),
         Err(finding) => out
             .diagnostics
             .push(Diagnostic::new(finding, Location::file())),
@@ -345,6 +345,8 @@ struct Book<'a> {
     ranges: Vec<Option<Option<SheetData>>>,
     diagnostics: Vec<Diagnostic>,
     max_cells: usize,
+    /// The most text one sheet may hold (see [`SheetData::max_text`]).
+    max_text: u64,
 }
 
 struct SheetData {
@@ -352,7 +354,16 @@ struct SheetData {
     /// sheet with two cells a million rows apart costs two entries, not a dense matrix. Cells
     /// stream in row-major order, so building it is a push per cell, and a lookup is a binary
     /// search; no hashing on the path every cell of 10,000 workbooks takes.
-    cells: Vec<((u32, u16), Data)>,
+    cells: Vec<((u32, u16), Value)>,
+    /// The text of every text cell, one after another: a sheet's thousand strings cost one
+    /// growing buffer, not a thousand allocations, and most of them (the template's labels)
+    /// are never read once the defined names have located the fields.
+    text: String,
+    /// The most text `text` may hold: one shared string repeated in every cell of a crafted
+    /// file would otherwise be copied once per cell.
+    max_text: usize,
+    /// How much text there would have been when `max_text` refused a cell.
+    refused_text: usize,
     /// Formula text of cells that have no value (a formula never calculated).
     formulas: HashMap<(u32, u16), String>,
     /// Whether `cells` arrived in order so far (a damaged or odd file may repeat or reorder).
@@ -361,10 +372,39 @@ struct SheetData {
     last_col: u16,
 }
 
+/// Where a cell's text lies in [`SheetData::text`].
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// A stored cell value: calamine's [`Data`] with its text moved into the sheet's buffer.
+#[derive(Debug, Clone)]
+enum Value {
+    Text(Span),
+    Float(f64),
+    Int(i64),
+    Bool(bool),
+    DateTime(calamine::ExcelDateTime),
+    DateTimeIso(Span),
+    DurationIso(Span),
+    Error(calamine::CellErrorType),
+}
+
+/// Whether a cell's text is blank: only whitespace. Checks the first character, which is
+/// enough for nearly every cell, instead of trimming both ends.
+fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
 impl SheetData {
-    fn new() -> Self {
+    fn new(max_text: u64) -> Self {
         Self {
             cells: Vec::new(),
+            text: String::new(),
+            max_text: usize::try_from(max_text.min(u64::from(u32::MAX))).unwrap_or(usize::MAX),
+            refused_text: 0,
             formulas: HashMap::new(),
             in_order: true,
             last_row: 0,
@@ -372,29 +412,58 @@ impl SheetData {
         }
     }
 
-    /// Adds one cell, in row-major stream order. False when the sheet exceeds the limit.
+    /// Appends `s` to the text buffer; `None` when that would pass `max_text`.
+    fn keep(&mut self, s: &str) -> Option<Span> {
+        let start = self.text.len();
+        if s.len() > self.max_text.saturating_sub(start) {
+            self.refused_text = start.saturating_add(s.len());
+            return None;
+        }
+        self.text.push_str(s);
+        // Both fit: `max_text` is at most `u32::MAX`.
+        Some(Span {
+            start: start as u32,
+            len: s.len() as u32,
+        })
+    }
+
+    fn span(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        &self.text[start..start + span.len as usize]
+    }
+
+    /// Adds one cell, in row-major stream order. False when the sheet exceeds its limits.
     fn add(
         &mut self,
         row: u32,
         col: u32,
-        value: Data,
+        value: DataRef<'_>,
         formula: Option<String>,
         limit: usize,
     ) -> bool {
         let Ok(col) = u16::try_from(col) else {
             return true;
         };
-        let empty = match &value {
-            Data::Empty => true,
-            Data::String(s) => s.trim().is_empty(),
-            _ => false,
-        };
-        if empty {
-            if let Some(f) = formula.filter(|f| !f.trim().is_empty()) {
-                self.formulas.insert((row, col), f);
+        let value = match value {
+            DataRef::String(s) if !is_blank(&s) => self.keep(&s).map(Value::Text),
+            DataRef::SharedString(s) if !is_blank(s) => self.keep(s).map(Value::Text),
+            DataRef::Empty | DataRef::String(_) | DataRef::SharedString(_) => {
+                if let Some(f) = formula.filter(|f| !is_blank(f)) {
+                    self.formulas.insert((row, col), f);
+                }
+                return true;
             }
-            return true;
-        }
+            DataRef::Float(x) => Some(Value::Float(x)),
+            DataRef::Int(i) => Some(Value::Int(i)),
+            DataRef::Bool(b) => Some(Value::Bool(b)),
+            DataRef::DateTime(d) => Some(Value::DateTime(d)),
+            DataRef::DateTimeIso(s) => self.keep(&s).map(Value::DateTimeIso),
+            DataRef::DurationIso(s) => self.keep(&s).map(Value::DurationIso),
+            DataRef::Error(e) => Some(Value::Error(e)),
+        };
+        let Some(value) = value else {
+            return false;
+        };
         self.last_row = self.last_row.max(row);
         self.last_col = self.last_col.max(col);
         if self.cells.last().is_some_and(|(at, _)| *at >= (row, col)) {
@@ -408,8 +477,9 @@ impl SheetData {
     /// value counts (as it would in a map).
     fn finish(mut self) -> Self {
         if !self.in_order {
+            // Stable: of equal positions, the one given last stays last.
             self.cells.sort_by_key(|(at, _)| *at);
-            let mut kept: Vec<((u32, u16), Data)> = Vec::with_capacity(self.cells.len());
+            let mut kept: Vec<((u32, u16), Value)> = Vec::with_capacity(self.cells.len());
             for cell in std::mem::take(&mut self.cells) {
                 match kept.last_mut() {
                     Some(last) if last.0 == cell.0 => *last = cell,
@@ -422,35 +492,61 @@ impl SheetData {
         self
     }
 
-    fn get(&self, row: u32, col: u16) -> Option<&Data> {
+    /// A stored value as calamine's borrowed cell value (text borrowed from the buffer).
+    fn view(&self, value: &Value) -> DataRef<'_> {
+        match *value {
+            Value::Text(s) => DataRef::SharedString(self.span(s)),
+            Value::Float(x) => DataRef::Float(x),
+            Value::Int(i) => DataRef::Int(i),
+            Value::Bool(b) => DataRef::Bool(b),
+            Value::DateTime(d) => DataRef::DateTime(d),
+            Value::DateTimeIso(s) => DataRef::DateTimeIso(self.span(s).to_owned()),
+            Value::DurationIso(s) => DataRef::DurationIso(self.span(s).to_owned()),
+            Value::Error(ref e) => DataRef::Error(e.clone()),
+        }
+    }
+
+    fn get(&self, row: u32, col: u16) -> Option<DataRef<'_>> {
         self.cells
             .binary_search_by_key(&(row, col), |(at, _)| *at)
             .ok()
-            .map(|i| &self.cells[i].1)
+            .map(|i| self.view(&self.cells[i].1))
+    }
+
+    /// The text of the cell at (row, col), if it holds text.
+    fn text_at(&self, row: u32, col: u16) -> Option<&str> {
+        match self.get(row, col)? {
+            DataRef::SharedString(s) => Some(s),
+            _ => None,
+        }
     }
 
     /// The first cell (in reading order) whose trimmed text is `label`. Labels are looked up a
     /// handful of times a workbook, so a scan beats indexing every string cell.
     fn label(&self, label: &str) -> Option<(u32, u16)> {
         self.cells.iter().find_map(|(at, v)| match v {
-            Data::String(s) if s.trim() == label => Some(*at),
+            // Trimming only shortens: text shorter than the label cannot match it.
+            Value::Text(s) if s.len as usize >= label.len() && self.span(*s).trim() == label => {
+                Some(*at)
+            }
             _ => None,
         })
     }
 }
 
-fn data_from_ref(v: DataRef<'_>) -> Data {
+/// A cell value read through calamine's owned [`Data`] (formats other than .xlsx), as the
+/// borrowed form [`SheetData::add`] takes.
+fn data_ref(v: &Data) -> DataRef<'_> {
     match v {
-        DataRef::Int(i) => Data::Int(i),
-        DataRef::Float(f) => Data::Float(f),
-        DataRef::String(s) => Data::String(s),
-        DataRef::SharedString(s) => Data::String(s.to_owned()),
-        DataRef::Bool(b) => Data::Bool(b),
-        DataRef::DateTime(d) => Data::DateTime(d),
-        DataRef::DateTimeIso(s) => Data::DateTimeIso(s),
-        DataRef::DurationIso(s) => Data::DurationIso(s),
-        DataRef::Error(e) => Data::Error(e),
-        DataRef::Empty => Data::Empty,
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
     }
 }
 
@@ -462,7 +558,7 @@ enum Raw {
 }
 
 impl<'a> Book<'a> {
-    fn new(sheets: Sheets<Source<'a>>, max_cells: usize) -> Self {
+    fn new(sheets: Sheets<Source<'a>>, limits: &Limits) -> Self {
         let names = sheets.sheet_names();
         let mut defined: HashMap<String, Vec<(usize, u32, u16)>> = HashMap::new();
         for (name, formula) in sheets.defined_names() {
@@ -492,7 +588,8 @@ impl<'a> Book<'a> {
             defined,
             ranges,
             diagnostics: Vec::new(),
-            max_cells,
+            max_cells: limits.max_cells_per_sheet,
+            max_text: limits.max_total_bytes,
         }
     }
 
@@ -541,11 +638,23 @@ impl<'a> Book<'a> {
         let unreadable = |e: &dyn std::fmt::Display| Finding::UnreadableSheet {
             detail: e.to_string(),
         };
-        let too_many = || Finding::TooManyCells {
-            sheet: name.to_owned(),
-            limit,
+        let max_text = self.max_text;
+        // What `SheetData::add` refused: too many cells, or too much text.
+        let too_much = |data: &SheetData| {
+            if data.cells.len() > limit {
+                Finding::TooManyCells {
+                    sheet: name.to_owned(),
+                    limit,
+                }
+            } else {
+                Finding::TooLarge {
+                    part: format!("\"{name}\" (the text of its cells)"),
+                    size: data.refused_text as u64,
+                    limit: max_text,
+                }
+            }
         };
-        let mut data = SheetData::new();
+        let mut data = SheetData::new(max_text);
         if let Sheets::Xlsx(xlsx) = &mut self.sheets {
             let mut reader = xlsx
                 .worksheet_cells_reader(name)
@@ -557,14 +666,16 @@ impl<'a> Book<'a> {
             let d = reader.dimensions();
             let rows = d.end.0.saturating_sub(d.start.0).saturating_add(1) as usize;
             let cols = d.end.1.saturating_sub(d.start.1).saturating_add(1) as usize;
-            data.cells.reserve(rows.saturating_mul(cols).min(1 << 12));
+            let cells = rows.saturating_mul(cols).min(1 << 12);
+            data.cells.reserve(cells);
+            data.text.reserve(cells * 16);
             while let Some(cell) = reader
                 .next_cell_with_formula()
                 .map_err(|e| unreadable(&e))?
             {
                 let (row, col) = cell.pos;
-                if !data.add(row, col, data_from_ref(cell.value), cell.formula, limit) {
-                    return Err(too_many());
+                if !data.add(row, col, cell.value, cell.formula, limit) {
+                    return Err(too_much(&data));
                 }
             }
             return Ok(data.finish());
@@ -580,8 +691,8 @@ impl<'a> Book<'a> {
             let formula = formulas
                 .as_ref()
                 .and_then(|f| f.get_value((row, col)).cloned());
-            if !data.add(row, col, v.clone(), formula, limit) {
-                return Err(too_many());
+            if !data.add(row, col, data_ref(v), formula, limit) {
+                return Err(too_much(&data));
             }
         }
         let mut data = data.finish();
@@ -608,7 +719,7 @@ impl<'a> Book<'a> {
             return Raw::Empty;
         };
         match data.get(row, col) {
-            Some(v) => Raw::Value(v.clone()),
+            Some(v) => Raw::Value(v.into()),
             None => match data.formulas.get(&(row, col)) {
                 Some(f) => Raw::Formula(f.clone()),
                 None => Raw::Empty,
@@ -748,6 +859,16 @@ impl<'a> Book<'a> {
         let code = layout::field(Key::KpiCode);
         let weight = layout::field(Key::Weight).label_th.clone();
         let named: Vec<usize> = self.targets(&code.name).iter().map(|t| t.0).collect();
+        // Sheets the names place as the division sheet, the plan or the log hold no card: no
+        // need to search their thousands of cells for its labels.
+        let other_roles: Vec<usize> = [
+            layout::field(Key::DivisionCode).name.as_str(),
+            layout::PLAN_TABLE.header_name,
+            layout::LOG_TABLE.header_name,
+        ]
+        .iter()
+        .flat_map(|name| self.targets(name).iter().map(|t| t.0))
+        .collect();
         let names = self.names.clone();
         names
             .into_iter()
@@ -755,7 +876,9 @@ impl<'a> Book<'a> {
             .filter(|(_, n)| n != layout::INSTRUCTIONS_SHEET)
             .filter(|(i, n)| {
                 named.contains(i)
-                    || (self.has_label(n, &code.label_th) && self.has_label(n, &weight))
+                    || (!other_roles.contains(i)
+                        && self.has_label(n, &code.label_th)
+                        && self.has_label(n, &weight))
             })
             .map(|(_, n)| n)
             .collect()
@@ -793,7 +916,7 @@ impl<'a> Book<'a> {
         let data = self.sheet(sheet)?;
         let mut columns = HashMap::new();
         for c in 0..=data.last_col {
-            let Some(Data::String(h)) = data.get(header_row, c) else {
+            let Some(h) = data.text_at(header_row, c) else {
                 continue;
             };
             let h = h.trim();
@@ -820,7 +943,7 @@ impl<'a> Book<'a> {
         table_rows(data, header, &columns)
             .into_iter()
             .map(|(_, v)| {
-                let t = |k: ColumnKey| v.get(&k).map(data_text).unwrap_or_default();
+                let t = |k: ColumnKey| v.get(&k).map(cell_text).unwrap_or_default();
                 Activity {
                     name: t(ColumnKey::Activity),
                     months: std::array::from_fn(|m| t(ColumnKey::Month(m as u8))),
@@ -842,7 +965,7 @@ impl<'a> Book<'a> {
         let mut rows = Vec::new();
         let mut problems = Vec::new();
         for (row, v) in table_rows(data, header, &columns) {
-            let t = |k: ColumnKey| v.get(&k).map(data_text).unwrap_or_default();
+            let t = |k: ColumnKey| v.get(&k).map(cell_text).unwrap_or_default();
             let mut entry = LogEntry {
                 kpi_code: t(ColumnKey::LogKpiCode),
                 date_text: t(ColumnKey::LogDate),
@@ -851,8 +974,8 @@ impl<'a> Book<'a> {
                 note: t(ColumnKey::LogNote),
                 ..LogEntry::default()
             };
-            if let Some(Data::DateTime(_) | Data::DateTimeIso(_)) = v.get(&ColumnKey::LogDate)
-                && let Some(d) = v.get(&ColumnKey::LogDate).and_then(data_date)
+            if let Some(DataRef::DateTime(_) | DataRef::DateTimeIso(_)) = v.get(&ColumnKey::LogDate)
+                && let Some(d) = v.get(&ColumnKey::LogDate).and_then(cell_date)
             {
                 entry.start = Some(d);
                 entry.end = Some(d);
@@ -863,7 +986,7 @@ impl<'a> Book<'a> {
                 (ColumnKey::LogCost, &mut entry.cost),
             ] {
                 let Some(value) = v.get(&key) else { continue };
-                match data_number(value) {
+                match cell_number(value) {
                     Ok(x) => *slot = Some(x),
                     Err(text) => {
                         let c = layout::LOG_TABLE.columns.iter().find(|c| c.key == key);
@@ -911,6 +1034,7 @@ fn table_rows<'s>(
         let Some(&Some(key)) = by_column.get(usize::from(*col)) else {
             continue;
         };
+        let value = data.view(value);
         match rows.last_mut() {
             Some((r, cells)) if r == row => cells.0.push((key, value)),
             _ => {
@@ -924,11 +1048,11 @@ fn table_rows<'s>(
 }
 
 /// One row of a table: the value of each of its columns that has one (a handful, so a list).
-struct Row<'s>(Vec<(ColumnKey, &'s Data)>);
+struct Row<'s>(Vec<(ColumnKey, DataRef<'s>)>);
 
 impl<'s> Row<'s> {
-    fn get(&self, key: &ColumnKey) -> Option<&'s Data> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    fn get(&self, key: &ColumnKey) -> Option<&DataRef<'s>> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 }
 
@@ -1042,7 +1166,7 @@ impl<'b, 'a> FieldReader<'b, 'a> {
 
     fn number(&mut self, key: Key) -> Option<f64> {
         let v = self.value(key)?;
-        match data_number(&v) {
+        match cell_number(&data_ref(&v)) {
             Ok(x) => Some(x),
             Err(text) => {
                 let f = layout::field(key);
@@ -1262,17 +1386,23 @@ fn lowercase(s: &str) -> Cow<'_, str> {
 
 /// A cell as text, the way a person would read it off the screen.
 pub fn data_text(d: &Data) -> String {
+    cell_text(&data_ref(d))
+}
+
+/// [`data_text`] of a borrowed cell value.
+fn cell_text(d: &DataRef<'_>) -> String {
     match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Float(x) => format_number(*x),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::DateTime(_) | Data::DateTimeIso(_) => data_date(d)
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.trim().to_owned(),
+        DataRef::SharedString(s) => s.trim().to_owned(),
+        DataRef::Float(x) => format_number(*x),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::DateTime(_) | DataRef::DateTimeIso(_) => cell_date(d)
             .map(|date| thai::format_thai_date(date, thai::ThaiDigits::Yes))
-            .unwrap_or_else(|| d.to_string()),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => e.to_string(),
+            .unwrap_or_else(|| Data::from(d.clone()).to_string()),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => e.to_string(),
     }
 }
 
@@ -1287,20 +1417,21 @@ fn format_number(x: f64) -> String {
 }
 
 /// A cell as a number, or the text that is not one.
-fn data_number(d: &Data) -> Result<f64, String> {
+fn cell_number(d: &DataRef<'_>) -> Result<f64, String> {
     match d {
-        Data::Float(x) => Ok(*x),
-        Data::Int(i) => Ok(*i as f64),
-        Data::String(s) => thai::parse_number(s).map_err(|_| s.trim().to_owned()),
-        other => Err(data_text(other)),
+        DataRef::Float(x) => Ok(*x),
+        DataRef::Int(i) => Ok(*i as f64),
+        DataRef::String(s) => thai::parse_number(s).map_err(|_| s.trim().to_owned()),
+        DataRef::SharedString(s) => thai::parse_number(s).map_err(|_| s.trim().to_owned()),
+        other => Err(cell_text(other)),
     }
 }
 
 /// The date in a date cell. Only true date cells: calamine would read any number as a date.
-fn data_date(d: &Data) -> Option<chrono::NaiveDate> {
+fn cell_date(d: &DataRef<'_>) -> Option<chrono::NaiveDate> {
     match d {
-        Data::DateTime(dt) => dt.as_datetime().map(|x| x.date()),
-        Data::DateTimeIso(s) => s.get(..10).and_then(|s| s.parse().ok()),
+        DataRef::DateTime(dt) => dt.as_datetime().map(|x| x.date()),
+        DataRef::DateTimeIso(s) => s.get(..10).and_then(|s| s.parse().ok()),
         _ => None,
     }
 }
@@ -1386,6 +1517,95 @@ mod tests {
         assert_eq!(parse_reference("#REF!"), None);
         assert_eq!(parse_reference("2568"), None);
         assert_eq!(parse_reference("'unterminated!$A$1"), None);
+    }
+
+    #[test]
+    fn a_string_repeated_in_every_cell_is_bounded_by_the_size_limit() {
+        // The file holds the string once (shared strings); each cell that shows it would get a
+        // copy, so a small file could expand to gigabytes of text.
+        let text = "ก".repeat(10_000);
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(layout::DIVISION_SHEET).unwrap();
+        for row in 0..200 {
+            ws.write_string(row, 0, &text).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let limits = Limits {
+            max_total_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        let r = read(&bytes, &limits);
+        let too_large: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.finding.code() == "too-large")
+            .collect();
+        assert_eq!(too_large.len(), 1, "{:?}", r.diagnostics);
+        assert_eq!(
+            too_large[0].location,
+            Location::sheet(layout::DIVISION_SHEET)
+        );
+        assert!(
+            too_large[0]
+                .finding
+                .message_en()
+                .contains("1048576-byte limit"),
+            "{}",
+            too_large[0].finding.message_en()
+        );
+        // Within the limit, the same sheet reads.
+        let r = read(&bytes, &Limits::default());
+        assert!(
+            r.diagnostics
+                .iter()
+                .all(|d| d.finding.code() != "too-large"),
+            "{:?}",
+            r.diagnostics
+        );
+    }
+
+    #[test]
+    fn stored_cells_give_back_their_values_and_labels() {
+        let mut data = SheetData::new(1 << 20);
+        let formula = Some("SUM(A1:A2)".to_owned());
+        assert!(data.add(0, 0, DataRef::SharedString("  ชื่อหน่วยงาน "), None, 10));
+        assert!(data.add(0, 1, DataRef::String("กองแผนงาน".into()), None, 10));
+        assert!(data.add(1, 0, DataRef::Float(184.0), None, 10));
+        // Blank text is no cell, but a formula without a value is remembered.
+        assert!(data.add(1, 1, DataRef::SharedString(" \u{a0}"), formula.clone(), 10));
+        assert!(data.add(2, 0, DataRef::Empty, None, 10));
+        let data = data.finish();
+        assert_eq!(data.cells.len(), 3);
+        assert_eq!(data.get(0, 1), Some(DataRef::SharedString("กองแผนงาน")));
+        assert_eq!(data.get(1, 0), Some(DataRef::Float(184.0)));
+        assert_eq!(data.get(1, 1), None);
+        assert_eq!(data.formulas.get(&(1, 1)), formula.as_ref());
+        assert_eq!(data.label("ชื่อหน่วยงาน"), Some((0, 0)));
+        assert_eq!(data.label("หน่วยงาน"), None);
+        assert_eq!(data.text_at(0, 0), Some("  ชื่อหน่วยงาน "));
+    }
+
+    #[test]
+    fn cells_out_of_order_are_sorted_and_the_last_of_a_position_counts() {
+        let mut data = SheetData::new(1 << 20);
+        for (row, col, text) in [(3, 0, "c"), (0, 2, "a"), (3, 0, "d"), (1, 1, "b")] {
+            assert!(data.add(row, col, DataRef::SharedString(text), None, 10));
+        }
+        let data = data.finish();
+        let texts: Vec<_> = data
+            .cells
+            .iter()
+            .map(|(at, v)| (*at, data.view(v)))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ((0, 2), DataRef::SharedString("a")),
+                ((1, 1), DataRef::SharedString("b")),
+                ((3, 0), DataRef::SharedString("d")),
+            ]
+        );
     }
 
     #[test]
