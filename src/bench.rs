@@ -30,13 +30,59 @@ fn workbooks(inbox: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Wall-clock and CPU time of one measured step.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub wall: Duration,
+    /// User + system time of the whole process over the step (every thread), where the
+    /// platform reports it. On a shared machine it varies less than the wall clock.
+    pub cpu: Option<Duration>,
+}
+
+/// CPU time (user + system) this process has used so far.
+fn cpu_time() -> Option<Duration> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage writes one `rusage` into memory we own; zeroed is a valid value.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+            return None;
+        }
+        let tv = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+        };
+        Some(tv(usage.ru_utime) + tv(usage.ru_stime))
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// The median of a non-empty list (the mean of the middle two for an even count).
+fn median_of(v: &mut [Duration]) -> Duration {
+    v.sort();
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2
+    }
+}
+
+/// Runs `f`, measuring it.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Timing) {
+    let cpu = cpu_time();
+    let started = Instant::now();
+    let value = f();
+    let wall = started.elapsed();
+    let cpu = cpu.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
+    (value, Timing { wall, cpu })
+}
+
 /// The floor: read each file once, open it with calamine and stream every cell of the sheets
 /// kpiwatch reads (all but the instructions), in parallel as `run` does. Nothing is judged,
-/// stored or written. Returns (files, cells, elapsed).
-pub fn floor(inbox: &Path) -> (usize, usize, Duration) {
-    let files = workbooks(inbox);
-    let started = Instant::now();
-    let cells: usize = files
+/// stored or written. Returns the cells read.
+pub fn floor(files: &[PathBuf]) -> usize {
+    files
         .par_iter()
         .map(|p| {
             let Ok(bytes) = std::fs::read(p) else {
@@ -59,57 +105,118 @@ pub fn floor(inbox: &Path) -> (usize, usize, Duration) {
             }
             n
         })
-        .sum();
-    (files.len(), cells, started.elapsed())
+        .sum()
 }
 
-/// The same files through kpiwatch's reader alone, then through the reader and the checks
-/// (reading, validation and scoring: what `run` does to a file before the archive and the
-/// ledger). Set beside the floor, these say where a run's time goes.
-pub fn read_and_check(inbox: &Path) -> (Duration, Duration) {
-    let files = workbooks(inbox);
+/// The same files through kpiwatch's reader alone.
+pub fn read(files: &[PathBuf]) {
     let limits = crate::reader::Limits::default();
-    let started = Instant::now();
     files.par_iter().for_each(|p| {
         if let Ok(bytes) = std::fs::read(p) {
             std::hint::black_box(crate::reader::read(&bytes, &limits));
         }
     });
-    let read = started.elapsed();
+}
+
+/// The same files through the reader and the checks (reading, validation and scoring: what
+/// `run` does to a file before the archive and the ledger).
+pub fn check(files: &[PathBuf]) {
     let opts = crate::validate::CheckOptions::default();
-    let started = Instant::now();
     files.par_iter().for_each(|p| {
         if let Ok(bytes) = std::fs::read(p) {
             std::hint::black_box(crate::validate::check_bytes(&bytes, &opts));
         }
     });
-    (read, started.elapsed())
 }
 
-/// `kpiwatch bench floor INBOX`.
-pub fn run_floor(inbox: &Path, out: &mut dyn Write) -> std::io::Result<()> {
-    let (files, cells, elapsed) = floor(inbox);
-    let per_file = |d: Duration| d.as_secs_f64() * 1000.0 / files.max(1) as f64;
-    writeln!(
-        out,
-        "calamine floor: {files} workbooks, {cells} cells read in {:.2} s ({:.2} ms per workbook, {} threads)",
-        elapsed.as_secs_f64(),
-        per_file(elapsed),
-        rayon::current_num_threads()
-    )?;
-    let (read, checked) = read_and_check(inbox);
-    writeln!(
-        out,
-        "kpiwatch reader: {:.2} s ({:.2} ms per workbook)",
-        read.as_secs_f64(),
-        per_file(read)
-    )?;
-    writeln!(
-        out,
-        "reader + validation + scoring: {:.2} s ({:.2} ms per workbook)",
-        checked.as_secs_f64(),
-        per_file(checked)
-    )
+/// One round of `bench floor`: the floor, then kpiwatch's reader, then reader and checks, on
+/// the same files. Set beside the floor, the other two say where a run's time goes.
+#[derive(Debug, Clone, Copy)]
+pub struct FloorRound {
+    pub floor: Timing,
+    /// `None` when only the floor was asked for.
+    pub read: Option<Timing>,
+    pub check: Option<Timing>,
+}
+
+/// `kpiwatch bench floor INBOX --rounds N [--floor-only]`. The machine's speed drifts from
+/// minute to minute, so the three measurements alternate, round after round, and the medians
+/// are compared.
+pub fn run_floor(
+    inbox: &Path,
+    rounds: usize,
+    floor_only: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let files = workbooks(inbox);
+    let per_file = |d: Duration| d.as_secs_f64() * 1000.0 / files.len().max(1) as f64;
+    let show = |t: Timing| match t.cpu {
+        Some(cpu) => format!(
+            "{:.2} s ({:.2} ms per workbook; CPU {:.2} s)",
+            t.wall.as_secs_f64(),
+            per_file(t.wall),
+            cpu.as_secs_f64()
+        ),
+        None => format!(
+            "{:.2} s ({:.2} ms per workbook)",
+            t.wall.as_secs_f64(),
+            per_file(t.wall)
+        ),
+    };
+    let mut all = Vec::new();
+    for round in 1..=rounds.max(1) {
+        let (cells, floor_t) = timed(|| floor(&files));
+        let read_t = (!floor_only).then(|| timed(|| read(&files)).1);
+        let check_t = (!floor_only).then(|| timed(|| check(&files)).1);
+        if round == 1 {
+            writeln!(
+                out,
+                "{} workbooks, {cells} cells, {} threads",
+                files.len(),
+                rayon::current_num_threads()
+            )?;
+        }
+        writeln!(out, "round {round}:")?;
+        writeln!(out, "  calamine floor: {}", show(floor_t))?;
+        if let (Some(read_t), Some(check_t)) = (read_t, check_t) {
+            writeln!(out, "  kpiwatch reader: {}", show(read_t))?;
+            writeln!(out, "  reader + validation + scoring: {}", show(check_t))?;
+        }
+        all.push(FloorRound {
+            floor: floor_t,
+            read: read_t,
+            check: check_t,
+        });
+    }
+    if all.len() > 1 {
+        let median = |pick: fn(&FloorRound) -> Option<Timing>| {
+            let timings: Vec<Timing> = all.iter().filter_map(pick).collect();
+            let mut wall: Vec<Duration> = timings.iter().map(|t| t.wall).collect();
+            let mut cpu: Vec<Duration> = timings.iter().filter_map(|t| t.cpu).collect();
+            (!wall.is_empty()).then(|| Timing {
+                wall: median_of(&mut wall),
+                cpu: (cpu.len() == wall.len()).then(|| median_of(&mut cpu)),
+            })
+        };
+        let Some(floor_m) = median(|r| Some(r.floor)) else {
+            return Ok(());
+        };
+        writeln!(out, "median of {} rounds:", all.len())?;
+        writeln!(out, "  calamine floor: {}", show(floor_m))?;
+        for (label, t) in [
+            ("kpiwatch reader", median(|r| r.read)),
+            ("reader + validation + scoring", median(|r| r.check)),
+        ] {
+            let Some(t) = t else { continue };
+            writeln!(
+                out,
+                "  {label}: {}, {:.2}× the floor",
+                show(t),
+                t.wall.as_secs_f64() / floor_m.wall.as_secs_f64().max(1e-9)
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// What identifies one version of the summary folder's files.
@@ -248,4 +355,20 @@ pub fn run_watch_latency(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        let s = Duration::from_secs;
+        assert_eq!(median_of(&mut [s(5), s(1), s(3)]), s(3));
+        assert_eq!(
+            median_of(&mut [s(4), s(1), s(3), s(2)]),
+            Duration::from_millis(2500)
+        );
+        assert_eq!(median_of(&mut [s(7)]), s(7));
+    }
 }

@@ -99,6 +99,13 @@ enum BenchCommand {
     Floor {
         /// The inbox to read.
         inbox: PathBuf,
+        /// Rounds of floor, reader and checks, one after another; with more than one, the
+        /// medians are printed too.
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
+        /// Measure the floor alone (for scripts that set it beside a run).
+        #[arg(long)]
+        floor_only: bool,
     },
     /// Latency of watch: a file becoming stable → the summary replaced, over a share that
     /// already holds many workbooks (make one with `kpiwatch demo`).
@@ -314,8 +321,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot write the demo share {}", cfg.out.display()))?;
             Ok(ExitCode::Success)
         }
-        Command::Bench(BenchCommand::Floor { inbox }) => {
-            kpiwatch::bench::run_floor(&inbox, &mut std::io::stdout().lock())?;
+        Command::Bench(BenchCommand::Floor {
+            inbox,
+            rounds,
+            floor_only,
+        }) => {
+            kpiwatch::bench::run_floor(&inbox, rounds, floor_only, &mut std::io::stdout().lock())?;
             Ok(ExitCode::Success)
         }
         Command::Bench(BenchCommand::WatchLatency {
@@ -369,9 +380,20 @@ fn main() -> std::process::ExitCode {
     init_logging(cli.log_format);
     match run(cli) {
         Ok(code) => code.into(),
+        // The reader of our output went away (`kpiwatch bench floor | head -1`): nothing
+        // more to say, as with any Unix filter.
+        Err(e) if is_broken_pipe(&e) => ExitCode::Success.into(),
         Err(e) => {
             eprintln!("kpiwatch: error: {e:#}");
             ExitCode::Failure.into()
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

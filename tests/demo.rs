@@ -231,6 +231,63 @@ fn a_generated_share_runs_as_expected() {
     assert!(stdout.contains("0 read"), "{stdout}");
 }
 
+#[test]
+fn bench_floor_alternates_its_rounds_and_compares_medians() {
+    let dir = tempfile::tempdir().unwrap();
+    demo::generate(dir.path(), &DemoOptions { count: 6, seed: 3 }, |_| {}).unwrap();
+    let out = kpiwatch()
+        .args(["bench", "floor", "--rounds", "3"])
+        .arg(dir.path().join("inbox"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("6 workbooks, "), "{stdout}");
+    // The cells of six workbooks: thousands, and the same count every time.
+    let cells: usize = stdout["6 workbooks, ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(cells > 6_000, "{stdout}");
+    for round in 1..=3 {
+        assert!(stdout.contains(&format!("round {round}:\n")), "{stdout}");
+    }
+    let lines: Vec<&str> = stdout.lines().collect();
+    let median = lines
+        .iter()
+        .position(|l| *l == "median of 3 rounds:")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(lines[median + 1].contains("calamine floor: "), "{stdout}");
+    for line in &lines[median + 2..median + 4] {
+        assert!(line.ends_with("× the floor"), "{stdout}");
+    }
+    #[cfg(unix)]
+    assert!(lines[median + 1].contains("; CPU "), "{stdout}");
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_output_quietly() {
+    // `kpiwatch bench floor INBOX | head -1`: the pipe closes before kpiwatch writes.
+    let dir = tempfile::tempdir().unwrap();
+    demo::generate(dir.path(), &DemoOptions { count: 2, seed: 3 }, |_| {}).unwrap();
+    let mut child = kpiwatch()
+        .args(["bench", "floor"])
+        .arg(dir.path().join("inbox"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
 /// Generation speed and size: `cargo test --release --test demo -- --ignored --nocapture`.
 #[test]
 #[ignore = "a benchmark; run in release mode"]
