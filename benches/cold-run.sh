@@ -4,8 +4,9 @@
 #   sudo benches/cold-run.sh SHARE [ROUNDS] [KPIWATCH]
 #
 # SHARE is a share made by `kpiwatch demo --generate N --out SHARE`; ROUNDS defaults to 5;
-# KPIWATCH to target/release/kpiwatch. Needs root (it makes and mounts a file system) and
-# util-linux's losetup.
+# KPIWATCH to target/release/kpiwatch; FLOOR=BINARY measures the floor with another build
+# (one older than `bench floor --floor-only`, say). Needs root (it makes and mounts a file
+# system) and util-linux's losetup.
 #
 # Every round gets a file system of its own: ext4, made just before the round on a loop device
 # that opens its backing file (in $WORKDIR, default /var/tmp) with direct I/O, so what kpiwatch
@@ -20,6 +21,7 @@ set -euo pipefail
 share=${1:?usage: benches/cold-run.sh SHARE [ROUNDS] [KPIWATCH]}
 rounds=${2:-5}
 kpiwatch=$(realpath "${3:-target/release/kpiwatch}")
+floor_kpiwatch=$(realpath "${FLOOR:-$kpiwatch}")
 workdir=${WORKDIR:-/var/tmp}
 [ "$(id -u)" = 0 ] || { echo "cold-run.sh: run as root (it mounts a file system)" >&2; exit 2; }
 [ -d "$share/inbox" ] || { echo "cold-run.sh: $share/inbox not found" >&2; exit 2; }
@@ -36,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 floor() {
-    "$kpiwatch" bench floor --floor-only "$mnt/share/inbox" |
+    "$floor_kpiwatch" bench floor --floor-only "$mnt/share/inbox" |
         awk '/calamine floor:/ { print $3; exit }'
 }
 
