@@ -35,7 +35,7 @@ fn workbooks(inbox: &Path) -> Vec<PathBuf> {
 pub struct Timing {
     pub wall: Duration,
     /// User + system time of the whole process over the step (every thread), where the
-    /// platform reports it. On a shared machine it varies less than the wall clock.
+    /// platform reports it: whether a longer step did more work or waited.
     pub cpu: Option<Duration>,
 }
 

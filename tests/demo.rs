@@ -247,7 +247,7 @@ fn bench_floor_alternates_its_rounds_and_compares_medians() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("6 workbooks, "), "{stdout}");
-    // The cells of six workbooks: thousands, and the same count every time.
+    // The cells of six workbooks: thousands.
     let cells: usize = stdout["6 workbooks, ".len()..]
         .split(' ')
         .next()
