@@ -648,7 +648,8 @@ impl<'a> Book<'a> {
                 }
             } else {
                 Finding::TooLarge {
-                    part: format!("\"{name}\" (the text of its cells)"),
+                    // The sheet is the part: its cells' text, as they would be read.
+                    part: format!("\"{name}\""),
                     size: data.refused_text as u64,
                     limit: max_text,
                 }
