@@ -23,9 +23,6 @@ pub const LOG_SHEET: &str = "บันทึกรายละเอียด";
 
 /// How many KPI sheets a fresh template has.
 pub const DEFAULT_KPI_SHEETS: usize = 3;
-/// Input rows prepared in the process plan and the detail log; divisions may insert more.
-pub const PLAN_ACTIVITY_ROWS: u32 = 15;
-pub const LOG_ROWS: u32 = 200;
 
 /// Which sheet a field lives on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -816,7 +813,8 @@ pub enum ColumnKey {
     LogNote,
 }
 
-/// A table of repeated rows under a header row.
+/// A table of repeated rows under a header row, as many as a division fills: the template
+/// makes the table's whole columns input cells rather than preparing a number of rows.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub sheet: SheetRole,
@@ -825,8 +823,6 @@ pub struct Table {
     pub header_name: &'static str,
     pub header_row: u32,
     pub columns: Vec<Column>,
-    /// Input rows prepared under the header.
-    pub rows: u32,
 }
 
 impl Table {
@@ -887,7 +883,6 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
         header_name: "kw_plan_activities",
         header_row: 14,
         columns,
-        rows: PLAN_ACTIVITY_ROWS,
     }
 });
 
@@ -946,7 +941,6 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             width: 30.0,
         },
     ],
-    rows: LOG_ROWS,
 });
 
 /// The modes offered (not enforced) in the detail log's drop-down.
@@ -1012,7 +1006,7 @@ pub fn contract_markdown() -> String {
     for table in [&*PLAN_TABLE, &*LOG_TABLE] {
         let _ = writeln!(
             out,
-            "\nTable `{}` on sheet {}: header in row {}, one record per row below it (blank rows are skipped; insert rows freely).\n",
+            "\nTable `{}` on sheet {}: header in row {}, one record per row below it, as many rows as needed (the table's columns are input cells all the way down; blank rows are skipped).\n",
             table.header_name,
             sheet_display(table.sheet),
             table.header_row + 1

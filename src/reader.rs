@@ -30,8 +30,8 @@ pub struct Limits {
     pub max_total_bytes: u64,
     /// Largest file read at all (legacy .xls has no zip directory to check).
     pub max_file_bytes: u64,
-    /// Most non-empty cells one sheet may hold. The standard template uses about 2,000; a
-    /// detail log of 10,000 rows about 70,000.
+    /// Most non-empty cells one sheet may hold. The whole standard template has about
+    /// 1,400; a detail log of 10,000 rows about 70,000.
     pub max_cells_per_sheet: usize,
 }
 

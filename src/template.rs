@@ -66,6 +66,9 @@ impl Default for TemplateOptions {
 /// back to Calibri, whatever the workbook default says.
 pub struct Formats {
     pub base: Format,
+    /// Looks like `base`, but is a cell format of its own: a blank cell in the workbook's
+    /// default format is not written at all, and would show its column's input shading.
+    pub plain: Format,
     pub title: Format,
     pub label: Format,
     pub header: Format,
@@ -126,6 +129,7 @@ impl Formats {
                 .set_italic()
                 .set_font_size(TABLE_FONT_SIZE)
                 .set_text_wrap(),
+            plain: base.clone().set_num_format("General"),
             label,
             input,
             base,
@@ -583,6 +587,37 @@ fn table_header(
     Ok(())
 }
 
+/// The last row of a sheet (Excel's limit), where a table's input columns end.
+const LAST_ROW: u32 = 1_048_575;
+
+fn input_format<'a>(col: &layout::Column, fmt: &'a Formats) -> &'a Format {
+    if col.ty == ValueType::Number {
+        &fmt.input_number
+    } else {
+        &fmt.input
+    }
+}
+
+/// Makes a table's columns input columns, yellow and unlocked all the way down, so a division
+/// fills as many rows as it needs and no cell has to be written for a row left empty. (Styled
+/// blank rows used to be most of a filled workbook's cells, parsed by every reader of it.) A
+/// column's style shows in every row without a cell of its own, so the rows above the table
+/// that `used` does not claim get plain cells.
+fn input_columns(
+    ws: &mut Worksheet,
+    table: &Table,
+    used: impl Fn(u32) -> bool,
+    fmt: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, col) in table.columns.iter().enumerate() {
+        ws.set_column_format(c as u16, input_format(col, fmt))?;
+        for row in (0..table.header_row).filter(|&r| !used(r)) {
+            ws.write_blank(row, c as u16, &fmt.plain)?;
+        }
+    }
+    Ok(())
+}
+
 fn plan_sheet(
     sub: &Submission,
     names: &mut Vec<(String, String)>,
@@ -628,21 +663,23 @@ fn plan_sheet(
         })
         .collect();
     table_header(&mut ws, table, &labels, layout::PLAN_SHEET, names, fmt)?;
-    let rows = table.rows.max(sub.plan.activities.len() as u32);
-    for i in 0..rows {
-        let row = table.first_row() + i;
-        let a = sub.plan.activities.get(i as usize);
+    // The rows above the table: titles, the process's fields, the table's own heading.
+    let used: Vec<u32> = [0, 1, table.header_row - 1]
+        .into_iter()
+        .chain(layout::fields_of(SheetRole::Plan).map(|f| f.row))
+        .collect();
+    input_columns(&mut ws, table, |r| used.contains(&r), fmt)?;
+    for (i, a) in sub.plan.activities.iter().enumerate() {
+        let row = table.first_row() + i as u32;
         for (c, col) in table.columns.iter().enumerate() {
-            let v = match (a, col.key) {
-                (Some(a), layout::ColumnKey::Activity) => a.name.as_str(),
-                (Some(a), layout::ColumnKey::Month(m)) => a.months[usize::from(m)].as_str(),
-                (Some(a), layout::ColumnKey::Budget) => a.budget.as_str(),
-                (Some(a), layout::ColumnKey::ActivityOwner) => a.owner.as_str(),
+            let v = match col.key {
+                layout::ColumnKey::Activity => a.name.as_str(),
+                layout::ColumnKey::Month(m) => a.months[usize::from(m)].as_str(),
+                layout::ColumnKey::Budget => a.budget.as_str(),
+                layout::ColumnKey::ActivityOwner => a.owner.as_str(),
                 _ => "",
             };
-            if v.is_empty() {
-                ws.write_blank(row, c as u16, &fmt.input)?;
-            } else {
+            if !v.is_empty() {
                 ws.write_string_with_format(row, c as u16, v, &fmt.input)?;
             }
         }
@@ -685,29 +722,25 @@ fn log_sheet(
         .map(|c| c.label_th.to_owned())
         .collect();
     table_header(&mut ws, table, &labels, layout::LOG_SHEET, names, fmt)?;
-    let rows = table.rows.max(sub.log.len() as u32);
-    for i in 0..rows {
-        let row = table.first_row() + i;
-        let e = sub.log.get(i as usize);
+    // Title, note (two rows) and header fill every row above the first record.
+    input_columns(&mut ws, table, |_| true, fmt)?;
+    for (i, e) in sub.log.iter().enumerate() {
+        let row = table.first_row() + i as u32;
         for (c, col) in table.columns.iter().enumerate() {
             let c = c as u16;
-            let v = match (e, col.key) {
-                (Some(e), C::LogKpiCode) => text(&e.kpi_code),
-                (Some(e), C::LogDate) => text(&e.date_text),
-                (Some(e), C::LogArea) => text(&e.area),
-                (Some(e), C::LogUnits) => number(e.units),
-                (Some(e), C::LogMode) => text(&e.mode),
-                (Some(e), C::LogCost) => number(e.cost),
-                (Some(e), C::LogNote) => text(&e.note),
+            let v = match col.key {
+                C::LogKpiCode => text(&e.kpi_code),
+                C::LogDate => text(&e.date_text),
+                C::LogArea => text(&e.area),
+                C::LogUnits => number(e.units),
+                C::LogMode => text(&e.mode),
+                C::LogCost => number(e.cost),
+                C::LogNote => text(&e.note),
                 _ => CellValue::Empty,
             };
-            let f = if col.ty == ValueType::Number {
-                &fmt.input_number
-            } else {
-                &fmt.input
-            };
+            let f = input_format(col, fmt);
             match v {
-                CellValue::Empty => ws.write_blank(row, c, f)?,
+                CellValue::Empty => continue,
                 CellValue::Text(t) => ws.write_string_with_format(row, c, &t, f)?,
                 CellValue::Number(x) => ws.write_number_with_format(row, c, x, f)?,
             };
@@ -723,13 +756,7 @@ fn log_sheet(
         .allow_list_strings(&layout::LOG_MODES)?
         .set_error_style(DataValidationErrorStyle::Information)
         .set_error_message("รูปแบบนี้ไม่อยู่ในรายการ แต่บันทึกได้")?;
-    ws.add_data_validation(
-        table.first_row(),
-        mode_col,
-        table.first_row() + rows - 1,
-        mode_col,
-        &modes,
-    )?;
+    ws.add_data_validation(table.first_row(), mode_col, LAST_ROW, mode_col, &modes)?;
     ws.set_freeze_panes(table.first_row(), 0)?;
     ws.set_repeat_rows(table.header_row, table.header_row)?;
     print_setup(&mut ws, true);
@@ -755,7 +782,7 @@ fn instructions_sheet(fmt: &Formats) -> Result<Worksheet, XlsxError> {
         "๕. ตัวเลขพิมพ์เป็นเลขไทยหรือเลขอารบิกก็ได้ เช่น ๘๒๖ หรือ 826, ร้อยละ 92 หรือ 92%",
         "๖. ตัวชี้วัดแบบระดับความสำเร็จ: กรอกระดับที่ทำได้ (1–5) หรือช่วง เช่น 4-5 (ระบบใช้ระดับสูงสุด)",
         "๗. เพิ่มตัวชี้วัด: คลิกขวาที่แท็บ \"ตัวชี้วัด 1\" > ย้ายหรือคัดลอก > สร้างสำเนา แล้วกรอกข้อมูลตัวชี้วัดใหม่ (ระบบอ่านแผ่นที่คัดลอกได้) แผ่นตัวชี้วัดที่ว่างทั้งแผ่นจะถูกข้าม",
-        "๘. แผ่นงาน \"แผนกระบวนการ\" และ \"บันทึกรายละเอียด\": แทรกแถวเพิ่มได้ตามต้องการ",
+        "๘. แผ่นงาน \"แผนกระบวนการ\" และ \"บันทึกรายละเอียด\": กรอกต่อลงไปได้ไม่จำกัดจำนวนแถว (ช่องสีเหลืองมีต่อไปจนสุดแผ่นงาน) หรือจะแทรกแถวก็ได้",
         "๙. คะแนนที่หน่วยงานกรอกเอง (ถ้ามี) จะถูกตรวจเทียบกับคะแนนที่ระบบคำนวณ หากไม่ตรงกันจะแจ้งเตือน",
         "๑๐. บันทึกไฟล์เป็น .xlsx แล้ววางในโฟลเดอร์ที่กำหนด ระบบจะตรวจและส่งใบตอบรับกลับในโฟลเดอร์ receipts",
         "Fill the yellow cells; one sheet per KPI; results are cumulative; leave unreported quarters blank. Field reference below (defined names let other systems fill this workbook).",

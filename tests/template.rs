@@ -112,6 +112,84 @@ fn sheets_are_protected_printable_and_guarded() {
     assert!(workbook.contains(r#"<definedName name="kw_division_code">"#));
 }
 
+/// Whether each cell format of a workbook (`s="N"`) leaves its cells unlocked.
+fn unlocked_styles(bytes: &[u8]) -> Vec<bool> {
+    let styles = zip_text(bytes, "xl/styles.xml");
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    xfs.split("<xf ")
+        .skip(1)
+        .map(|xf| xf.contains(r#"locked="0""#))
+        .collect()
+}
+
+/// The `style` of each `<col>` in a sheet, column by column (1-based, as the file has them).
+fn column_styles(xml: &str) -> Vec<(u32, u32, usize)> {
+    let attr = |col: &str, name: &str| -> Option<usize> {
+        let at = col.find(&format!(r#" {name}=""#))? + name.len() + 3;
+        col[at..].split('"').next()?.parse().ok()
+    };
+    xml.split("<col ")
+        .skip(1)
+        .filter_map(|c| {
+            let c = format!(" {}", &c[..c.find("/>").unwrap()]);
+            let c = c.as_str();
+            Some((
+                attr(c, "min")? as u32,
+                attr(c, "max")? as u32,
+                attr(c, "style")?,
+            ))
+        })
+        .collect()
+}
+
+/// A division fills as many plan and log rows as it needs: the tables' whole columns are
+/// yellow, unlocked input cells, no blank cell is written for a row nobody filled, and the
+/// empty row above the process's fields stays plain.
+#[test]
+fn table_columns_are_input_cells_all_the_way_down() {
+    // A generated division fills both tables: its activities and a log of 50–200 records.
+    let (sub, _) = kpiwatch::demo::generate_submission(1, 2567);
+    assert!(!sub.plan.activities.is_empty() && !sub.log.is_empty());
+    let bytes = workbook_bytes(&sub);
+    let unlocked = unlocked_styles(&bytes);
+    // Sheets: instructions, division, the KPI sheets, then the plan and the log.
+    let kpis = sub.kpis.len();
+    let plan = zip_text(&bytes, &format!("xl/worksheets/sheet{}.xml", kpis + 3));
+    let log = zip_text(&bytes, &format!("xl/worksheets/sheet{}.xml", kpis + 4));
+    for (xml, table, filled) in [
+        (&plan, &*layout::PLAN_TABLE, sub.plan.activities.len()),
+        (&log, &*layout::LOG_TABLE, sub.log.len()),
+    ] {
+        let cols = column_styles(xml);
+        for c in 1..=table.columns.len() as u32 {
+            let style = cols
+                .iter()
+                .find(|(min, max, _)| (*min..=*max).contains(&c))
+                .map(|(_, _, s)| *s);
+            assert!(
+                style.is_some_and(|s| unlocked[s]),
+                "column {c} of {:?} is not an input column: {cols:?}",
+                table.sheet
+            );
+        }
+        let after = table.first_row() + filled as u32 + 1;
+        assert!(
+            !xml.contains(&format!(r#"<row r="{after}""#)),
+            "{:?}: row {after} written, after the last of {filled} filled",
+            table.sheet
+        );
+    }
+    let row3 = &plan[plan.find(r#"<row r="3""#).unwrap()..plan.find(r#"<row r="4""#).unwrap()];
+    assert_eq!(
+        row3.matches("<c ").count(),
+        layout::PLAN_TABLE.columns.len()
+    );
+    for s in row3.split(r#" s=""#).skip(1) {
+        let s: usize = s.split('"').next().unwrap().parse().unwrap();
+        assert!(!unlocked[s], "the plan's row 3 is shaded as input: {row3}");
+    }
+}
+
 #[test]
 fn blank_template_is_rejected_politely() {
     let bytes = std::fs::read(repo("templates/kpi-template.xlsx")).unwrap();
