@@ -600,7 +600,7 @@ fn input_format<'a>(col: &layout::Column, fmt: &'a Formats) -> &'a Format {
 
 /// Makes a table's columns input columns, yellow and unlocked all the way down, so a division
 /// fills as many rows as it needs and no cell has to be written for a row left empty. (Styled
-/// blank rows used to be most of a filled workbook's cells, parsed by every reader of it.) A
+/// blank rows were over a quarter of a filled workbook's cells, parsed by every reader of it.) A
 /// column's style shows in every row without a cell of its own, so the rows above the table
 /// that `used` does not claim get plain cells.
 fn input_columns(
