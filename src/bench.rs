@@ -333,7 +333,7 @@ pub fn run_watch_latency(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let quiet = config.watch.quiet_period();
-    let times = watch_latency(share, state, config, samples)?;
+    let mut times = watch_latency(share, state, config, samples)?;
     for (i, t) in times.iter().enumerate() {
         writeln!(
             out,
@@ -344,9 +344,8 @@ pub fn run_watch_latency(
             quiet.as_secs_f64()
         )?;
     }
-    let mut sorted = times.clone();
-    sorted.sort();
-    if let Some(median) = sorted.get(sorted.len() / 2) {
+    if !times.is_empty() {
+        let median = median_of(&mut times);
         writeln!(
             out,
             "median: {:.2} s ({:.2} s after the quiet period)",

@@ -253,15 +253,7 @@ fn write_input(
     v: CellValue,
     fmt: &Formats,
 ) -> Result<(), XlsxError> {
-    let numeric = !matches!(
-        f.ty,
-        ValueType::Text | ValueType::Kind | ValueType::Direction | ValueType::Date
-    );
-    let cell_fmt = if numeric {
-        &fmt.input_number
-    } else {
-        &fmt.input
-    };
+    let cell_fmt = input_format(f.ty, fmt);
     if f.span > 0 {
         let s = match &v {
             CellValue::Text(t) => t.clone(),
@@ -590,11 +582,12 @@ fn table_header(
 /// The last row of a sheet (Excel's limit), where a table's input columns end.
 const LAST_ROW: u32 = 1_048_575;
 
-fn input_format<'a>(col: &layout::Column, fmt: &'a Formats) -> &'a Format {
-    if col.ty == ValueType::Number {
-        &fmt.input_number
-    } else {
-        &fmt.input
+/// The input format of a field or table column of type `ty`: `input` for text-like values,
+/// `input_number` for the others.
+fn input_format(ty: ValueType, fmt: &Formats) -> &Format {
+    match ty {
+        ValueType::Text | ValueType::Kind | ValueType::Direction | ValueType::Date => &fmt.input,
+        _ => &fmt.input_number,
     }
 }
 
@@ -610,7 +603,7 @@ fn input_columns(
     fmt: &Formats,
 ) -> Result<(), XlsxError> {
     for (c, col) in table.columns.iter().enumerate() {
-        ws.set_column_format(c as u16, input_format(col, fmt))?;
+        ws.set_column_format(c as u16, input_format(col.ty, fmt))?;
         for row in (0..table.header_row).filter(|&r| !used(r)) {
             ws.write_blank(row, c as u16, &fmt.plain)?;
         }
@@ -738,7 +731,7 @@ fn log_sheet(
                 C::LogNote => text(&e.note),
                 _ => CellValue::Empty,
             };
-            let f = input_format(col, fmt);
+            let f = input_format(col.ty, fmt);
             match v {
                 CellValue::Empty => continue,
                 CellValue::Text(t) => ws.write_string_with_format(row, c, &t, f)?,
