@@ -3,6 +3,7 @@
 //! kpiwatch's own outputs and symbolic links are never treated as submissions.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
@@ -87,8 +88,13 @@ impl Share {
         let mut files = Vec::new();
         let mut level = vec![self.inbox.clone()];
         while !level.is_empty() {
-            let listed: Vec<Result<Listing, ShareError>> =
-                level.par_iter().map(|dir| self.list(dir)).collect();
+            let list_all = || -> Vec<Result<Listing, ShareError>> {
+                level.par_iter().map(|dir| self.list(dir)).collect()
+            };
+            let listed = match listing_pool() {
+                Some(pool) => pool.install(list_all),
+                None => list_all(),
+            };
             level = Vec::new();
             for listing in listed {
                 let (found, folders) = listing?;
@@ -152,6 +158,25 @@ impl Share {
         }
         Ok((files, folders))
     }
+}
+
+/// How many folders are listed at once. A listing mostly waits, on the disk when the system's
+/// cache of folders is cold (the first run after a restart) or on the server of a network share,
+/// so more listings are kept in flight than there are cores.
+const LISTING_THREADS: usize = 16;
+
+/// The listing's own thread pool, made once per process (a watcher scans again and again).
+/// `None` if the system refuses the threads: the listing then runs on the global pool.
+fn listing_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(LISTING_THREADS)
+            .thread_name(|i| format!("kpiwatch-list-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// What one folder of the inbox holds: candidate files, and subfolders to list next.
