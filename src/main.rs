@@ -374,7 +374,7 @@ fn init_logging(format: LogFormat) {
 /// every core at once, where glibc's malloc spent about a seventh of a run's CPU time. Built
 /// without transparent huge pages (the `no_thp` feature): mimalloc asked for them, and the
 /// kernel zeroed a whole 2 MiB page at each first touch, every time a freed page came back;
-/// without them a cold run of 10,000 peaks at 120 MB instead of 150-170 MB, in the same time.
+/// without them a cold run of 10,000 peaks at 118-134 MB instead of 153-173 MB, in the same time.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
