@@ -271,6 +271,54 @@ fn bench_floor_alternates_its_rounds_and_compares_medians() {
 }
 
 #[test]
+fn bench_watch_latency_times_each_file_after_the_last_pass_is_done() {
+    // Books of two divisions: every pass replaces a book and then the index, and a sample
+    // begun before the index of the previous one was replaced used to end at once.
+    let dir = tempfile::tempdir().unwrap();
+    demo::generate(dir.path(), &DemoOptions { count: 4, seed: 5 }, |_| {}).unwrap();
+    let config = dir.path().join("kpiwatch.toml");
+    let mut toml = std::fs::read_to_string(&config).unwrap();
+    toml.push_str("\n[watch]\nquiet_period_secs = 1\n\n[summary]\ndivisions_per_book = 2\n");
+    std::fs::write(&config, toml).unwrap();
+    let out = kpiwatch()
+        .args(["bench", "watch-latency", "--samples", "3", "--config"])
+        .arg(&config)
+        .arg("--state")
+        .arg(dir.path().join("state"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let samples: Vec<f64> = stdout
+        .lines()
+        .filter(|l| l.starts_with("sample "))
+        .map(|l| {
+            l.split(": ")
+                .nth(1)
+                .and_then(|t| t.split(' ').next())
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(samples.len(), 3, "{stdout}");
+    // A file is read once it has been still for the quiet period, so no sample is shorter.
+    for s in &samples {
+        assert!(*s >= 1.0, "{stdout}");
+    }
+    assert!(stdout.contains("median: "), "{stdout}");
+    let files = std::fs::read_dir(dir.path().join("summary"))
+        .unwrap()
+        .count();
+    assert!(files >= 3, "an index and at least two books: {files}");
+}
+
+#[test]
 fn a_reader_that_stops_reading_ends_the_output_quietly() {
     // `kpiwatch bench floor INBOX | head -1`: the pipe closes before kpiwatch writes.
     let dir = tempfile::tempdir().unwrap();
