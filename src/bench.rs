@@ -239,6 +239,10 @@ fn summary_stamp(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime, u64)> {
 /// writes its files milliseconds apart.
 const SETTLE: Duration = Duration::from_secs(1);
 
+/// How long a sample may take at most: a summary still unchanged then is an error, and one
+/// still changing ends the sample at its last change.
+const GIVE_UP: Duration = Duration::from_secs(300);
+
 /// Drops `samples` new workbooks into a share the watcher is keeping current, one at a time,
 /// and measures from the moment each lands complete (renamed into the inbox) to the moment the
 /// summary is replaced. The quiet period is part of that time by design; the figure without it
@@ -308,7 +312,7 @@ pub fn watch_latency(
         let landed = Instant::now();
         std::fs::rename(&tmp, &dest).map_err(io)?;
         while summary_stamp(&share.summary) == before {
-            if landed.elapsed() > Duration::from_secs(300) {
+            if landed.elapsed() > GIVE_UP {
                 shutdown.request();
                 let _ = watcher.join();
                 return Err(crate::consolidate::PassError::State {
@@ -327,7 +331,7 @@ pub fn watch_latency(
         let mut stamp = summary_stamp(&share.summary);
         let mut replaced = landed.elapsed();
         let mut last_change = Instant::now();
-        while last_change.elapsed() < SETTLE {
+        while last_change.elapsed() < SETTLE && landed.elapsed() < GIVE_UP {
             std::thread::sleep(Duration::from_millis(5));
             let now = summary_stamp(&share.summary);
             if now != stamp {
