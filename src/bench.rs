@@ -308,39 +308,41 @@ pub fn watch_latency(
         };
         std::fs::create_dir_all(&dir).map_err(io)?;
         std::fs::write(&tmp, &bytes).map_err(io)?;
-        let before = summary_stamp(&share.summary);
+        let mut stamp = summary_stamp(&share.summary);
         let landed = Instant::now();
         std::fs::rename(&tmp, &dest).map_err(io)?;
-        while summary_stamp(&share.summary) == before {
-            if landed.elapsed() > GIVE_UP {
-                shutdown.request();
-                let _ = watcher.join();
-                return Err(crate::consolidate::PassError::State {
-                    path: share.summary.clone(),
-                    source: std::io::Error::other(format!(
-                        "{} arrived 5 minutes ago and the summary is still unchanged",
-                        dest.display()
-                    )),
-                });
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
         // A pass replaces a book, then the index: the summary is replaced when the last of its
-        // files is. Waiting until nothing has changed for a while also keeps this pass's later
-        // files from passing for the next sample's (which then measured 0.01 s).
-        let mut stamp = summary_stamp(&share.summary);
-        let mut replaced = landed.elapsed();
-        let mut last_change = Instant::now();
-        while last_change.elapsed() < SETTLE && landed.elapsed() < GIVE_UP {
+        // files is, and the sample ends once nothing has changed for `SETTLE`. Ending at the
+        // first change let this pass's later files pass for the next sample's (0.01 s).
+        let mut replaced = None;
+        let mut last_change = landed;
+        loop {
             std::thread::sleep(Duration::from_millis(5));
             let now = summary_stamp(&share.summary);
             if now != stamp {
                 stamp = now;
-                replaced = landed.elapsed();
+                replaced = Some(landed.elapsed());
                 last_change = Instant::now();
             }
+            match replaced {
+                Some(t) if last_change.elapsed() >= SETTLE || landed.elapsed() > GIVE_UP => {
+                    out.push(t);
+                    break;
+                }
+                None if landed.elapsed() > GIVE_UP => {
+                    shutdown.request();
+                    let _ = watcher.join();
+                    return Err(crate::consolidate::PassError::State {
+                        path: share.summary.clone(),
+                        source: std::io::Error::other(format!(
+                            "{} arrived 5 minutes ago and the summary is still unchanged",
+                            dest.display()
+                        )),
+                    });
+                }
+                _ => {}
+            }
         }
-        out.push(replaced);
     }
     shutdown.request();
     let _ = watcher.join();
