@@ -84,6 +84,8 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Timing) {
 pub fn floor(files: &[PathBuf]) -> usize {
     files
         .par_iter()
+        // One file per job, as `run` splits its work (see `consolidate`).
+        .with_max_len(1)
         .map(|p| {
             let Ok(bytes) = std::fs::read(p) else {
                 return 0;
@@ -111,7 +113,7 @@ pub fn floor(files: &[PathBuf]) -> usize {
 /// The same files through kpiwatch's reader alone.
 pub fn read(files: &[PathBuf]) {
     let limits = crate::reader::Limits::default();
-    files.par_iter().for_each(|p| {
+    files.par_iter().with_max_len(1).for_each(|p| {
         if let Ok(bytes) = std::fs::read(p) {
             std::hint::black_box(crate::reader::read(&bytes, &limits));
         }
@@ -122,7 +124,7 @@ pub fn read(files: &[PathBuf]) {
 /// `run` does to a file before the archive and the ledger).
 pub fn check(files: &[PathBuf]) {
     let opts = crate::validate::CheckOptions::default();
-    files.par_iter().for_each(|p| {
+    files.par_iter().with_max_len(1).for_each(|p| {
         if let Ok(bytes) = std::fs::read(p) {
             std::hint::black_box(crate::validate::check_bytes(&bytes, &opts));
         }
