@@ -84,7 +84,8 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Timing) {
 pub fn floor(files: &[PathBuf]) -> usize {
     files
         .par_iter()
-        // One file per job, as `run` splits its work (see `consolidate`).
+        // Split finely, as `run` splits its work (see `consolidate`), so that no worker is
+        // left reading alone at the end.
         .with_max_len(1)
         .map(|p| {
             let Ok(bytes) = std::fs::read(p) else {

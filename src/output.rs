@@ -137,6 +137,37 @@ pub fn forget_cached(path: &Path) {
     let _ = path;
 }
 
+/// Whether `dir` is on a local disk's file system (ext2/3/4, XFS or Btrfs on Linux), where
+/// [`forget_cached`] costs microseconds a file. On a network share (an SMB or NFS mount) each
+/// file's advice would cost a round trip to the server, so it is only given where this is true.
+pub fn on_local_disk(dir: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let Ok(folder) = std::fs::File::open(dir) else {
+            return false;
+        };
+        // SAFETY: all-zero bytes are a valid `statfs` (plain integers), filled in by the call.
+        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+        // SAFETY: the descriptor stays open (owned by `folder`) and `fs` is writable for the call.
+        if unsafe { libc::fstatfs(folder.as_raw_fd(), &mut fs) } != 0 {
+            return false;
+        }
+        // The magic numbers are 32-bit; `f_type`'s width differs between targets.
+        [
+            libc::EXT4_SUPER_MAGIC as u32,
+            libc::XFS_SUPER_MAGIC as u32,
+            libc::BTRFS_SUPER_MAGIC as u32,
+        ]
+        .contains(&(fs.f_type as u32))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        false
+    }
+}
+
 /// The prefix of kpiwatch's temporary files: never a name a person gives a file.
 pub const TEMP_PREFIX: &str = ".tmp-kpiwatch-";
 
@@ -222,6 +253,15 @@ mod tests {
         // Advice about a file that is gone is no error.
         forget_cached(&dir.path().join("gone.xlsx"));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_opened_is_not_taken_for_a_local_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!on_local_disk(&dir.path().join("missing")));
+        // /proc is never a disk's file system.
+        #[cfg(target_os = "linux")]
+        assert!(!on_local_disk(Path::new("/proc")));
     }
 
     #[test]
