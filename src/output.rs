@@ -1,5 +1,6 @@
 //! Writing kpiwatch's own files so that a crash never leaves half a file behind: every output is
-//! written to a temporary file in the same folder and renamed into place.
+//! written to a temporary file in the same folder and renamed into place, flushed in batches, and
+//! (archive copies) let go from the file cache once flushed.
 
 use std::io::Write;
 use std::path::Path;
