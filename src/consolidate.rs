@@ -21,8 +21,7 @@ use crate::layout::Key;
 use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredData};
 use crate::model::{Quarter, Submission};
 use crate::output::{
-    Sync, forget_cached, on_local_disk, remove_stale_temporaries, stage_copy, sync_folder,
-    write_atomic_with,
+    Sync, forget_cached, remove_stale_temporaries, stage_copy, sync_folder, write_atomic_with,
 };
 use crate::receipt::{self, ReceiptInput};
 use crate::share::{InboxFile, Share, ShareError};
@@ -235,13 +234,11 @@ fn commit(share: &Share, ledger: &mut Ledger, batch: &Batch) -> Result<Vec<i64>,
         }
     }
     // Flushed, the archive copies can leave the file cache: the next batch's copies reuse
-    // their pages instead of taking fresh ones (see `forget_cached`). Not on a network share,
-    // where reopening each copy would cost a round trip to the server.
-    if !batch.versions.is_empty() && on_local_disk(&share.archive) {
-        for v in &batch.versions {
-            forget_cached(&share.archive.join(&v.archive_path));
-        }
-    }
+    // their pages instead of taking fresh ones.
+    forget_cached(
+        &share.archive,
+        batch.versions.iter().map(|v| v.archive_path.as_str()),
+    );
     let synced = started.elapsed();
     let ids = ledger.record(batch)?;
     tracing::debug!(

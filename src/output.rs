@@ -119,29 +119,32 @@ pub fn sync_folder(dir: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Tells the kernel that the flushed file at `path` will not be read again soon, so its pages
-/// leave the file cache now (only clean pages are dropped: hence after the flush). For archive
-/// copies, written once and read only if a version is ever restored: kept, a cold run's copies
-/// would hold the inbox's size in memory, every page of it newly taken (on a virtual machine,
-/// a costly first touch); dropped, each batch's copies reuse the last one's pages. Only advice:
-/// a failure is ignored.
-pub fn forget_cached(path: &Path) {
+/// Tells the kernel that the flushed files `rels` (relative to `dir`) will not be read again
+/// soon, so their pages leave the file cache now (only clean pages are dropped: hence after the
+/// flush). For archive copies, written once and read only if a version is ever restored: kept, a
+/// cold run's copies would hold the inbox's size in memory, every page of it newly taken (on a
+/// virtual machine, a costly first touch); dropped, each batch's copies reuse the last one's
+/// pages. Given only where `dir` is on a local disk ([`on_local_disk`]). Only advice: a failure
+/// is ignored.
+pub fn forget_cached<'a>(dir: &Path, rels: impl IntoIterator<Item = &'a str>) {
+    let mut rels = rels.into_iter().peekable();
+    if rels.peek().is_none() || !on_local_disk(dir) {
+        return;
+    }
     #[cfg(target_os = "linux")]
-    {
+    for rel in rels {
         use std::os::fd::AsRawFd;
-        if let Ok(file) = std::fs::File::open(path) {
+        if let Ok(file) = std::fs::File::open(dir.join(rel)) {
             // SAFETY: the descriptor stays open (owned by `file`) for the call.
             unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = path;
 }
 
 /// Whether `dir` is on a local disk's file system (ext2/3/4, XFS or Btrfs on Linux), where
 /// [`forget_cached`] costs microseconds a file. On a network share (an SMB or NFS mount) each
 /// file's advice would cost a round trip to the server, so it is only given where this is true.
-pub fn on_local_disk(dir: &Path) -> bool {
+fn on_local_disk(dir: &Path) -> bool {
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
@@ -249,10 +252,10 @@ mod tests {
         let p = dir.path().join("archived.xlsx");
         write_atomic_with(&p, b"an archived version", Sync::Batched).unwrap();
         sync_folder(dir.path()).unwrap();
-        forget_cached(&p);
+        forget_cached(dir.path(), ["archived.xlsx"]);
         assert_eq!(std::fs::read(&p).unwrap(), b"an archived version");
         // Advice about a file that is gone is no error.
-        forget_cached(&dir.path().join("gone.xlsx"));
+        forget_cached(dir.path(), ["gone.xlsx"]);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
