@@ -8,7 +8,7 @@
 //! - `template/*`: the blank template workbook generated into bytes;
 //! - `receipt/*`: a division's plain-text receipt rendered.
 //!
-//! Fixtures are built in memory from the template generator and [`kpiwatch::samples`], as the
+//! Fixtures are built in memory from the template generator and [`kpiwatch::tools::samples`], as the
 //! tests do; nothing touches the disk. Run with `cargo bench --bench hot` (about a minute of
 //! measuring after the release build); pass a filter to run part of it, e.g.
 //! `cargo bench --bench hot -- thai/`, or `-- --test` to run each benchmark once as a check.
@@ -17,15 +17,15 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use kpiwatch::diagnostic::DiagnosticRecord;
-use kpiwatch::model::{BelowLevel1, Kpi, Quarter, Submission};
-use kpiwatch::reader::{self, Limits};
-use kpiwatch::receipt::{self, ReceiptInput};
-use kpiwatch::samples;
-use kpiwatch::scoring;
-use kpiwatch::template::{self, TemplateOptions};
-use kpiwatch::thai;
-use kpiwatch::validate::{self, CheckOptions, Status};
+use kpiwatch::check::diagnostic::DiagnosticRecord;
+use kpiwatch::check::validate::{self, CheckOptions, Status};
+use kpiwatch::domain::model::{BelowLevel1, Kpi, Quarter, Submission};
+use kpiwatch::domain::scoring;
+use kpiwatch::domain::thai;
+use kpiwatch::pass::receipt::{self, ReceiptInput};
+use kpiwatch::tools::samples;
+use kpiwatch::workbook::reader::{self, Limits};
+use kpiwatch::workbook::template::{self, TemplateOptions};
 
 /// The template filled with `sub`, as bytes (as `tests/common::workbook_bytes` builds it).
 fn workbook_bytes(sub: &Submission) -> Vec<u8> {

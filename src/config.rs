@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::model::{BelowLevel1, FiscalYear};
-use crate::validate::normalize_code;
+use crate::check::validate::normalize_code;
+use crate::domain::model::{BelowLevel1, FiscalYear};
 
 #[derive(Debug, Error)]
 pub enum ConfigError {

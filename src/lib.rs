@@ -2,41 +2,32 @@
 //! summaries. This crate is the whole engine; the `kpiwatch` binary only parses its command line
 //! and calls [`commands`].
 //!
-//! The modules, from the bottom up:
-//! - the domain: [`thai`] (Thai digits, numbers, dates), [`model`], [`scoring`] (the rules of
-//!   DOMAIN.md) and [`formula`] (the same rules as Excel formulas);
-//! - the template: [`layout`] (the one declared field table), [`template`] (writes it),
-//!   [`reader`] (reads filled ones with calamine), [`validate`] and [`diagnostic`] (judges them);
-//! - the share: [`config`], [`share`] (the folders and the inbox scan), [`ledger`] (SQLite),
-//!   [`consolidate`] (one pass), [`receipt`], [`summary`] (one summary workbook),
-//!   [`summaries`] (which summary workbooks a pass rewrites), [`output`] (atomic writes) and
-//!   [`watch`];
-//! - tools: [`samples`] (the seed divisions), [`demo`] (generated shares), [`bench`](mod@bench);
-//! - and one module per subcommand in [`commands`], with the [`exit_codes`] they share.
+//! A workbook's path through the crate, one folder a step:
+//! - [`pass`]: a file lands in the share's inbox; a pass lists it, copies it to the archive and
+//!   hands the copy on;
+//! - [`workbook`]: the reader turns the copy into the [`domain`] model (the template's field
+//!   table says where every value lives);
+//! - [`check`]: the validator judges it and produces findings;
+//! - [`domain`]: the scoring rules turn results into scores;
+//! - [`ledger`]: SQLite keeps every version, its verdict and its data;
+//! - [`summary`] and [`pass::receipt`]: the planning office's workbooks and each division's
+//!   receipt are written from the ledger.
+//!
+//! Beside the flow: [`config`] (the configuration file), [`output`] (atomic writes),
+//! [`commands`] (one module per subcommand, with the [`exit_codes`] they share), [`json`] (number
+//! formatting for JSON output) and [`tools`] (seed samples, the demo generator, benchmarks).
 
-pub mod bench;
+pub mod check;
 pub mod commands;
 pub mod config;
-pub mod consolidate;
-pub mod demo;
-pub mod diagnostic;
+pub mod domain;
 pub mod exit_codes;
-pub mod formula;
 pub mod json;
-pub mod layout;
 pub mod ledger;
-pub mod model;
 pub mod output;
-pub mod reader;
-pub mod receipt;
-pub mod samples;
-pub mod scoring;
-pub mod share;
-pub mod summaries;
+pub mod pass;
 pub mod summary;
-pub mod template;
-pub mod thai;
-pub mod validate;
-pub mod watch;
+pub mod tools;
+pub mod workbook;
 
 pub use exit_codes::ExitCode;

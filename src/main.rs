@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 use kpiwatch::ExitCode;
+use kpiwatch::check::validate::CheckOptions;
 use kpiwatch::commands::check::{self, CheckConfig};
 use kpiwatch::commands::demo::{self, DemoConfig};
 use kpiwatch::commands::examples;
@@ -15,9 +16,8 @@ use kpiwatch::commands::run::{self as run_cmd, RunConfig};
 use kpiwatch::commands::score::{self, ScoreConfig};
 use kpiwatch::commands::template::{self as template_cmd, TemplateConfig};
 use kpiwatch::config::Config;
-use kpiwatch::model::{BelowLevel1, Direction, KpiKind};
-use kpiwatch::validate::CheckOptions;
-use kpiwatch::watch::{self, Shutdown, WatchConfig};
+use kpiwatch::domain::model::{BelowLevel1, Direction, KpiKind};
+use kpiwatch::pass::watch::{self, Shutdown, WatchConfig};
 
 #[derive(Parser)]
 #[command(
@@ -62,7 +62,7 @@ impl ShareOpts {
         };
         let state_dir = self
             .state
-            .unwrap_or_else(|| kpiwatch::consolidate::default_state_dir(&self.share));
+            .unwrap_or_else(|| kpiwatch::pass::consolidate::default_state_dir(&self.share));
         Ok(RunConfig {
             share: self.share,
             config,
@@ -133,7 +133,7 @@ struct DemoOpts {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Seed of the generator: the same seed gives the same share.
-    #[arg(long, default_value_t = kpiwatch::demo::DEFAULT_SEED)]
+    #[arg(long, default_value_t = kpiwatch::tools::demo::DEFAULT_SEED)]
     seed: u64,
 }
 
@@ -153,7 +153,7 @@ struct TemplateOpts {
     #[arg(long, default_value = "kpi-template.xlsx")]
     out: PathBuf,
     /// Number of KPI sheets.
-    #[arg(long, default_value_t = kpiwatch::layout::DEFAULT_KPI_SHEETS)]
+    #[arg(long, default_value_t = kpiwatch::workbook::layout::DEFAULT_KPI_SHEETS)]
     kpis: usize,
     /// Pre-fill the fiscal year (Buddhist Era, e.g. 2568).
     #[arg(long, value_name = "BE")]
@@ -326,7 +326,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rounds,
             floor_only,
         }) => {
-            kpiwatch::bench::run_floor(&inbox, rounds, floor_only, &mut std::io::stdout().lock())?;
+            kpiwatch::tools::bench::run_floor(
+                &inbox,
+                rounds,
+                floor_only,
+                &mut std::io::stdout().lock(),
+            )?;
             Ok(ExitCode::Success)
         }
         Command::Bench(BenchCommand::WatchLatency {
@@ -339,7 +344,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(p) => Config::load(&p)?,
                 None => Config::default(),
             };
-            kpiwatch::bench::run_watch_latency(
+            kpiwatch::tools::bench::run_watch_latency(
                 &share,
                 &state,
                 &config,

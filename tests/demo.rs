@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use kpiwatch::demo::{self, DemoOptions, Expected};
+use kpiwatch::check::validate::Status;
 use kpiwatch::ledger::Ledger;
-use kpiwatch::validate::Status;
+use kpiwatch::tools::demo::{self, DemoOptions, Expected};
 use serde_json::Value;
 
 fn kpiwatch() -> Command {

@@ -6,14 +6,14 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{replace_part, workbook_bytes};
-use kpiwatch::diagnostic::{CODES, Severity};
-use kpiwatch::layout::{self, Key, QuarterField};
-use kpiwatch::model::{KpiKind, LogEntry, Quarter, Submission};
-use kpiwatch::reader::Limits;
-use kpiwatch::samples;
-use kpiwatch::validate::{
+use kpiwatch::check::diagnostic::{CODES, Severity};
+use kpiwatch::check::validate::{
     CheckOptions, Expectation, ExpectedDivision, Status, Verdict, check_bytes,
 };
+use kpiwatch::domain::model::{KpiKind, LogEntry, Quarter, Submission};
+use kpiwatch::tools::samples;
+use kpiwatch::workbook::layout::{self, Key, QuarterField};
+use kpiwatch::workbook::reader::Limits;
 use rust_xlsxwriter::{Formula, Workbook};
 
 const KPI1: &str = "ตัวชี้วัด 1";
@@ -353,7 +353,7 @@ fn duplicate_kpi_code() {
 
 #[test]
 fn fiscal_year_implausible() {
-    let bytes = changed(|s| s.fiscal_year = Some(kpiwatch::model::FiscalYear::new(2021)));
+    let bytes = changed(|s| s.fiscal_year = Some(kpiwatch::domain::model::FiscalYear::new(2021)));
     expect(
         &bytes,
         "fiscal-year-implausible",
@@ -508,10 +508,10 @@ fn log_date_outside_year() {
 }
 
 fn check_expecting(bytes: &[u8], expect: &Expectation) -> Verdict {
-    kpiwatch::validate::check_bytes_expecting(bytes, &CheckOptions::default(), expect)
+    kpiwatch::check::validate::check_bytes_expecting(bytes, &CheckOptions::default(), expect)
 }
 
-fn first<'a>(v: &'a Verdict, code: &str) -> &'a kpiwatch::diagnostic::Diagnostic {
+fn first<'a>(v: &'a Verdict, code: &str) -> &'a kpiwatch::check::diagnostic::Diagnostic {
     v.diagnostics
         .iter()
         .find(|d| d.finding.code() == code)

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use calamine::{Reader, open_workbook_auto};
 use common::{TestEnv, workbook_bytes};
+use kpiwatch::domain::model::Submission;
 use kpiwatch::ledger::Ledger;
-use kpiwatch::model::Submission;
-use kpiwatch::samples;
+use kpiwatch::tools::samples;
 
 const FILES: usize = 24;
 

@@ -9,11 +9,11 @@ use std::io::Write;
 use std::path::Path;
 
 use common::{TestEnv, part_text, replace_part, workbook_bytes};
-use kpiwatch::layout::{self, Key, QuarterField};
+use kpiwatch::check::validate::Status;
+use kpiwatch::domain::model::{FiscalYear, KpiKind, Quarter, Submission};
 use kpiwatch::ledger::Ledger;
-use kpiwatch::model::{FiscalYear, KpiKind, Quarter, Submission};
-use kpiwatch::samples;
-use kpiwatch::validate::Status;
+use kpiwatch::tools::samples;
+use kpiwatch::workbook::layout::{self, Key, QuarterField};
 use rust_xlsxwriter::{Formula, Workbook};
 
 #[derive(Debug, Clone, Copy, PartialEq)]

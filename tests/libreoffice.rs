@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{TestEnv, lo_convert, lo_edit, soffice_available};
-use kpiwatch::validate::{CheckOptions, Status, Verdict, check_bytes};
+use kpiwatch::check::validate::{CheckOptions, Status, Verdict, check_bytes};
 
 fn example(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,15 +3,15 @@
 
 mod common;
 
-use kpiwatch::layout::{self, Key, QuarterField};
-use kpiwatch::model::Quarter;
-use kpiwatch::samples;
-use kpiwatch::validate::{CheckOptions, Status, check_bytes};
+use kpiwatch::check::validate::{CheckOptions, Status, check_bytes};
+use kpiwatch::domain::model::Quarter;
+use kpiwatch::tools::samples;
+use kpiwatch::workbook::layout::{self, Key, QuarterField};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 const KPI1: &str = "ตัวชี้วัด 1";
 
-fn typed(edit: impl FnOnce(&mut Workbook)) -> kpiwatch::validate::Verdict {
+fn typed(edit: impl FnOnce(&mut Workbook)) -> kpiwatch::check::validate::Verdict {
     let bytes = common::typed(&samples::ministers_office(), edit);
     check_bytes(&bytes, &CheckOptions::default())
 }

@@ -11,17 +11,17 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use common::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
-use kpiwatch::model::{
+use kpiwatch::check::validate::{CheckOptions, Status, check_bytes};
+use kpiwatch::domain::model::{
     BelowLevel1, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, Quarter, QuarterReport,
     Submission,
 };
-use kpiwatch::samples;
-use kpiwatch::scoring::{self, DivisionScore, QuarterScore};
+use kpiwatch::domain::scoring::{self, DivisionScore, QuarterScore};
 use kpiwatch::summary::{
     self, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
     OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow, SummaryInput,
 };
-use kpiwatch::validate::{CheckOptions, Status, check_bytes};
+use kpiwatch::tools::samples;
 
 const SYNTHETIC_CODE: &str = "ทดส.";
 const FORMULA_LIKE_NAME: &str = "=ร้อยละของเรื่องที่ดำเนินการแล้วเสร็จ (ไม่ใช่สูตร)";
@@ -158,8 +158,8 @@ fn input(below: BelowLevel1) -> SummaryInput {
             division_name: v.submission.division.name.clone(),
             received_at: "2021-10-05 09:30".to_owned(),
             status: v.status,
-            errors: v.count(kpiwatch::diagnostic::Severity::Error),
-            warnings: v.count(kpiwatch::diagnostic::Severity::Warning),
+            errors: v.count(kpiwatch::check::diagnostic::Severity::Error),
+            warnings: v.count(kpiwatch::check::diagnostic::Severity::Warning),
             current: true,
             removed: false,
             revisions: revisions.clone(),

@@ -6,9 +6,9 @@ mod common;
 use std::io::Read;
 
 use common::{TestEnv, workbook_bytes, workbook_cells};
-use kpiwatch::layout;
-use kpiwatch::samples;
-use kpiwatch::validate::{CheckOptions, check_bytes};
+use kpiwatch::check::validate::{CheckOptions, check_bytes};
+use kpiwatch::tools::samples;
+use kpiwatch::workbook::layout;
 
 fn repo(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -148,7 +148,7 @@ fn column_styles(xml: &str) -> Vec<(u32, u32, usize)> {
 #[test]
 fn table_columns_are_input_cells_all_the_way_down() {
     // A generated division fills both tables: its activities and a log of 50–200 records.
-    let (sub, _) = kpiwatch::demo::generate_submission(1, 2567);
+    let (sub, _) = kpiwatch::tools::demo::generate_submission(1, 2567);
     assert!(!sub.plan.activities.is_empty() && !sub.log.is_empty());
     let bytes = workbook_bytes(&sub);
     let unlocked = unlocked_styles(&bytes);
@@ -242,7 +242,7 @@ fn samples_round_trip_through_the_template() {
 #[test]
 fn readme_documents_every_finding_code() {
     let readme = std::fs::read_to_string(repo("README.md")).unwrap();
-    let missing: Vec<_> = kpiwatch::diagnostic::CODES
+    let missing: Vec<_> = kpiwatch::check::diagnostic::CODES
         .iter()
         .filter(|c| !readme.contains(&format!("| `{c}` |")))
         .collect();

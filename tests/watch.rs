@@ -11,10 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{TestEnv, workbook_bytes};
+use kpiwatch::check::validate::Status;
+use kpiwatch::domain::model::Submission;
 use kpiwatch::ledger::Ledger;
-use kpiwatch::model::Submission;
-use kpiwatch::samples;
-use kpiwatch::validate::Status;
+use kpiwatch::tools::samples;
 
 const CONFIG: &str = "[watch]\nquiet_period_secs = 1\n";
 

@@ -2,7 +2,7 @@
 //! unbounded memory. Seeded with the bundled examples and samples (see the README).
 #![no_main]
 
-use kpiwatch::validate::{CheckOptions, check_bytes};
+use kpiwatch::check::validate::{CheckOptions, check_bytes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ExitCode;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::validate::{CheckOptions, Status, Verdict, check_bytes};
+use crate::check::diagnostic::{Diagnostic, Severity};
+use crate::check::validate::{CheckOptions, Status, Verdict, check_bytes};
 
 #[derive(Debug, Clone)]
 pub struct CheckConfig {

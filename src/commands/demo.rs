@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::demo::{self, DemoOptions};
+use crate::tools::demo::{self, DemoOptions};
 
 /// The runtime configuration of `demo`.
 #[derive(Debug, Clone, PartialEq, Eq)]

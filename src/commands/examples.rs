@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::model::Submission;
-use crate::samples;
-use crate::template::{self, TemplateError, TemplateOptions};
+use crate::domain::model::Submission;
+use crate::tools::samples;
+use crate::workbook::template::{self, TemplateError, TemplateOptions};
 
 /// Where each example lives under the examples share's inbox: one subfolder per division, as a
 /// real share would be organised.

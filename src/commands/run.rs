@@ -7,10 +7,10 @@ use std::path::PathBuf;
 
 use crate::ExitCode;
 use crate::config::Config;
-use crate::consolidate::{
+use crate::pass::consolidate::{
     PassError, PassOptions, PassReport, State, clean_up_after_crash, run_pass,
 };
-use crate::share::Share;
+use crate::pass::share::Share;
 
 /// The runtime configuration of `run` (and of `watch`'s passes).
 #[derive(Debug, Clone)]

@@ -6,9 +6,9 @@ use std::io::Write;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::model::{BelowLevel1, Direction, KpiKind};
-use crate::scoring::{self, Criteria, CriteriaError, ResultError};
-use crate::thai::{self, NumberError};
+use crate::domain::model::{BelowLevel1, Direction, KpiKind};
+use crate::domain::scoring::{self, Criteria, CriteriaError, ResultError};
+use crate::domain::thai::{self, NumberError};
 
 /// What to score, as the user typed it; numbers may use Thai digits.
 #[derive(Debug, Clone)]

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::layout;
-use crate::model::{FiscalYear, Submission};
-use crate::template::{self, TemplateError, TemplateOptions};
+use crate::domain::model::{FiscalYear, Submission};
+use crate::workbook::layout;
+use crate::workbook::template::{self, TemplateError, TemplateOptions};
 
 #[derive(Debug, Clone)]
 pub struct TemplateConfig {

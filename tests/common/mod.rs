@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use calamine::{Data, Reader, open_workbook_auto};
-use kpiwatch::model::Submission;
-use kpiwatch::template::{self, TemplateOptions};
+use kpiwatch::domain::model::Submission;
+use kpiwatch::workbook::template::{self, TemplateOptions};
 use serde_json::Value;
 use tempfile::TempDir;
 

@@ -5,12 +5,14 @@ use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, FieldName, Finding, Location, Severity};
-use crate::layout::{self, ColumnKey, Key, QuarterField};
-use crate::model::{BelowLevel1, Kpi, Quarter, Submission};
-use crate::reader::{self, Limits, ReadWorkbook, Sources};
-use crate::scoring::{self, Criteria, CriteriaError, DivisionScore, QuarterScore, ResultError};
-use crate::thai::{self, DateWarning};
+use crate::check::diagnostic::{Diagnostic, FieldName, Finding, Location, Severity};
+use crate::domain::model::{BelowLevel1, Kpi, Quarter, Submission};
+use crate::domain::scoring::{
+    self, Criteria, CriteriaError, DivisionScore, QuarterScore, ResultError,
+};
+use crate::domain::thai::{self, DateWarning};
+use crate::workbook::layout::{self, ColumnKey, Key, QuarterField};
+use crate::workbook::reader::{self, Limits, ReadWorkbook, Sources};
 
 /// The rules a check applies.
 #[derive(Debug, Clone, Copy, Default)]
@@ -361,7 +363,7 @@ fn score_kpi(
             if !found.flagged(&at) && !found.flagged(&prev_at) {
                 found.add(
                     Finding::ThresholdsNotMonotone {
-                        ascending: direction == crate::model::Direction::HigherIsBetter,
+                        ascending: direction == crate::domain::model::Direction::HigherIsBetter,
                         level,
                         value,
                         prev,

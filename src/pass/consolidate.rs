@@ -15,20 +15,20 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::check::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
+use crate::check::validate::{
+    CheckOptions, Expectation, ExpectedDivision, Status, check_bytes_expecting, normalize_code,
+};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
-use crate::layout::Key;
+use crate::domain::model::{Quarter, Submission};
 use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredData};
-use crate::model::{Quarter, Submission};
 use crate::output::{
     Sync, forget_cached, remove_stale_temporaries, stage_copy, sync_folder, write_atomic_with,
 };
-use crate::receipt::{self, ReceiptInput};
-use crate::share::{InboxFile, Share, ShareError};
-use crate::summaries;
-use crate::validate::{
-    CheckOptions, Expectation, ExpectedDivision, Status, check_bytes_expecting, normalize_code,
-};
+use crate::pass::receipt::{self, ReceiptInput};
+use crate::pass::share::{InboxFile, Share, ShareError};
+use crate::summary::publish;
+use crate::workbook::layout::Key;
 
 #[derive(Debug, Error)]
 pub enum PassError {
@@ -504,7 +504,7 @@ pub fn run_pass_gated(
     // Receipts a previous pass could not write (or wrote before a crash, unrecorded).
     report.receipts += write_receipts(share, config, ledger)?;
     let receipts_at = started.elapsed();
-    report.summaries = summaries::write_summaries(share, config, ledger)?;
+    report.summaries = publish::write_summaries(share, config, ledger)?;
     tracing::debug!(
         scan_ms = scanned_at.as_millis(),
         read_judge_archive_record_ms = (judged_at - scanned_at).as_millis(),
@@ -864,7 +864,7 @@ fn safe_name(s: &str) -> String {
 
 /// "Q1 1.0000 Q2 2.2267 …": a division's scores (already computed by the verdict) for the
 /// log line.
-fn score_line(division: &[crate::scoring::DivisionScore]) -> String {
+fn score_line(division: &[crate::domain::scoring::DivisionScore]) -> String {
     division
         .iter()
         .filter_map(|d| d.score.map(|x| format!("{} {x:.4}", d.quarter)))
@@ -927,7 +927,7 @@ fn write_receipts(share: &Share, config: &Config, ledger: &mut Ledger) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::samples;
+    use crate::tools::samples;
 
     #[test]
     fn archive_names_are_safe_and_content_addressed() {

@@ -2,7 +2,7 @@
 //! [`Submission`]s, transcribed by hand: the source of the bundled examples and the fixtures the
 //! tests score, validate and render.
 
-use crate::model::{
+use crate::domain::model::{
     Activity, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, LogEntry, ProcessPlan,
     Quarter, QuarterReport, Submission,
 };
@@ -587,8 +587,8 @@ fn integrated(log: &mut Vec<LogEntry>, rows: &[(&str, &str, &str)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::BelowLevel1;
-    use crate::scoring::score_kpi;
+    use crate::domain::model::BelowLevel1;
+    use crate::domain::scoring::score_kpi;
 
     fn kpi<'a>(sub: &'a Submission, code: &str) -> &'a Kpi {
         sub.kpis

@@ -1,8 +1,8 @@
-//! Excel formulas that restate the rules of [`crate::scoring`], so a workbook can show its
+//! Excel formulas that restate the rules of [`crate::domain::scoring`], so a workbook can show its
 //! arithmetic live: an officer can audit a score in Excel, and LibreOffice recalculating our
 //! workbooks checks these formulas against the Rust implementation.
 
-use crate::model::{Direction, KpiKind};
+use crate::domain::model::{Direction, KpiKind};
 
 /// Cell references a score formula reads, as Excel text (e.g. `"$H5"`, `"$C$12:$G$12"`).
 #[derive(Debug, Clone, Copy)]

@@ -12,13 +12,15 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 
-use crate::diagnostic::{Diagnostic, FieldName, Finding, Location};
-use crate::layout::{self, Anchor, ColumnKey, Field, Key, QuarterField, SheetRole, Table};
-use crate::model::{
+use crate::check::diagnostic::{Diagnostic, FieldName, Finding, Location};
+use crate::domain::model::{
     Activity, Contact, Direction, FiscalYear, Kpi, KpiKind, LogEntry, Quarter, Submission,
 };
-use crate::scoring;
-use crate::thai;
+use crate::domain::scoring;
+use crate::domain::thai;
+use crate::workbook::layout::{
+    self, Anchor, ColumnKey, Field, Key, QuarterField, SheetRole, Table,
+};
 
 /// Limits that keep a hostile or broken file from exhausting memory. The sizes a zip's central
 /// directory declares are checked before anything is decompressed.

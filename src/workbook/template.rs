@@ -1,4 +1,4 @@
-//! Writes the standard KPI template from [`crate::layout`]: blank for divisions to fill, or
+//! Writes the standard KPI template from [`crate::workbook::layout`]: blank for divisions to fill, or
 //! filled from a [`Submission`] (the bundled examples and test fixtures). Thai labels, TH Sarabun
 //! New, shaded unlocked input cells, protected sheets, drop-downs and A4 print setup.
 
@@ -11,14 +11,14 @@ use rust_xlsxwriter::{
 };
 use thiserror::Error;
 
-use crate::formula::{self, ScoreRefs};
-use crate::layout::{
+use crate::domain::formula::{self, ScoreRefs};
+use crate::domain::model::{FiscalYear, Kpi, Quarter, Submission};
+use crate::domain::scoring;
+use crate::domain::thai;
+use crate::output;
+use crate::workbook::layout::{
     self, Anchor, Field, Key, QuarterField, Required, SheetRole, Table, ValueType,
 };
-use crate::model::{FiscalYear, Kpi, Quarter, Submission};
-use crate::output;
-use crate::scoring;
-use crate::thai;
 
 pub const FONT: &str = "TH Sarabun New";
 pub const FONT_SIZE: f64 = 16.0;
@@ -210,7 +210,7 @@ fn kpi_value(kpi: Option<&Kpi>, key: Key) -> CellValue {
         Key::Kind => text(k.kind.label_th()),
         Key::Direction => text(k.direction.label_th()),
         Key::Threshold(level) => {
-            if k.kind == crate::model::KpiKind::Milestone && k.thresholds == [0.0; 5] {
+            if k.kind == crate::domain::model::KpiKind::Milestone && k.thresholds == [0.0; 5] {
                 CellValue::Number(f64::from(level))
             } else {
                 CellValue::Number(k.thresholds[usize::from(level) - 1])

@@ -1,13 +1,13 @@
 //! The KPI domain as kpiwatch understands it: fiscal years and quarters, divisions, KPIs with
 //! their scoring criteria, and what a division reports for each quarter. Pure data; the rules
-//! that turn results into scores live in [`crate::scoring`].
+//! that turn results into scores live in [`crate::domain::scoring`].
 
 use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::thai;
+use crate::domain::thai;
 
 /// A Thai fiscal year, named by the Buddhist Era year in which it ends
 /// (FY 2564 runs 1 Oct 2020 – 30 Sep 2021).

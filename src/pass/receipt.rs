@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 
-use crate::diagnostic::DiagnosticRecord;
-use crate::model::{BelowLevel1, Submission};
-use crate::scoring;
-use crate::thai;
-use crate::validate::Status;
+use crate::check::diagnostic::DiagnosticRecord;
+use crate::check::validate::Status;
+use crate::domain::model::{BelowLevel1, Submission};
+use crate::domain::scoring;
+use crate::domain::thai;
 
 /// What a receipt reports.
 #[derive(Debug, Clone)]
@@ -205,7 +205,7 @@ pub fn receipt_path(file: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::samples;
+    use crate::tools::samples;
 
     #[test]
     fn four_decimals_are_written_as_std_writes_them() {

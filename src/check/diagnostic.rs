@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::model::Quarter;
+use crate::domain::model::Quarter;
 
 /// How bad a finding is. Any error rejects the file; warnings are reported but accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -324,12 +324,12 @@ impl Finding {
             ),
             Finding::NoDivisionSheet => format!(
                 "ไม่พบแผ่นงาน \"{}\" (ข้อมูลหน่วยงาน) กรุณาใช้แบบฟอร์มมาตรฐาน",
-                crate::layout::DIVISION_SHEET
+                crate::workbook::layout::DIVISION_SHEET
             ),
             Finding::NoKpis => "ไม่พบตัวชี้วัดที่กรอกข้อมูลในไฟล์นี้".into(),
             Finding::TemplateVersion { found } => format!(
                 "ไฟล์นี้ไม่ได้สร้างจากแบบฟอร์มรุ่นปัจจุบัน ({}) รุ่นในไฟล์: {}",
-                crate::layout::TEMPLATE_VERSION,
+                crate::workbook::layout::TEMPLATE_VERSION,
                 found.as_deref().unwrap_or("ไม่ระบุ")
             ),
             Finding::MissingField { field } => format!("ยังไม่ได้กรอก \"{}\"", field.th),
@@ -494,12 +494,12 @@ impl Finding {
             ),
             Finding::NoDivisionSheet => format!(
                 "no \"{}\" (division) sheet; use the standard template",
-                crate::layout::DIVISION_SHEET
+                crate::workbook::layout::DIVISION_SHEET
             ),
             Finding::NoKpis => "no filled-in KPI sheet in this workbook".into(),
             Finding::TemplateVersion { found } => format!(
                 "not made from the current template ({}); this file says {}",
-                crate::layout::TEMPLATE_VERSION,
+                crate::workbook::layout::TEMPLATE_VERSION,
                 found.as_deref().unwrap_or("nothing")
             ),
             Finding::MissingField { field } => format!("{} is missing", field.en),

@@ -74,7 +74,7 @@ fn trim_blank(s: &str) -> &str {
 /// Borrows the input when it has no Thai digit.
 ///
 /// ```
-/// use kpiwatch::thai::normalize_digits;
+/// use kpiwatch::domain::thai::normalize_digits;
 /// assert_eq!(normalize_digits("๒๒ มี.ค. ๖๔"), "22 มี.ค. 64");
 /// ```
 #[must_use]
@@ -96,7 +96,7 @@ pub fn normalize_digits(s: &str) -> Cow<'_, str> {
 /// Replaces ASCII digits `0`–`9` with Thai digits ๐–๙; everything else is kept.
 ///
 /// ```
-/// use kpiwatch::thai::to_thai_digits;
+/// use kpiwatch::domain::thai::to_thai_digits;
 /// assert_eq!(to_thai_digits("14,760.00"), "๑๔,๗๖๐.๐๐");
 /// ```
 #[must_use]
@@ -149,7 +149,7 @@ pub enum NumberError {
 /// thousands separators, several decimal points, or a value too large for `f64`.
 ///
 /// ```
-/// use kpiwatch::thai::parse_number;
+/// use kpiwatch::domain::thai::parse_number;
 /// assert_eq!(parse_number("๑๔,๗๖๐.๐๐"), Ok(14760.0));
 /// assert_eq!(parse_number("ร้อยละ92"), Ok(92.0));
 /// assert_eq!(parse_number("92 %"), Ok(92.0));
@@ -312,7 +312,7 @@ pub enum DateError {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use kpiwatch::thai::parse_thai_date;
+/// use kpiwatch::domain::thai::parse_thai_date;
 /// let d = parse_thai_date("๗-๙ เม.ย. ๖๔").unwrap();
 /// assert_eq!(d.start, NaiveDate::from_ymd_opt(2021, 4, 7).unwrap());
 /// assert_eq!(d.end, NaiveDate::from_ymd_opt(2021, 4, 9).unwrap());
@@ -847,7 +847,7 @@ fn month_abbr(date: NaiveDate) -> &'static str {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use kpiwatch::thai::{format_thai_date, ThaiDigits};
+/// use kpiwatch::domain::thai::{format_thai_date, ThaiDigits};
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 28).unwrap();
 /// assert_eq!(format_thai_date(d, ThaiDigits::Yes), "๒๘ ก.ย. ๒๕๖๔");
 /// assert_eq!(format_thai_date(d, ThaiDigits::No), "28 ก.ย. 2564");
@@ -867,7 +867,7 @@ pub fn format_thai_date(date: NaiveDate, digits: ThaiDigits) -> String {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use kpiwatch::thai::{format_thai_datetime, ThaiDigits};
+/// use kpiwatch::domain::thai::{format_thai_datetime, ThaiDigits};
 /// let t = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(9, 15, 0).unwrap();
 /// assert_eq!(format_thai_datetime(t, ThaiDigits::No), "25 พ.ย. 2569 เวลา 09:15 น.");
 /// ```
@@ -886,7 +886,7 @@ pub fn format_thai_datetime(t: chrono::NaiveDateTime, digits: ThaiDigits) -> Str
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use kpiwatch::thai::{format_thai_month_year, ThaiDigits};
+/// use kpiwatch::domain::thai::{format_thai_month_year, ThaiDigits};
 /// let d = NaiveDate::from_ymd_opt(2020, 10, 1).unwrap();
 /// assert_eq!(format_thai_month_year(d, ThaiDigits::Yes), "ต.ค. ๖๓");
 /// ```

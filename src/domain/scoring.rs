@@ -5,8 +5,8 @@
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::model::{BelowLevel1, Direction, Kpi, KpiKind, Quarter};
-use crate::thai::{self, NumberError};
+use crate::domain::model::{BelowLevel1, Direction, Kpi, KpiKind, Quarter};
+use crate::domain::thai::{self, NumberError};
 
 /// Scores and weighted scores are published to four decimals.
 pub const DECIMALS: i32 = 4;
@@ -319,7 +319,7 @@ pub fn roll_up_year(kpis: &[(f64, [Option<f64>; 4])]) -> [DivisionScore; 4] {
 /// The official figures of a whole submission: per KPI (`None` for a KPI whose criteria or
 /// weight are invalid) and for the division. For stored, already-judged submissions.
 pub fn score_submission(
-    sub: &crate::model::Submission,
+    sub: &crate::domain::model::Submission,
     below: BelowLevel1,
 ) -> (Vec<Option<[QuarterScore; 4]>>, [DivisionScore; 4]) {
     let kpis: Vec<Option<[QuarterScore; 4]>> =

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use rayon::prelude::*;
 
-use crate::layout;
-use crate::share::is_ignored;
+use crate::pass::share::is_ignored;
+use crate::workbook::layout;
 
 /// Every workbook under `inbox`, recursively.
 fn workbooks(inbox: &Path) -> Vec<PathBuf> {
@@ -113,10 +113,10 @@ pub fn floor(files: &[PathBuf]) -> usize {
 
 /// The same files through kpiwatch's reader alone.
 pub fn read(files: &[PathBuf]) {
-    let limits = crate::reader::Limits::default();
+    let limits = crate::workbook::reader::Limits::default();
     files.par_iter().with_max_len(1).for_each(|p| {
         if let Ok(bytes) = std::fs::read(p) {
-            std::hint::black_box(crate::reader::read(&bytes, &limits));
+            std::hint::black_box(crate::workbook::reader::read(&bytes, &limits));
         }
     });
 }
@@ -124,10 +124,10 @@ pub fn read(files: &[PathBuf]) {
 /// The same files through the reader and the checks (reading, validation and scoring: what
 /// `run` does to a file before the archive and the ledger).
 pub fn check(files: &[PathBuf]) {
-    let opts = crate::validate::CheckOptions::default();
+    let opts = crate::check::validate::CheckOptions::default();
     files.par_iter().with_max_len(1).for_each(|p| {
         if let Ok(bytes) = std::fs::read(p) {
-            std::hint::black_box(crate::validate::check_bytes(&bytes, &opts));
+            std::hint::black_box(crate::check::validate::check_bytes(&bytes, &opts));
         }
     });
 }
@@ -255,11 +255,11 @@ pub fn watch_latency(
     state: &Path,
     config: &crate::config::Config,
     samples: usize,
-) -> Result<Vec<Duration>, crate::consolidate::PassError> {
+) -> Result<Vec<Duration>, crate::pass::consolidate::PassError> {
     use crate::commands::run::RunConfig;
-    use crate::watch::{Shutdown, WatchConfig, watch};
+    use crate::pass::watch::{Shutdown, WatchConfig, watch};
 
-    let share = crate::share::Share::open(share_root, &config.folders)?;
+    let share = crate::pass::share::Share::open(share_root, &config.folders)?;
     let cfg = WatchConfig::new(
         RunConfig {
             share: share_root.to_owned(),
@@ -290,22 +290,22 @@ pub fn watch_latency(
         .map_or(0, |d| d.as_secs() % 1_000_000) as usize;
     for i in 0..samples {
         let n = 1_000_000 + run * 100 + i;
-        let (sub, _) = crate::demo::generate_submission(n, crate::demo::DEFAULT_SEED);
-        let bytes = crate::template::to_bytes(
+        let (sub, _) = crate::tools::demo::generate_submission(n, crate::tools::demo::DEFAULT_SEED);
+        let bytes = crate::workbook::template::to_bytes(
             &sub,
-            &crate::template::TemplateOptions {
+            &crate::workbook::template::TemplateOptions {
                 kpi_sheets: sub.kpis.len(),
                 fiscal_year: sub.fiscal_year,
             },
         )
-        .map_err(|e| crate::consolidate::PassError::State {
+        .map_err(|e| crate::pass::consolidate::PassError::State {
             path: share.inbox.clone(),
             source: std::io::Error::other(e.to_string()),
         })?;
         let dir = share.inbox.join(format!("latency-{n}"));
         let dest = dir.join("kpi.xlsx");
         let tmp = dir.join(".arriving");
-        let io = |source| crate::consolidate::PassError::State {
+        let io = |source| crate::pass::consolidate::PassError::State {
             path: dir.clone(),
             source,
         };
@@ -335,7 +335,7 @@ pub fn watch_latency(
                 None if landed.elapsed() > GIVE_UP => {
                     shutdown.request();
                     let _ = watcher.join();
-                    return Err(crate::consolidate::PassError::State {
+                    return Err(crate::pass::consolidate::PassError::State {
                         path: share.summary.clone(),
                         source: std::io::Error::other(format!(
                             "{} arrived 5 minutes ago and the summary is still unchanged",

@@ -38,17 +38,17 @@ use chrono::{Datelike, Days, NaiveDate};
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
+use crate::check::validate::Status;
 use crate::config::ExpectedDivision;
-use crate::layout;
-use crate::model::{
+use crate::domain::model::{
     Activity, BelowLevel1, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, LogEntry,
     ProcessPlan, Quarter, QuarterReport, Submission,
 };
+use crate::domain::scoring::{self, Criteria};
+use crate::domain::thai::{self, ThaiDigits};
 use crate::output;
-use crate::scoring::{self, Criteria};
-use crate::template::{self, TemplateOptions};
-use crate::thai::{self, ThaiDigits};
-use crate::validate::Status;
+use crate::workbook::layout;
+use crate::workbook::template::{self, TemplateOptions};
 
 /// Every generated division reports for this fiscal year (1 Oct 2023 – 30 Sep 2024).
 pub const FISCAL_YEAR: i32 = 2567;
@@ -1617,8 +1617,8 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::check::validate::{CheckOptions, check_bytes};
     use crate::config::Config;
-    use crate::validate::{CheckOptions, check_bytes};
 
     const SEED: u64 = 7;
 

@@ -10,18 +10,18 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::check::validate::normalize_code;
 use crate::config::Config;
-use crate::consolidate::{PassError, hex, now};
+use crate::domain::model::{FiscalYear, Quarter, Submission};
+use crate::domain::thai;
 use crate::ledger::{Ledger, StoredSubmission, StoredVersion, parse_submission, slim};
-use crate::model::{FiscalYear, Quarter, Submission};
 use crate::output::{Sync, sync_folder, write_atomic_with};
-use crate::receipt;
+use crate::pass::consolidate::{PassError, hex, now};
+use crate::pass::receipt;
 use crate::summary::{
     self, DiagnosticRow, DivisionEntry, IndexInput, IndexRow, MissingDivision, Part, Revision,
     SubmissionRow, SummaryInput,
 };
-use crate::thai;
-use crate::validate::normalize_code;
 
 const SUMMARY_GENERATION: &str = "summary_generation";
 const SUMMARY_FINGERPRINT: &str = "summary_fingerprint";
@@ -31,7 +31,7 @@ const SUMMARY_FILES: &str = "summary_files";
 /// Rebuilds the summaries when the ledger or the configuration changed since they were last
 /// written, or when one is missing. Returns the files written.
 pub fn write_summaries(
-    share: &crate::share::Share,
+    share: &crate::pass::share::Share,
     config: &Config,
     ledger: &mut Ledger,
 ) -> Result<Vec<PathBuf>, PassError> {
@@ -133,7 +133,7 @@ fn index_meta(fy: FiscalYear) -> String {
 /// books' file names.
 #[allow(clippy::too_many_arguments)]
 fn write_books(
-    share: &crate::share::Share,
+    share: &crate::pass::share::Share,
     config: &Config,
     fingerprint: &str,
     ledger: &mut Ledger,
@@ -365,7 +365,7 @@ impl<'a> YearPlan<'a> {
         // if the registry's folders change later); a rejected file in a registered division's
         // folder to that division, whatever code it claims; elsewhere, to the code it claims.
         let division_of = |v: &StoredVersion| -> String {
-            if v.status == crate::validate::Status::Accepted {
+            if v.status == crate::check::validate::Status::Accepted {
                 return v.division_key.clone();
             }
             v.path
@@ -564,7 +564,7 @@ type StoredCurrent<'a> = (
 /// A summary input as read from the ledger, before its submissions are parsed.
 struct StoredInput<'a> {
     fy: FiscalYear,
-    below_level1: crate::model::BelowLevel1,
+    below_level1: crate::domain::model::BelowLevel1,
     current: Vec<StoredCurrent<'a>>,
     rows: Vec<(&'a StoredVersion, Option<bool>)>,
     missing: Vec<MissingDivision>,
@@ -718,7 +718,7 @@ fn publish(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf, PassError> 
 
 /// Changes to figures already reported, between the previous accepted version and this one.
 pub fn revisions(old: &Submission, new: &Submission) -> Vec<Revision> {
-    let previous: HashMap<String, &crate::model::Kpi> = old
+    let previous: HashMap<String, &crate::domain::model::Kpi> = old
         .kpis
         .iter()
         .map(|k| (normalize_code(&k.code), k))
@@ -746,7 +746,7 @@ pub fn revisions(old: &Submission, new: &Submission) -> Vec<Revision> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::samples;
+    use crate::tools::samples;
 
     #[test]
     fn revisions_list_changed_quarters_only() {

@@ -11,21 +11,23 @@
 //! to an earlier row; results are set on each [`Formula`] itself. So any sheet can move to a
 //! constant-memory worksheet (`Workbook::add_worksheet_with_low_memory`) without other changes.
 
+pub mod publish;
+
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartLegendPosition, ChartType, Color, ConditionalFormat3ColorScale,
     ConditionalFormatFormula, ConditionalFormatType, DataValidation, DataValidationRule,
     DocProperties, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::diagnostic::Severity;
-use crate::formula::{self, ScoreRefs};
-use crate::layout::{a1, column_letters};
-use crate::model::{
+use crate::check::diagnostic::Severity;
+use crate::check::validate::normalize_code;
+use crate::domain::formula::{self, ScoreRefs};
+use crate::domain::model::{
     Activity, BelowLevel1, FiscalYear, Kpi, KpiKind, ProcessPlan, Quarter, Submission,
 };
-use crate::scoring::{self, DivisionScore, KpiScoreError, QuarterScore};
-use crate::template::{self, FONT, Formats, TABLE_FONT_SIZE};
-use crate::validate::normalize_code;
+use crate::domain::scoring::{self, DivisionScore, KpiScoreError, QuarterScore};
+use crate::workbook::layout::{a1, column_letters};
+use crate::workbook::template::{self, FONT, Formats, TABLE_FONT_SIZE};
 use serde::{Deserialize, Serialize};
 
 /// A change to a figure a division had already reported, between two accepted versions.
@@ -71,7 +73,7 @@ pub struct SubmissionRow {
     pub division_name: String,
     pub received_at: String,
     /// "accepted" / "rejected".
-    pub status: crate::validate::Status,
+    pub status: crate::check::validate::Status,
     pub errors: usize,
     pub warnings: usize,
     /// The version the summary's figures come from.
@@ -1491,7 +1493,7 @@ mod tests {
     use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
     use super::*;
-    use crate::model::{Direction, Division, QuarterReport};
+    use crate::domain::model::{Direction, Division, QuarterReport};
 
     fn kpi(
         code: &str,
@@ -1944,7 +1946,7 @@ mod tests {
             .submission
             .plan
             .activities
-            .push(crate::model::Activity {
+            .push(crate::domain::model::Activity {
                 name: "@ประชุม".to_owned(),
                 months,
                 budget: "-".to_owned(),
@@ -1957,7 +1959,7 @@ mod tests {
             division_code: "ทส.".to_owned(),
             division_name: "หน่วยงาน ทส.".to_owned(),
             received_at: "2021-10-05 09:30".to_owned(),
-            status: crate::validate::Status::Rejected,
+            status: crate::check::validate::Status::Rejected,
             errors: 2,
             warnings: 1,
             current: true,

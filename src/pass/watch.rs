@@ -16,10 +16,10 @@ use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, Recur
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 use crate::commands::run::RunConfig;
-use crate::consolidate::{
+use crate::pass::consolidate::{
     PassError, PassOptions, Stability, State, clean_up_after_crash, run_pass_gated,
 };
-use crate::share::{Share, ShareError, is_clutter};
+use crate::pass::share::{Share, ShareError, is_clutter};
 
 /// How `watch` learns about changes.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-use crate::model::{Direction, KpiKind, Quarter};
+use crate::domain::model::{Direction, KpiKind, Quarter};
 
 /// Bumped when a field moves or changes meaning; the reader warns about other versions.
 pub const TEMPLATE_VERSION: &str = "kpiwatch-template 1";
