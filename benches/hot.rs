@@ -8,7 +8,7 @@
 //! - `template/*`: the blank template workbook generated into bytes;
 //! - `receipt/*`: a division's plain-text receipt rendered.
 //!
-//! Fixtures are built in memory from the template generator and [`kpiwatch::tools::samples`], as the
+//! Fixtures are built in memory from the template generator and [`kpiwatch::domain::samples`], as the
 //! tests do; nothing touches the disk. Run with `cargo bench --bench hot` (about a minute of
 //! measuring after the release build); pass a filter to run part of it, e.g.
 //! `cargo bench --bench hot -- thai/`, or `-- --test` to run each benchmark once as a check.
@@ -17,13 +17,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use kpiwatch::check::diagnostic::DiagnosticRecord;
 use kpiwatch::check::validate::{self, CheckOptions, Status};
+use kpiwatch::domain::diagnostic::DiagnosticRecord;
 use kpiwatch::domain::model::{BelowLevel1, Kpi, Quarter, Submission};
+use kpiwatch::domain::samples;
 use kpiwatch::domain::scoring;
 use kpiwatch::domain::thai;
 use kpiwatch::pass::receipt::{self, ReceiptInput};
-use kpiwatch::tools::samples;
 use kpiwatch::workbook::reader::{self, Limits};
 use kpiwatch::workbook::template::{self, TemplateOptions};
 

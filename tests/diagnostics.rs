@@ -6,12 +6,12 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{replace_part, workbook_bytes};
-use kpiwatch::check::diagnostic::{CODES, Severity};
 use kpiwatch::check::validate::{
     CheckOptions, Expectation, ExpectedDivision, Status, Verdict, check_bytes,
 };
+use kpiwatch::domain::diagnostic::{CODES, Severity};
 use kpiwatch::domain::model::{KpiKind, LogEntry, Quarter, Submission};
-use kpiwatch::tools::samples;
+use kpiwatch::domain::samples;
 use kpiwatch::workbook::layout::{self, Key, QuarterField};
 use kpiwatch::workbook::reader::Limits;
 use rust_xlsxwriter::{Formula, Workbook};
@@ -511,7 +511,7 @@ fn check_expecting(bytes: &[u8], expect: &Expectation) -> Verdict {
     kpiwatch::check::validate::check_bytes_expecting(bytes, &CheckOptions::default(), expect)
 }
 
-fn first<'a>(v: &'a Verdict, code: &str) -> &'a kpiwatch::check::diagnostic::Diagnostic {
+fn first<'a>(v: &'a Verdict, code: &str) -> &'a kpiwatch::domain::diagnostic::Diagnostic {
     v.diagnostics
         .iter()
         .find(|d| d.finding.code() == code)

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use calamine::{Reader, open_workbook_auto};
 use common::{TestEnv, workbook_bytes};
 use kpiwatch::domain::model::Submission;
+use kpiwatch::domain::samples;
 use kpiwatch::ledger::Ledger;
-use kpiwatch::tools::samples;
 
 const FILES: usize = 24;
 

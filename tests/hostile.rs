@@ -11,8 +11,8 @@ use std::path::Path;
 use common::{TestEnv, part_text, replace_part, workbook_bytes};
 use kpiwatch::check::validate::Status;
 use kpiwatch::domain::model::{FiscalYear, KpiKind, Quarter, Submission};
+use kpiwatch::domain::samples;
 use kpiwatch::ledger::Ledger;
-use kpiwatch::tools::samples;
 use kpiwatch::workbook::layout::{self, Key, QuarterField};
 use rust_xlsxwriter::{Formula, Workbook};
 

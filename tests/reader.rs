@@ -5,7 +5,7 @@ mod common;
 
 use kpiwatch::check::validate::{CheckOptions, Status, check_bytes};
 use kpiwatch::domain::model::Quarter;
-use kpiwatch::tools::samples;
+use kpiwatch::domain::samples;
 use kpiwatch::workbook::layout::{self, Key, QuarterField};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 

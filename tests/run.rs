@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader, open_workbook_auto};
 use common::{TestEnv, workbook_bytes};
 use kpiwatch::check::validate::Status;
+use kpiwatch::domain::samples;
 use kpiwatch::ledger::Ledger;
-use kpiwatch::tools::samples;
 
 fn example(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -16,12 +16,12 @@ use kpiwatch::domain::model::{
     BelowLevel1, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, Quarter, QuarterReport,
     Submission,
 };
+use kpiwatch::domain::samples;
 use kpiwatch::domain::scoring::{self, DivisionScore, QuarterScore};
 use kpiwatch::summary::{
     self, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
     OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow, SummaryInput,
 };
-use kpiwatch::tools::samples;
 
 const SYNTHETIC_CODE: &str = "ทดส.";
 const FORMULA_LIKE_NAME: &str = "=ร้อยละของเรื่องที่ดำเนินการแล้วเสร็จ (ไม่ใช่สูตร)";
@@ -158,8 +158,8 @@ fn input(below: BelowLevel1) -> SummaryInput {
             division_name: v.submission.division.name.clone(),
             received_at: "2021-10-05 09:30".to_owned(),
             status: v.status,
-            errors: v.count(kpiwatch::check::diagnostic::Severity::Error),
-            warnings: v.count(kpiwatch::check::diagnostic::Severity::Warning),
+            errors: v.count(kpiwatch::domain::diagnostic::Severity::Error),
+            warnings: v.count(kpiwatch::domain::diagnostic::Severity::Warning),
             current: true,
             removed: false,
             revisions: revisions.clone(),

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use common::{TestEnv, workbook_bytes, workbook_cells};
 use kpiwatch::check::validate::{CheckOptions, check_bytes};
-use kpiwatch::tools::samples;
+use kpiwatch::domain::samples;
 use kpiwatch::workbook::layout;
 
 fn repo(rel: &str) -> std::path::PathBuf {
@@ -242,7 +242,7 @@ fn samples_round_trip_through_the_template() {
 #[test]
 fn readme_documents_every_finding_code() {
     let readme = std::fs::read_to_string(repo("README.md")).unwrap();
-    let missing: Vec<_> = kpiwatch::check::diagnostic::CODES
+    let missing: Vec<_> = kpiwatch::domain::diagnostic::CODES
         .iter()
         .filter(|c| !readme.contains(&format!("| `{c}` |")))
         .collect();

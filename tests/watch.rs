@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use common::{TestEnv, workbook_bytes};
 use kpiwatch::check::validate::Status;
 use kpiwatch::domain::model::Submission;
+use kpiwatch::domain::samples;
 use kpiwatch::ledger::Ledger;
-use kpiwatch::tools::samples;
 
 const CONFIG: &str = "[watch]\nquiet_period_secs = 1\n";
 

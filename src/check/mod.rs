@@ -1,5 +1,5 @@
-//! Judging a read workbook: every rule a submission must meet ([`validate`]) and the findings
-//! it produces, each naming file, sheet and cell in Thai and English ([`diagnostic`]).
+//! Judging a read workbook: every rule a submission must meet, each broken rule a finding
+//! (see [`crate::domain::diagnostic`]) that names file, sheet and cell, and the verdict
+//! (accepted or rejected) that follows from them.
 
-pub mod diagnostic;
 pub mod validate;

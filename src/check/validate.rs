@@ -5,7 +5,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
-use crate::check::diagnostic::{Diagnostic, FieldName, Finding, Location, Severity};
+use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location, Severity};
 use crate::domain::model::{BelowLevel1, Kpi, Quarter, Submission};
 use crate::domain::scoring::{
     self, Criteria, CriteriaError, DivisionScore, QuarterScore, ResultError,

@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ExitCode;
-use crate::check::diagnostic::{Diagnostic, Severity};
 use crate::check::validate::{CheckOptions, Status, Verdict, check_bytes};
+use crate::domain::diagnostic::{Diagnostic, Severity};
 
 #[derive(Debug, Clone)]
 pub struct CheckConfig {

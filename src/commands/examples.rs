@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::domain::model::Submission;
-use crate::tools::samples;
+use crate::domain::samples;
 use crate::workbook::template::{self, TemplateError, TemplateOptions};
 
 /// Where each example lives under the examples share's inbox: one subfolder per division, as a

@@ -3,23 +3,14 @@
 //! itself failed.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use crate::ExitCode;
-use crate::config::Config;
 use crate::pass::consolidate::{
     PassError, PassOptions, PassReport, State, clean_up_after_crash, run_pass,
 };
 use crate::pass::share::Share;
 
-/// The runtime configuration of `run` (and of `watch`'s passes).
-#[derive(Debug, Clone)]
-pub struct RunConfig {
-    pub share: PathBuf,
-    pub config: Config,
-    pub state_dir: PathBuf,
-    pub progress: bool,
-}
+pub use crate::pass::RunConfig;
 
 /// Opens the share and the state, runs one pass and prints what it did.
 pub fn run(cfg: &RunConfig, out: &mut dyn Write) -> Result<ExitCode, PassError> {

@@ -1,8 +1,11 @@
 //! The rules, free of files: the data a division reports ([`model`]), how a result becomes a
-//! score ([`scoring`]), the same rules as spreadsheet formulas ([`formula`]), and the Thai
-//! numbers and dates people type ([`thai`]). Everything else in the crate builds on this.
+//! score ([`scoring`]), the same rules as spreadsheet formulas ([`formula`]), the Thai numbers
+//! and dates people type ([`thai`]), the findings any step can raise ([`diagnostic`]), and the
+//! two seed divisions as data ([`samples`]). Everything else in the crate builds on this.
 
+pub mod diagnostic;
 pub mod formula;
 pub mod model;
+pub mod samples;
 pub mod scoring;
 pub mod thai;

@@ -896,6 +896,13 @@ pub fn format_thai_month_year(date: NaiveDate, digits: ThaiDigits) -> String {
     with_digits(format!("{} {yy:02}", month_abbr(date)), digits)
 }
 
+/// The ledger's "YYYY-MM-DD HH:MM:SS" as a Thai date and time (Buddhist Era year).
+pub fn thai_time(stamp: &str) -> String {
+    chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d %H:%M:%S")
+        .map(|t| format_thai_datetime(t, ThaiDigits::No))
+        .unwrap_or_else(|_| stamp.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,8 +8,8 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use thiserror::Error;
 
-use crate::check::diagnostic::DiagnosticRecord;
 use crate::check::validate::Status;
+use crate::domain::diagnostic::DiagnosticRecord;
 use crate::domain::model::Submission;
 
 #[derive(Debug, Error)]
@@ -955,7 +955,7 @@ mod tests {
             let c = Connection::open(&p).unwrap();
             c.execute_batch(MIGRATIONS[0]).unwrap();
             c.pragma_update(None, "user_version", 1).unwrap();
-            let data = serde_json::to_string(&crate::tools::samples::ministers_office()).unwrap();
+            let data = serde_json::to_string(&crate::domain::samples::ministers_office()).unwrap();
             c.execute(
                 "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
                  division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
@@ -989,7 +989,7 @@ mod tests {
     /// A ledger holding one accepted version of the inspection office's example workbook.
     fn ledger_with_sample() -> (Ledger, Submission, i64) {
         let mut l = Ledger::open_in_memory().unwrap();
-        let sub = crate::tools::samples::inspection_office();
+        let sub = crate::domain::samples::inspection_office();
         let mut v = version("a.xlsx", "1", "สตป.", Status::Accepted);
         v.data = Some(StoredData::of(&sub).unwrap());
         let id = l
@@ -1087,7 +1087,7 @@ mod tests {
 
     #[test]
     fn blank_fields_are_left_out_of_stored_json_and_older_rows_with_them_still_read() {
-        let mut sub = crate::tools::samples::inspection_office();
+        let mut sub = crate::domain::samples::inspection_office();
         slim(&mut sub);
         let json = serde_json::to_string(&sub).unwrap();
         for left_out in ["\"action_plan\"", "\"evidence\"", "\"owner\"", "\"log\""] {
@@ -1134,7 +1134,7 @@ mod tests {
 
     #[test]
     fn stored_data_of_a_whole_submission_equals_that_of_a_slimmed_one() {
-        let sub = crate::tools::samples::inspection_office();
+        let sub = crate::domain::samples::inspection_office();
         let mut slimmed = sub.clone();
         let a = StoredData::of(&sub).unwrap();
         let b = StoredData::of_slimmed(&mut slimmed).unwrap();

@@ -15,11 +15,11 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::check::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
 use crate::check::validate::{
     CheckOptions, Expectation, ExpectedDivision, Status, check_bytes_expecting, normalize_code,
 };
 use crate::config::Config;
+use crate::domain::diagnostic::{Diagnostic, DiagnosticRecord, Finding, Location};
 use crate::domain::model::{Quarter, Submission};
 use crate::ledger::{Batch, FileState, Ledger, LedgerError, NewVersion, StoredData};
 use crate::output::{
@@ -36,16 +36,8 @@ pub enum PassError {
     Share(#[from] ShareError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
-    #[error("cannot write the summary {path}: {source}")]
-    Summary {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot build the summary for fiscal year {fiscal_year}: {source}")]
-    SummaryBuild {
-        fiscal_year: i32,
-        source: rust_xlsxwriter::XlsxError,
-    },
+    #[error(transparent)]
+    Publish(#[from] crate::summary::publish::PublishError),
     #[error("the state folder {path} is in use by another kpiwatch (run or watch) process")]
     Busy { path: PathBuf },
     #[error("cannot use the state folder {path}: {source}")]
@@ -140,7 +132,10 @@ pub fn default_state_dir(share: &Path) -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
         .unwrap_or_else(std::env::temp_dir);
     let canonical = share.canonicalize().unwrap_or_else(|_| share.to_owned());
-    let hash = hex(&Sha256::digest(canonical.to_string_lossy().as_bytes()));
+    let hash = format!(
+        "{:x}",
+        Sha256::digest(canonical.to_string_lossy().as_bytes())
+    );
     base.join("kpiwatch").join(&hash[..16])
 }
 
@@ -178,10 +173,6 @@ impl State {
             _lock: lock,
         })
     }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(crate) fn now() -> chrono::DateTime<chrono::Local> {
@@ -504,7 +495,7 @@ pub fn run_pass_gated(
     // Receipts a previous pass could not write (or wrote before a crash, unrecorded).
     report.receipts += write_receipts(share, config, ledger)?;
     let receipts_at = started.elapsed();
-    report.summaries = publish::write_summaries(share, config, ledger)?;
+    report.summaries = publish::write_summaries(&share.summary, config, ledger)?;
     tracing::debug!(
         scan_ms = scanned_at.as_millis(),
         read_judge_archive_record_ms = (judged_at - scanned_at).as_millis(),
@@ -604,7 +595,7 @@ fn process(
         }
     };
     drop(source);
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let sha256 = format!("{:x}", Sha256::digest(&bytes));
     if let Some(k) = known
         && k.sha256 == sha256
     {
@@ -927,7 +918,7 @@ fn write_receipts(share: &Share, config: &Config, ledger: &mut Ledger) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tools::samples;
+    use crate::domain::samples;
 
     #[test]
     fn archive_names_are_safe_and_content_addressed() {

@@ -6,3 +6,16 @@ pub mod consolidate;
 pub mod receipt;
 pub mod share;
 pub mod watch;
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+
+/// The runtime configuration of one pass (`kpiwatch run`, and each of `kpiwatch watch`'s passes).
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub share: PathBuf,
+    pub config: Config,
+    pub state_dir: PathBuf,
+    pub progress: bool,
+}

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::check::diagnostic::DiagnosticRecord;
 use crate::check::validate::Status;
+use crate::domain::diagnostic::DiagnosticRecord;
 use crate::domain::model::{BelowLevel1, Submission};
 use crate::domain::scoring;
 use crate::domain::thai;
@@ -21,13 +21,6 @@ pub struct ReceiptInput<'a> {
     pub submission: Option<&'a Submission>,
     pub diagnostics: &'a [DiagnosticRecord],
     pub below_level1: BelowLevel1,
-}
-
-/// The ledger's "YYYY-MM-DD HH:MM:SS" as a Thai date and time (Buddhist Era year).
-pub fn thai_time(stamp: &str) -> String {
-    chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d %H:%M:%S")
-        .map(|t| thai::format_thai_datetime(t, thai::ThaiDigits::No))
-        .unwrap_or_else(|_| stamp.to_owned())
 }
 
 /// `x` with four decimals, as `{:.4}` writes it. Scores are already rounded to four decimals,
@@ -69,7 +62,7 @@ pub fn render(r: &ReceiptInput<'_>) -> String {
 
     let _ = writeln!(t, "ใบตอบรับการส่งรายงานผลตัวชี้วัด (kpiwatch)");
     let _ = writeln!(t, "ไฟล์: {}", r.file);
-    let _ = writeln!(t, "ได้รับเมื่อ: {}", thai_time(r.received_at));
+    let _ = writeln!(t, "ได้รับเมื่อ: {}", thai::thai_time(r.received_at));
     if let Some((s, _)) = &computed {
         let _ = writeln!(
             t,
@@ -205,7 +198,7 @@ pub fn receipt_path(file: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tools::samples;
+    use crate::domain::samples;
 
     #[test]
     fn four_decimals_are_written_as_std_writes_them() {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
-use crate::commands::run::RunConfig;
+use crate::pass::RunConfig;
 use crate::pass::consolidate::{
     PassError, PassOptions, Stability, State, clean_up_after_crash, run_pass_gated,
 };

@@ -19,8 +19,8 @@ use rust_xlsxwriter::{
     DocProperties, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::check::diagnostic::Severity;
 use crate::check::validate::normalize_code;
+use crate::domain::diagnostic::Severity;
 use crate::domain::formula::{self, ScoreRefs};
 use crate::domain::model::{
     Activity, BelowLevel1, FiscalYear, Kpi, KpiKind, ProcessPlan, Quarter, Submission,

@@ -16,12 +16,27 @@ use crate::domain::model::{FiscalYear, Quarter, Submission};
 use crate::domain::thai;
 use crate::ledger::{Ledger, StoredSubmission, StoredVersion, parse_submission, slim};
 use crate::output::{Sync, sync_folder, write_atomic_with};
-use crate::pass::consolidate::{PassError, hex, now};
-use crate::pass::receipt;
 use crate::summary::{
     self, DiagnosticRow, DivisionEntry, IndexInput, IndexRow, MissingDivision, Part, Revision,
     SubmissionRow, SummaryInput,
 };
+
+/// Why the summaries could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
+    #[error("cannot write the summary {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot build the summary for fiscal year {fiscal_year}: {source}")]
+    Build {
+        fiscal_year: i32,
+        source: rust_xlsxwriter::XlsxError,
+    },
+}
 
 const SUMMARY_GENERATION: &str = "summary_generation";
 const SUMMARY_FINGERPRINT: &str = "summary_fingerprint";
@@ -31,10 +46,10 @@ const SUMMARY_FILES: &str = "summary_files";
 /// Rebuilds the summaries when the ledger or the configuration changed since they were last
 /// written, or when one is missing. Returns the files written.
 pub fn write_summaries(
-    share: &crate::pass::share::Share,
+    summary_dir: &Path,
     config: &Config,
     ledger: &mut Ledger,
-) -> Result<Vec<PathBuf>, PassError> {
+) -> Result<Vec<PathBuf>, PublishError> {
     let generation = ledger.generation()?.to_string();
     let fingerprint = config.fingerprint();
     let files_before: Option<Vec<String>> = ledger
@@ -44,7 +59,7 @@ pub fn write_summaries(
         && ledger.meta(SUMMARY_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str())
         && files_before
             .as_ref()
-            .is_some_and(|files| files.iter().all(|f| share.summary.join(f).exists()));
+            .is_some_and(|files| files.iter().all(|f| summary_dir.join(f).exists()));
     if up_to_date {
         return Ok(Vec::new());
     }
@@ -72,20 +87,20 @@ pub fn write_summaries(
         let per_book = config.summary.divisions_per_book;
         let books = if per_book == 0 || plan.members.len() <= per_book {
             let input = plan.input(ledger, config, None)?;
-            let bytes = summary::to_bytes(&input).map_err(|source| PassError::SummaryBuild {
+            let bytes = summary::to_bytes(&input).map_err(|source| PublishError::Build {
                 fiscal_year: fy.be(),
                 source,
             })?;
             // The same name as a split year's index: that index is gone.
             ledger.set_meta(&index_meta(fy), "")?;
-            let path = share.summary.join(summary::file_name(fy));
+            let path = summary_dir.join(summary::file_name(fy));
             let went_to = publish(&path, &bytes, Sync::Now)?;
             all_in_place &= went_to == path;
             written.push(went_to);
             Vec::new()
         } else {
             let (books, in_place) = write_books(
-                share,
+                summary_dir,
                 config,
                 &fingerprint,
                 ledger,
@@ -97,7 +112,7 @@ pub fn write_summaries(
             books
         };
         files.push(summary::file_name(fy));
-        remove_stale_books(&share.summary, fy, &books);
+        remove_stale_books(summary_dir, fy, &books);
         files.extend(books);
     }
     ledger.set_meta(
@@ -133,14 +148,14 @@ fn index_meta(fy: FiscalYear) -> String {
 /// books' file names.
 #[allow(clippy::too_many_arguments)]
 fn write_books(
-    share: &crate::pass::share::Share,
+    summary_dir: &Path,
     config: &Config,
     fingerprint: &str,
     ledger: &mut Ledger,
     plan: &YearPlan<'_>,
     per_book: usize,
     written: &mut Vec<PathBuf>,
-) -> Result<(Vec<String>, bool), PassError> {
+) -> Result<(Vec<String>, bool), PublishError> {
     let fy = plan.fy;
     let count = plan.members.len().div_ceil(per_book);
     // Every book's key starts with the configuration (1.5 MB of text with a registry of
@@ -177,7 +192,7 @@ fn write_books(
         let stored: Option<BookState> = ledger
             .meta(&book_meta(fy, part.number))?
             .and_then(|json| serde_json::from_str(&json).ok());
-        let file_there = share.summary.join(&names[part.number - 1]).exists();
+        let file_there = summary_dir.join(&names[part.number - 1]).exists();
         match stored {
             Some(state) if state.key == key && file_there => states.push(Some(state)),
             _ => {
@@ -211,17 +226,17 @@ fn write_books(
                     let input = stored.parse()?;
                     let n = input.part.as_ref().map_or(0, |p| p.number);
                     let bytes =
-                        summary::to_bytes(&input).map_err(|source| PassError::SummaryBuild {
+                        summary::to_bytes(&input).map_err(|source| PublishError::Build {
                             fiscal_year: fy.be(),
                             source,
                         })?;
                     let rows = summary::index_rows(&input, n);
                     drop(input);
-                    let path = share.summary.join(&book_names[n - 1]);
+                    let path = summary_dir.join(&book_names[n - 1]);
                     let went_to = publish(&path, &bytes, Sync::Batched)?;
                     Ok((i, path, went_to, rows))
                 })
-                .collect::<Vec<Result<_, PassError>>>()
+                .collect::<Vec<Result<_, PublishError>>>()
         });
         let read = (|| {
             for (i, (part, _)) in stale.iter().enumerate() {
@@ -231,7 +246,7 @@ fn write_books(
                     break;
                 }
             }
-            Ok::<(), PassError>(())
+            Ok::<(), PublishError>(())
         })();
         drop(tx);
         let built = builder
@@ -240,7 +255,9 @@ fn write_books(
         (read, built)
     });
     read?;
-    let mut built = built.into_iter().collect::<Result<Vec<_>, PassError>>()?;
+    let mut built = built
+        .into_iter()
+        .collect::<Result<Vec<_>, PublishError>>()?;
     built.sort_by_key(|b| b.0);
     let mut in_place = true;
     // Recorded once the books are on disk (one flush for all, not one per book).
@@ -264,8 +281,8 @@ fn write_books(
         states[part.number - 1] = Some(state);
     }
     if !written_states.is_empty() {
-        sync_folder(&share.summary).map_err(|source| PassError::Summary {
-            path: share.summary.clone(),
+        sync_folder(summary_dir).map_err(|source| PublishError::Write {
+            path: summary_dir.to_path_buf(),
             source,
         })?;
         for (number, state) in written_states {
@@ -281,8 +298,8 @@ fn write_books(
         hasher.update(s.key.as_bytes());
     }
     hasher.update(plan.rows_key(|k| !book_of.contains_key(k)));
-    let index_key = hex(&hasher.finalize());
-    let index_path = share.summary.join(summary::file_name(fy));
+    let index_key = format!("{:x}", hasher.finalize());
+    let index_path = summary_dir.join(summary::file_name(fy));
     if ledger.meta(&index_meta(fy))?.as_deref() != Some(index_key.as_str()) || !index_path.exists()
     {
         let index = IndexInput {
@@ -294,7 +311,7 @@ fn write_books(
             submissions,
             diagnostics,
         };
-        let bytes = summary::index_to_bytes(&index).map_err(|source| PassError::SummaryBuild {
+        let bytes = summary::index_to_bytes(&index).map_err(|source| PublishError::Build {
             fiscal_year: fy.be(),
             source,
         })?;
@@ -329,7 +346,7 @@ fn remove_stale_books(dir: &Path, fy: FiscalYear, keep: &[String]) {
 }
 
 fn generated_at() -> String {
-    thai::format_thai_datetime(now().naive_local(), thai::ThaiDigits::No)
+    thai::format_thai_datetime(chrono::Local::now().naive_local(), thai::ThaiDigits::No)
 }
 
 /// One fiscal year's summary from the ledger's metadata alone: who is in it, which versions
@@ -483,7 +500,7 @@ impl<'a> YearPlan<'a> {
             h.update(format!("x{key}{}{}|", m.name, m.folder));
         }
         h.update(self.rows_key(|_| true));
-        hex(&h.finalize())
+        format!("{:x}", h.finalize())
     }
 
     /// A digest of the submissions and diagnostics rows of the divisions `mine` selects.
@@ -492,7 +509,7 @@ impl<'a> YearPlan<'a> {
         for (_, v, latest) in self.rows.iter().filter(|(k, _, _)| mine(k)) {
             h.update(format!("r{}{latest:?}|", v.id));
         }
-        hex(&h.finalize())
+        format!("{:x}", h.finalize())
     }
 
     /// The summary input of this plan (a year's, or one book's): only its submissions are read.
@@ -501,7 +518,7 @@ impl<'a> YearPlan<'a> {
         ledger: &Ledger,
         config: &Config,
         part: Option<Part>,
-    ) -> Result<SummaryInput, PassError> {
+    ) -> Result<SummaryInput, PublishError> {
         self.stored_input(ledger, config, part)?.parse()
     }
 
@@ -512,7 +529,7 @@ impl<'a> YearPlan<'a> {
         ledger: &Ledger,
         config: &Config,
         part: Option<Part>,
-    ) -> Result<StoredInput<'a>, PassError> {
+    ) -> Result<StoredInput<'a>, PublishError> {
         let mut current = Vec::new();
         for (_, v) in &self.current {
             let Some(stored) = ledger.stored_submission(v.id)? else {
@@ -572,7 +589,7 @@ struct StoredInput<'a> {
 }
 
 impl StoredInput<'_> {
-    fn parse(self) -> Result<SummaryInput, PassError> {
+    fn parse(self) -> Result<SummaryInput, PublishError> {
         let mut divisions = Vec::with_capacity(self.current.len());
         let mut current_revisions: HashMap<i64, Vec<Revision>> = HashMap::new();
         for (v, stored, previous) in self.current {
@@ -587,7 +604,7 @@ impl StoredInput<'_> {
             divisions.push(DivisionEntry {
                 submission: sub,
                 file: v.path.clone(),
-                received_at: receipt::thai_time(&v.received_at),
+                received_at: thai::thai_time(&v.received_at),
                 revisions: revs,
             });
         }
@@ -639,7 +656,7 @@ fn submission_row(
         file: v.path.clone(),
         division_code: v.division_code.clone(),
         division_name: v.division_name.clone(),
-        received_at: receipt::thai_time(&v.received_at),
+        received_at: thai::thai_time(&v.received_at),
         status: v.status,
         errors: v.errors,
         warnings: v.warnings,
@@ -682,7 +699,7 @@ fn fiscal_years(config: &Config, versions: &[StoredVersion]) -> Vec<FiscalYear> 
 
 /// Writes a summary, retrying while the file is locked (open in Excel on the planning office's
 /// PC); if it stays locked, writes a dated copy beside it and says so.
-fn publish(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf, PassError> {
+fn publish(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf, PublishError> {
     let mut last = None;
     for attempt in 0..3u32 {
         match write_atomic_with(path, bytes, sync) {
@@ -698,7 +715,10 @@ fn publish(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf, PassError> 
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let dated = path.with_file_name(format!("{stem} ({}).xlsx", now().format("%Y-%m-%d %H%M%S")));
+    let dated = path.with_file_name(format!(
+        "{stem} ({}).xlsx",
+        chrono::Local::now().format("%Y-%m-%d %H%M%S")
+    ));
     match write_atomic_with(&dated, bytes, sync) {
         Ok(()) => {
             tracing::warn!(
@@ -709,7 +729,7 @@ fn publish(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf, PassError> 
             );
             Ok(dated)
         }
-        Err(source) => Err(PassError::Summary {
+        Err(source) => Err(PublishError::Write {
             path: path.to_owned(),
             source,
         }),
@@ -746,7 +766,7 @@ pub fn revisions(old: &Submission, new: &Submission) -> Vec<Revision> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tools::samples;
+    use crate::domain::samples;
 
     #[test]
     fn revisions_list_changed_quarters_only() {

@@ -256,7 +256,7 @@ pub fn watch_latency(
     config: &crate::config::Config,
     samples: usize,
 ) -> Result<Vec<Duration>, crate::pass::consolidate::PassError> {
-    use crate::commands::run::RunConfig;
+    use crate::pass::RunConfig;
     use crate::pass::watch::{Shutdown, WatchConfig, watch};
 
     let share = crate::pass::share::Share::open(share_root, &config.folders)?;

@@ -1,7 +1,5 @@
-//! Outside the pipeline: the two seed divisions as data ([`samples`]), a generator of realistic
-//! shares for scale tests ([`demo`]) and the measurements behind docs/performance.md
-//! ([`bench`](mod@bench)).
+//! Outside the pipeline: a generator of realistic shares for scale tests ([`demo`]) and the
+//! measurements behind docs/performance.md ([`bench`](mod@bench)).
 
 pub mod bench;
 pub mod demo;
-pub mod samples;

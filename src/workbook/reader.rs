@@ -12,7 +12,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 
-use crate::check::diagnostic::{Diagnostic, FieldName, Finding, Location};
+use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location};
 use crate::domain::model::{
     Activity, Contact, Direction, FiscalYear, Kpi, KpiKind, LogEntry, Quarter, Submission,
 };
@@ -781,15 +781,19 @@ impl<'a> Book<'a> {
                     let loc = sources.division(Key::TemplateVersion);
                     self.diagnostics.push(Diagnostic::new(
                         Finding::TemplateVersion {
+                            expected: layout::TEMPLATE_VERSION,
                             found: (!version.is_empty()).then_some(version),
                         },
                         loc,
                     ));
                 }
             }
-            None => self
-                .diagnostics
-                .push(Diagnostic::new(Finding::NoDivisionSheet, Location::file())),
+            None => self.diagnostics.push(Diagnostic::new(
+                Finding::NoDivisionSheet {
+                    sheet: layout::DIVISION_SHEET,
+                },
+                Location::file(),
+            )),
         }
         sources.division_sheet = division_sheet;
 

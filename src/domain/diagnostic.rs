@@ -72,12 +72,15 @@ pub enum Finding {
         sheet: String,
         limit: usize,
     },
-    /// The division sheet is missing.
-    NoDivisionSheet,
+    /// The division sheet (named `sheet` in the template) is missing.
+    NoDivisionSheet {
+        sheet: &'static str,
+    },
     /// No sheet holds a filled KPI.
     NoKpis,
-    /// The workbook was not made from this template version.
+    /// The workbook was not made from this template version (`expected`).
     TemplateVersion {
+        expected: &'static str,
         found: Option<String>,
     },
     MissingField {
@@ -257,7 +260,7 @@ impl Finding {
             Finding::TooLarge { .. } => "too-large",
             Finding::UnreadableSheet { .. } => "unreadable-sheet",
             Finding::TooManyCells { .. } => "too-many-cells",
-            Finding::NoDivisionSheet => "no-division-sheet",
+            Finding::NoDivisionSheet { .. } => "no-division-sheet",
             Finding::NoKpis => "no-kpis",
             Finding::TemplateVersion { .. } => "template-version",
             Finding::MissingField { .. } => "missing-field",
@@ -322,14 +325,12 @@ impl Finding {
             Finding::TooManyCells { sheet, limit } => format!(
                 "แผ่นงาน \"{sheet}\" มีข้อมูลเกิน {limit} ช่อง ซึ่งเกินขีดจำกัด กรุณาลบแถวหรือคอลัมน์ที่ไม่ใช้"
             ),
-            Finding::NoDivisionSheet => format!(
-                "ไม่พบแผ่นงาน \"{}\" (ข้อมูลหน่วยงาน) กรุณาใช้แบบฟอร์มมาตรฐาน",
-                crate::workbook::layout::DIVISION_SHEET
-            ),
+            Finding::NoDivisionSheet { sheet } => {
+                format!("ไม่พบแผ่นงาน \"{sheet}\" (ข้อมูลหน่วยงาน) กรุณาใช้แบบฟอร์มมาตรฐาน")
+            }
             Finding::NoKpis => "ไม่พบตัวชี้วัดที่กรอกข้อมูลในไฟล์นี้".into(),
-            Finding::TemplateVersion { found } => format!(
-                "ไฟล์นี้ไม่ได้สร้างจากแบบฟอร์มรุ่นปัจจุบัน ({}) รุ่นในไฟล์: {}",
-                crate::workbook::layout::TEMPLATE_VERSION,
+            Finding::TemplateVersion { expected, found } => format!(
+                "ไฟล์นี้ไม่ได้สร้างจากแบบฟอร์มรุ่นปัจจุบัน ({expected}) รุ่นในไฟล์: {}",
                 found.as_deref().unwrap_or("ไม่ระบุ")
             ),
             Finding::MissingField { field } => format!("ยังไม่ได้กรอก \"{}\"", field.th),
@@ -492,14 +493,12 @@ impl Finding {
             Finding::TooManyCells { sheet, limit } => format!(
                 "sheet \"{sheet}\" holds more than {limit} filled cells, over the limit; it was not read"
             ),
-            Finding::NoDivisionSheet => format!(
-                "no \"{}\" (division) sheet; use the standard template",
-                crate::workbook::layout::DIVISION_SHEET
-            ),
+            Finding::NoDivisionSheet { sheet } => {
+                format!("no \"{sheet}\" (division) sheet; use the standard template")
+            }
             Finding::NoKpis => "no filled-in KPI sheet in this workbook".into(),
-            Finding::TemplateVersion { found } => format!(
-                "not made from the current template ({}); this file says {}",
-                crate::workbook::layout::TEMPLATE_VERSION,
+            Finding::TemplateVersion { expected, found } => format!(
+                "not made from the current template ({expected}); this file says {}",
                 found.as_deref().unwrap_or("nothing")
             ),
             Finding::MissingField { field } => format!("{} is missing", field.en),
