@@ -185,7 +185,7 @@ struct ExamplesOpts {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum BelowLevel1Opt {
-    /// A result below level 1 scores 0 (DOMAIN.md default).
+    /// A result below level 1 scores 0 (the default; see docs/scoring.md).
     Zero,
     /// A result below level 1 scores 1.
     One,

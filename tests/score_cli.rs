@@ -1,4 +1,4 @@
-//! `kpiwatch score` as a user runs it: the golden tables of DOMAIN.md through the real binary.
+//! `kpiwatch score` as a user runs it: the golden tables of docs/scoring.md through the real binary.
 
 use assert_cmd::Command;
 use serde_json::{Value, json};

@@ -1,4 +1,4 @@
-//! Judges one submission: the rules of DOMAIN.md applied to what the reader found, the official
+//! Judges one submission: the rules of docs/scoring.md applied to what the reader found, the official
 //! scores, and the verdict (accepted with warnings, or rejected) with every finding located.
 
 use foldhash::{HashMap, HashMapExt};
@@ -139,7 +139,7 @@ pub fn normalize_code(code: &str) -> String {
     out
 }
 
-/// DOMAIN.md: a falling cumulative result is suspicious for a count, normal for a percentage.
+/// A falling cumulative result is suspicious for a count, normal for a percentage.
 fn is_percentage(unit: &str) -> bool {
     let u = unit.trim();
     u.contains('%') || u.contains("ร้อยละ") || u.eq_ignore_ascii_case("percent")

@@ -188,7 +188,7 @@ impl Direction {
     }
 }
 
-/// What to do with a result below the level-1 threshold. DOMAIN.md: 0 by default ("did not
+/// What to do with a result below the level-1 threshold: 0 by default ("did not
 /// reach level 1"), some offices clamp to 1. Every summary states which rule was used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

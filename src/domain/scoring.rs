@@ -1,4 +1,4 @@
-//! The scoring rules of DOMAIN.md: one KPI result against its five thresholds, the weighted
+//! The scoring rules (docs/scoring.md): one KPI result against its five thresholds, the weighted
 //! score, and the roll-up of a division's KPIs into one score per quarter. Invalid criteria are
 //! typed errors so that no NaN or panic can reach a summary.
 
@@ -169,7 +169,7 @@ fn ascending_score(r: f64, t: &[f64; 5], stepped: bool, below: BelowLevel1) -> f
 }
 
 /// Reads a result as a division writes it. Milestone KPIs may report a range of levels reached
-/// in the quarter ("4-5", "๔ - ๕"): DOMAIN.md scores the highest. Everything else is a number,
+/// in the quarter ("4-5", "๔ - ๕"): a range scores its highest level. Everything else is a number,
 /// with Thai or Arabic digits, separators and "%"/"ร้อยละ" allowed.
 pub fn parse_result(text: &str, kind: KpiKind) -> Result<f64, NumberError> {
     if kind == KpiKind::Milestone {
@@ -270,7 +270,7 @@ pub struct DivisionScore {
 }
 
 impl DivisionScore {
-    /// DOMAIN.md: weights should sum to 100; anything else is shown as a warning.
+    /// A division's weights should sum to 100; anything else is shown as a warning.
     pub fn weights_sum_to_100(&self) -> bool {
         (self.total_weight - 100.0).abs() < 1e-9
     }
