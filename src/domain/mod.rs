@@ -4,6 +4,7 @@
 //! two seed divisions as data ([`samples`]). Everything else in the crate builds on this.
 
 pub mod diagnostic;
+pub mod exact;
 pub mod formula;
 pub mod model;
 pub mod samples;

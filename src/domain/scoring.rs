@@ -5,16 +5,23 @@
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::domain::exact;
 use crate::domain::model::{BelowLevel1, Direction, Kpi, KpiKind, Quarter};
 use crate::domain::thai::{self, NumberError};
 
 /// Scores and weighted scores are published to four decimals.
 pub const DECIMALS: i32 = 4;
 
-/// Rounds half away from zero to four decimals, as Excel's and LibreOffice's ROUND do: a value
-/// such as 2.61335, stored in binary as 2.6133499999…, still rounds up. Without this the
-/// summary's live formulas and kpiwatch's own figures would disagree in the last digit.
+/// Rounds half away from zero to four decimals, from the decimal `x` was typed as (see
+/// [`exact`]): 2.61335, stored in binary as 2.6133499999…, rounds up, as Excel's and
+/// LibreOffice's ROUND do with the summary's `ROUND(ROUND(x,9),4)`.
 pub fn round4(x: f64) -> f64 {
+    exact::round4(x).unwrap_or_else(|| float_round4(x))
+}
+
+/// [`round4`] in binary floating point, for numbers too large to be exact (beyond about 10³⁰,
+/// where a fifth decimal means nothing anyway).
+fn float_round4(x: f64) -> f64 {
     let scaled = x * 10_000.0;
     let frac = scaled.fract().abs();
     // A few units in the last place of the scaled value: the representation error of a decimal
@@ -108,12 +115,12 @@ impl Criteria {
         if !result.is_finite() {
             return Err(ResultError::NotFinite);
         }
-        let raw = match self.kind {
+        Ok(match self.kind {
             KpiKind::Milestone => {
                 if !(0.0..=5.0).contains(&result) {
                     return Err(ResultError::MilestoneOutOfRange(result));
                 }
-                if result < 1.0 { below.score() } else { result }
+                round4(if result < 1.0 { below.score() } else { result })
             }
             KpiKind::Interpolated | KpiKind::Stepped => {
                 // Mirroring a lower-is-better KPI turns it into a higher-is-better one, so one
@@ -124,8 +131,7 @@ impl Criteria {
                 };
                 ascending_score(r, &t, self.kind == KpiKind::Stepped, below)
             }
-        };
-        Ok(round4(raw))
+        })
     }
 }
 
@@ -150,7 +156,7 @@ fn check_thresholds(direction: Direction, t: &[f64; 5]) -> Result<(), CriteriaEr
     Ok(())
 }
 
-/// Score of `r` against strictly ascending thresholds `t`.
+/// Score of `r` against strictly ascending thresholds `t`, rounded to four decimals.
 fn ascending_score(r: f64, t: &[f64; 5], stepped: bool, below: BelowLevel1) -> f64 {
     if r >= t[4] {
         return 5.0;
@@ -164,7 +170,8 @@ fn ascending_score(r: f64, t: &[f64; 5], stepped: bool, below: BelowLevel1) -> f
     if stepped {
         level
     } else {
-        level + (r - t[k]) / (t[k + 1] - t[k])
+        exact::interpolate4(k as u8 + 1, r, t[k], t[k + 1])
+            .unwrap_or_else(|| float_round4(level + (r - t[k]) / (t[k + 1] - t[k])))
     }
 }
 
@@ -195,9 +202,10 @@ pub fn check_weight(weight: f64) -> Result<f64, CriteriaError> {
     }
 }
 
-/// Weighted score = round(score × weight / 100, 4).
+/// Weighted score = round(score × weight / 100, 4), from the rounded score and the weight as
+/// typed.
 pub fn weighted(score: f64, weight: f64) -> f64 {
-    round4(score * weight / 100.0)
+    exact::weighted4(score, weight).unwrap_or_else(|| float_round4(score * weight / 100.0))
 }
 
 /// The official figures of one KPI in one quarter.
@@ -290,8 +298,11 @@ pub fn roll_up(quarter: Quarter, kpis: &[Weighted]) -> DivisionScore {
         .filter_map(|k| k.score.map(|s| (k.weight, s)))
         .collect();
     let reported_weight: f64 = reported.iter().map(|(w, _)| w).sum();
-    let score = (!reported.is_empty() && reported_weight > 0.0)
-        .then(|| round4(reported.iter().map(|(w, s)| w * s).sum::<f64>() / reported_weight));
+    let score = (!reported.is_empty() && reported_weight > 0.0).then(|| {
+        exact::weighted_mean4(&reported).unwrap_or_else(|| {
+            float_round4(reported.iter().map(|(w, s)| w * s).sum::<f64>() / reported_weight)
+        })
+    });
     DivisionScore {
         quarter,
         score,
@@ -624,6 +635,116 @@ mod tests {
             let s = round4(s);
             prop_assert_eq!(weighted(s, w), round4(s * w / 100.0));
             prop_assert!(weighted(s, w) <= s + 1e-9);
+        }
+    }
+
+    /// The rules in exact rational arithmetic, written independently of [`exact`]: the
+    /// reference the scorer must equal to the last digit.
+    mod reference {
+        use num_bigint::BigInt;
+        use num_rational::BigRational;
+        use num_traits::{Signed, ToPrimitive};
+
+        pub fn decimal(mantissa: i64, scale: u32) -> BigRational {
+            BigRational::new(mantissa.into(), BigInt::from(10).pow(scale))
+        }
+
+        /// Half away from zero at `places` decimals.
+        fn round(x: &BigRational, places: u32) -> BigRational {
+            let f = BigRational::from_integer(BigInt::from(10).pow(places));
+            let half = BigRational::new(1.into(), 2.into());
+            let y = x * &f;
+            let r = if y.is_negative() {
+                -(-y + half).floor()
+            } else {
+                (y + half).floor()
+            };
+            r / f
+        }
+
+        /// `level + (r − lo)/(hi − lo)`, rounded to nine decimals and then to four, as f64.
+        pub fn interpolated(level: u8, r: &BigRational, lo: &BigRational, hi: &BigRational) -> f64 {
+            let x = BigRational::from_integer(level.into()) + (r - lo) / (hi - lo);
+            let units = round(&round(&x, 9), 4) * BigRational::from_integer(10_000.into());
+            units.to_integer().to_f64().unwrap() / 10_000.0
+        }
+    }
+
+    fn typed(mantissa: i64, scale: u32) -> f64 {
+        format!("{mantissa}e-{scale}").parse().unwrap()
+    }
+
+    /// Ascending thresholds as (mantissas, scale): up to 10⁶ with up to three decimals, or
+    /// whole numbers up to 10¹³, so every value keeps its typed digits in a cell.
+    fn typed_thresholds() -> impl Strategy<Value = ([i64; 5], u32)> {
+        let small = (
+            -1_000_000i64..1_000_000,
+            prop::array::uniform4(1i64..200_000),
+            0u32..=3,
+        );
+        let large = (
+            -10_000_000_000_000i64..10_000_000_000_000,
+            prop::array::uniform4(1i64..1_000_000_000_000),
+            Just(0u32),
+        );
+        prop_oneof![small, large].prop_map(|(start, steps, scale)| {
+            let mut t = [start; 5];
+            for i in 1..5 {
+                t[i] = t[i - 1] + steps[i - 1];
+            }
+            (t, scale)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn interpolation_equals_the_exact_reference(
+            (t, scale) in typed_thresholds(),
+            k in 0usize..4,
+            j in 0i64..20_000,
+            lower in any::<bool>(),
+        ) {
+            // A result j/20000 of the way from level k+1 to k+2: every odd j is exactly
+            // half-way at the fifth decimal, the case binary arithmetic gets wrong.
+            let d = t[k + 1] - t[k];
+            let r_mantissa = t[k] * 100_000 + 5 * d * j;
+            prop_assume!(r_mantissa.abs() < 1_000_000_000_000_000);
+            let (sign, direction) = if lower {
+                (-1, Direction::LowerIsBetter)
+            } else {
+                (1, Direction::HigherIsBetter)
+            };
+            let thresholds = t.map(|m| typed(sign * m, scale));
+            let c = Criteria::new(KpiKind::Interpolated, direction, thresholds).unwrap();
+            let got = c.score(typed(sign * r_mantissa, scale + 5), BelowLevel1::Zero).unwrap();
+            let want = reference::interpolated(
+                k as u8 + 1,
+                &reference::decimal(r_mantissa, scale + 5),
+                &reference::decimal(t[k], scale),
+                &reference::decimal(t[k + 1], scale),
+            );
+            prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn any_typed_result_equals_the_exact_reference(
+            (t, scale) in typed_thresholds(),
+            r_mantissa in -20_000_000_000i64..20_000_000_000,
+            r_scale in 0u32..=4,
+        ) {
+            let thresholds = t.map(|m| typed(m, scale));
+            let c = Criteria::new(KpiKind::Interpolated, Direction::HigherIsBetter, thresholds).unwrap();
+            let r = reference::decimal(r_mantissa, r_scale);
+            let tr = t.map(|m| reference::decimal(m, scale));
+            let want = if r >= tr[4] {
+                5.0
+            } else if r < tr[0] {
+                0.0
+            } else {
+                let k = (0..4).rev().find(|&k| r >= tr[k]).unwrap();
+                reference::interpolated(k as u8 + 1, &r, &tr[k], &tr[k + 1])
+            };
+            prop_assert_eq!(c.score(typed(r_mantissa, r_scale), BelowLevel1::Zero).unwrap(), want);
         }
     }
 }
