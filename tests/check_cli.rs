@@ -139,9 +139,29 @@ fn a_file_that_is_not_a_workbook_is_rejected_not_a_crash() {
         "one bad file never stops the others"
     );
     assert_eq!(codes(&v["files"][2]), ["not-a-workbook"]);
-    let (code, v) = env.check_json(&[&env.path("does-not-exist.xlsx")]);
-    assert_eq!(code, 1);
-    assert_eq!(codes(&v["files"][0]), ["not-a-workbook"]);
+}
+
+#[test]
+fn a_path_that_cannot_be_read_is_a_usage_error_and_the_others_are_still_checked() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.path("a-folder.xlsx")).unwrap();
+    let out = env
+        .kpiwatch()
+        .args(["check", "--json", "does-not-exist.xlsx", "a-folder.xlsx"])
+        .arg(example("ministers-office/kpi-2564.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read does-not-exist.xlsx: not found"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("a-folder.xlsx: is a folder"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "only the readable file is reported: {v}");
+    assert_eq!(files[0]["status"], "accepted");
 }
 
 #[test]

@@ -95,18 +95,6 @@ impl Verdict {
             .filter(|d| d.severity() == severity)
             .count()
     }
-
-    /// A verdict on a file that could not even be read from disk.
-    pub fn unreadable(detail: String) -> Self {
-        let read = ReadWorkbook {
-            diagnostics: vec![Diagnostic::new(
-                Finding::NotAWorkbook { detail },
-                Location::file(),
-            )],
-            ..ReadWorkbook::default()
-        };
-        validate(read, &CheckOptions::default())
-    }
 }
 
 /// Reads and judges a workbook from its bytes.

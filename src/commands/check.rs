@@ -18,12 +18,26 @@ pub struct CheckConfig {
     pub options: CheckOptions,
 }
 
-/// Reads and judges one file from disk; an unreadable file is a rejected verdict, not an error.
-pub fn check_file(path: &Path, opts: &CheckOptions) -> Verdict {
-    match std::fs::read(path) {
-        Ok(bytes) => check_bytes(&bytes, opts),
-        Err(e) => Verdict::unreadable(format!("cannot read the file: {e}")),
+/// Reads and judges one file from disk. A path that cannot be read (missing, a folder, no
+/// permission) is the caller's mistake, not a bad workbook: it is an error, not a verdict.
+pub fn check_file(path: &Path, opts: &CheckOptions) -> std::io::Result<Verdict> {
+    if path.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a folder, not a workbook",
+        ));
     }
+    std::fs::read(path).map(|bytes| check_bytes(&bytes, opts))
+}
+
+/// Why a path given to `check` was not judged, as one line for standard error.
+fn not_read(path: &Path, e: &std::io::Error) -> String {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "not found".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    };
+    format!("kpiwatch: error: cannot read {}: {why}", path.display())
 }
 
 /// The JSON shape of one file in `kpiwatch check --json`.
@@ -119,28 +133,38 @@ struct Report<'a> {
     files: Vec<FileReport<'a>>,
 }
 
-/// Checks every file (in parallel) and prints the reports in the order given.
+/// Checks every file (in parallel) and prints the reports in the order given. A path that
+/// cannot be read is named on standard error and makes the exit code 2 (a usage error); the
+/// other files are still checked and reported.
 pub fn run(cfg: &CheckConfig, out: &mut dyn Write) -> std::io::Result<ExitCode> {
-    let verdicts: Vec<Verdict> = cfg
+    let results: Vec<std::io::Result<Verdict>> = cfg
         .files
         .par_iter()
         .map(|p| check_file(p, &cfg.options))
         .collect();
+    let mut judged = Vec::with_capacity(results.len());
+    let mut unreadable = false;
+    for (p, r) in cfg.files.iter().zip(&results) {
+        match r {
+            Ok(v) => judged.push((p, v)),
+            Err(e) => {
+                unreadable = true;
+                eprintln!("{}", not_read(p, e));
+            }
+        }
+    }
     if cfg.json {
-        let files = cfg
-            .files
-            .iter()
-            .zip(&verdicts)
-            .map(|(p, v)| FileReport::new(p, v))
-            .collect();
+        let files = judged.iter().map(|(p, v)| FileReport::new(p, v)).collect();
         serde_json::to_writer_pretty(&mut *out, &Report { files })?;
         writeln!(out)?;
     } else {
-        for (p, v) in cfg.files.iter().zip(&verdicts) {
+        for (p, v) in &judged {
             write_text(out, p, v)?;
         }
     }
-    Ok(if verdicts.iter().all(|v| v.status == Status::Accepted) {
+    Ok(if unreadable {
+        ExitCode::Failure
+    } else if judged.iter().all(|(_, v)| v.status == Status::Accepted) {
         ExitCode::Success
     } else {
         ExitCode::Rejected
