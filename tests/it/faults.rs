@@ -3,17 +3,15 @@
 //! submission is lost or counted twice, and the summary has the figures of a run without faults.
 //!
 //! CI runs 20 `run` trials and 10 `watch` trials; `KPIWATCH_FAULT_TRIALS=300 cargo test
-//! --release --test faults` runs as many as asked (the README quotes such a run).
-
-mod common;
+//! --release --test it faults::` runs as many as asked (the README quotes such a run).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::harness::{TestEnv, workbook_bytes};
 use calamine::{Reader, open_workbook_auto};
-use common::{TestEnv, workbook_bytes};
 use kpiwatch::domain::model::Submission;
 use kpiwatch::domain::samples;
 use kpiwatch::ledger::Ledger;

@@ -2,13 +2,12 @@
 //! samples of other programs' output in tests/samples/): every one gets a receipt with a
 //! located, readable finding; the watcher keeps running; the good divisions are untouched.
 
-mod common;
-
+use crate::harness;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use common::{TestEnv, part_text, replace_part, workbook_bytes};
+use crate::harness::{TestEnv, part_text, replace_part, workbook_bytes};
 use kpiwatch::check::validate::Status;
 use kpiwatch::domain::model::{FiscalYear, KpiKind, Quarter, Submission};
 use kpiwatch::domain::samples;
@@ -61,7 +60,7 @@ fn changed(n: usize, edit: impl FnOnce(&mut Submission)) -> Vec<u8> {
 }
 
 fn typed(n: usize, edit: impl FnOnce(&mut Workbook)) -> Vec<u8> {
-    common::typed(&division(n), edit)
+    harness::typed(&division(n), edit)
 }
 
 fn at(key: Key) -> (u32, u16) {

@@ -3,14 +3,12 @@
 //! kpiwatch's own figures. That comparison is the proof that the live formulas restate the Rust
 //! scoring rules.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::harness::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use common::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
 use kpiwatch::check::validate::{CheckOptions, Status, check_bytes};
 use kpiwatch::domain::model::{
     BelowLevel1, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, Quarter, QuarterReport,

@@ -2,13 +2,12 @@
 //! statuses, scores, receipts, archive and summary; a second run that does nothing; revisions,
 //! removals, missing divisions, a locked summary; and the division files never touched.
 
-mod common;
-
+use crate::harness;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::harness::{TestEnv, workbook_bytes};
 use calamine::{Data, Reader, open_workbook_auto};
-use common::{TestEnv, workbook_bytes};
 use kpiwatch::check::validate::Status;
 use kpiwatch::domain::samples;
 use kpiwatch::ledger::Ledger;
@@ -622,7 +621,7 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
 /// LibreOffice, the real client, opens the index of a split summary and a book of it.
 #[test]
 fn libreoffice_opens_a_split_summary() {
-    if !common::soffice_available() {
+    if !harness::soffice_available() {
         eprintln!("soffice not installed; skipped");
         return;
     }
@@ -632,14 +631,14 @@ fn libreoffice_opens_a_split_summary() {
     assert_eq!(s.run().0, 0);
     let out = s.env.path("lo");
     std::fs::create_dir_all(&out).unwrap();
-    let index = common::lo_sheets_as_csv(&s.summary(), &out);
+    let index = harness::lo_sheets_as_csv(&s.summary(), &out);
     assert!(
         index.contains_key("ภาพรวม") && index.contains_key("เล่มสรุป"),
         "{:?}",
         index.keys()
     );
     assert!(row_with(&index["ภาพรวม"], "สร.").iter().any(|c| c == "3"));
-    let book = common::lo_sheets_as_csv(
+    let book = harness::lo_sheets_as_csv(
         &s.env.path("share/summary/kpi-summary-2564-book-01.xlsx"),
         &out,
     );

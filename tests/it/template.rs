@@ -1,11 +1,9 @@
 //! The standard template: the committed file equals a fresh generation, the README documents the
 //! same contract as the code, and the workbook is protected, validated and printable.
 
-mod common;
-
 use std::io::Read;
 
-use common::{TestEnv, workbook_bytes, workbook_cells};
+use crate::harness::{TestEnv, workbook_bytes, workbook_cells};
 use kpiwatch::check::validate::{CheckOptions, check_bytes};
 use kpiwatch::domain::samples;
 use kpiwatch::workbook::layout;

@@ -1,11 +1,10 @@
 //! One deliberately broken copy of an example per diagnostic code: each must come back with its
 //! code, severity, sheet and cell, and a message in Thai and English.
 
-mod common;
-
+use crate::harness;
 use std::collections::BTreeSet;
 
-use common::{replace_part, workbook_bytes};
+use crate::harness::{replace_part, workbook_bytes};
 use kpiwatch::check::validate::{
     CheckOptions, Expectation, ExpectedDivision, Status, Verdict, check_bytes,
 };
@@ -31,7 +30,7 @@ fn changed(edit: impl FnOnce(&mut Submission)) -> Vec<u8> {
 
 /// The example with cells overwritten after generation, as a person typing into Excel would.
 fn typed(edit: impl FnOnce(&mut Workbook)) -> Vec<u8> {
-    common::typed(&samples::ministers_office(), edit)
+    harness::typed(&samples::ministers_office(), edit)
 }
 
 fn cell(key: Key) -> (u32, u16) {
@@ -69,9 +68,9 @@ fn expect(bytes: &[u8], code: &str, sheet: Option<&str>, a1: Option<&str>) -> Ve
 
 #[test]
 fn every_code_is_covered_here() {
-    // Codes about one workbook are tested here; those between files, in tests/run.rs.
+    // Codes about one workbook are tested here; those between files, in tests/it/run.rs.
     let source = std::fs::read_to_string(file!()).unwrap()
-        + &std::fs::read_to_string("tests/run.rs").unwrap();
+        + &std::fs::read_to_string("tests/it/run.rs").unwrap();
     let missing: Vec<_> = CODES
         .iter()
         .filter(|c| !source.contains(&format!("\"{c}\"")))

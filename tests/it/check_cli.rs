@@ -1,9 +1,7 @@
 //! `kpiwatch check` on the bundled examples and on files that are not workbooks, through the
 //! real binary: golden figures, the seed's own inconsistencies, exit codes.
 
-mod common;
-
-use common::TestEnv;
+use crate::harness::TestEnv;
 use serde_json::{Value, json};
 
 fn example(rel: &str) -> std::path::PathBuf {

@@ -1,8 +1,7 @@
 //! How the reader takes what people actually type: Thai digits and percentages as text, real
 //! date cells, formulas with cached values, and text that looks like a formula.
 
-mod common;
-
+use crate::harness;
 use kpiwatch::check::validate::{CheckOptions, Status, check_bytes};
 use kpiwatch::domain::model::Quarter;
 use kpiwatch::domain::samples;
@@ -12,7 +11,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 const KPI1: &str = "ตัวชี้วัด 1";
 
 fn typed(edit: impl FnOnce(&mut Workbook)) -> kpiwatch::check::validate::Verdict {
-    let bytes = common::typed(&samples::ministers_office(), edit);
+    let bytes = harness::typed(&samples::ministers_office(), edit);
     check_bytes(&bytes, &CheckOptions::default())
 }
 

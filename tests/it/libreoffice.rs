@@ -1,11 +1,9 @@
 //! LibreOffice as the real client: the examples re-saved by a real spreadsheet program (as .xlsx
 //! and as .ods), and with a KPI sheet copied the way a person adds a KPI, read to the same figures.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{TestEnv, lo_convert, lo_edit, soffice_available};
+use crate::harness::{TestEnv, lo_convert, lo_edit, soffice_available};
 use kpiwatch::check::validate::{CheckOptions, Status, Verdict, check_bytes};
 
 fn example(rel: &str) -> PathBuf {

@@ -1,7 +1,7 @@
 //! The demo share generator end to end: determinism, and a generated share run through the real
 //! binary with its own registry, every file's status, findings and division scores checked
 //! against `expected.json`. The timing test is `#[ignore]`d: run it in release mode with
-//! `cargo test --release --test demo -- --ignored --nocapture` (`KPIWATCH_DEMO_COUNT` sets N).
+//! `cargo test --release --test it demo:: -- --ignored --nocapture` (`KPIWATCH_DEMO_COUNT` sets N).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -336,7 +336,7 @@ fn a_reader_that_stops_reading_ends_the_output_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 
-/// Generation speed and size: `cargo test --release --test demo -- --ignored --nocapture`.
+/// Generation speed and size: `cargo test --release --test it demo:: -- --ignored --nocapture`.
 #[test]
 #[ignore = "a benchmark; run in release mode"]
 fn time_the_generation() {

@@ -2,15 +2,13 @@
 //! file, a slow chunked copy, 200 files at once, a restart after changes made while stopped,
 //! and Office lock files. Waits have generous deadlines; nothing asserts on durations.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TestEnv, workbook_bytes};
+use crate::harness::{TestEnv, workbook_bytes};
 use kpiwatch::check::validate::Status;
 use kpiwatch::domain::model::Submission;
 use kpiwatch::domain::samples;

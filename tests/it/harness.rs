@@ -1,6 +1,5 @@
 //! Shared test harness: a temporary working folder, the real `kpiwatch` binary run in it,
 //! fixtures built from the template generator, and LibreOffice as the real client.
-#![allow(dead_code)] // each test binary uses its own part of the harness
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -37,11 +36,6 @@ impl TestEnv {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, bytes).unwrap();
         p
-    }
-
-    /// Fills the standard template with `sub` and writes it at `rel`.
-    pub fn write_submission(&self, rel: impl AsRef<Path>, sub: &Submission) -> PathBuf {
-        self.write(rel, &workbook_bytes(sub))
     }
 
     /// The real binary, run in this folder.
