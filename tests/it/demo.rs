@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use kpiwatch::check::validate::Status;
@@ -13,9 +12,7 @@ use kpiwatch::ledger::Ledger;
 use kpiwatch::tools::demo::{self, DemoOptions, Expected};
 use serde_json::Value;
 
-fn kpiwatch() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_kpiwatch"))
-}
+use crate::harness::TestEnv;
 
 #[test]
 fn the_same_index_and_seed_give_the_same_submission() {
@@ -98,9 +95,9 @@ fn codes_of(v: &Value) -> BTreeSet<String> {
 #[test]
 fn a_generated_share_runs_as_expected() {
     const COUNT: usize = 40;
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("share");
-    let state = tmp.path().join("state");
+    let env = TestEnv::new();
+    let out = env.path("share");
+    let state = env.path("state");
     let seed = interesting_seed(COUNT);
     let summary = demo::generate(&out, &DemoOptions { count: COUNT, seed }, |_| {}).unwrap();
     assert_eq!(summary.files, COUNT);
@@ -114,7 +111,8 @@ fn a_generated_share_runs_as_expected() {
     assert_eq!(files.len(), COUNT);
 
     // One pass over the share, with the generated registry.
-    let run = kpiwatch()
+    let run = env
+        .kpiwatch()
         .arg("run")
         .arg("--config")
         .arg(out.join("kpiwatch.toml"))
@@ -162,7 +160,8 @@ fn a_generated_share_runs_as_expected() {
         .iter()
         .map(|f| out.join("inbox").join(f["path"].as_str().unwrap()))
         .collect();
-    let check = kpiwatch()
+    let check = env
+        .kpiwatch()
         .arg("check")
         .arg("--json")
         .args(&paths)
@@ -218,7 +217,8 @@ fn a_generated_share_runs_as_expected() {
     assert_eq!(scored, summary.accepted);
 
     // A second pass reads nothing again.
-    let again = kpiwatch()
+    let again = env
+        .kpiwatch()
         .arg("run")
         .arg("--config")
         .arg(out.join("kpiwatch.toml"))
@@ -233,11 +233,12 @@ fn a_generated_share_runs_as_expected() {
 
 #[test]
 fn bench_floor_alternates_its_rounds_and_compares_medians() {
-    let dir = tempfile::tempdir().unwrap();
-    demo::generate(dir.path(), &DemoOptions { count: 6, seed: 3 }, |_| {}).unwrap();
-    let out = kpiwatch()
+    let env = TestEnv::new();
+    demo::generate(env.dir.path(), &DemoOptions { count: 6, seed: 3 }, |_| {}).unwrap();
+    let out = env
+        .kpiwatch()
         .args(["bench", "floor", "--rounds", "3"])
-        .arg(dir.path().join("inbox"))
+        .arg(env.path("inbox"))
         .output()
         .unwrap();
     assert!(
@@ -274,18 +275,19 @@ fn bench_floor_alternates_its_rounds_and_compares_medians() {
 fn bench_watch_latency_times_each_file_after_the_last_pass_is_done() {
     // Books of two divisions: every pass replaces a book and then the index, and a sample
     // begun before the index of the previous one was replaced used to end at once.
-    let dir = tempfile::tempdir().unwrap();
-    demo::generate(dir.path(), &DemoOptions { count: 4, seed: 5 }, |_| {}).unwrap();
-    let config = dir.path().join("kpiwatch.toml");
+    let env = TestEnv::new();
+    demo::generate(env.dir.path(), &DemoOptions { count: 4, seed: 5 }, |_| {}).unwrap();
+    let config = env.path("kpiwatch.toml");
     let mut toml = std::fs::read_to_string(&config).unwrap();
     toml.push_str("\n[watch]\nquiet_period_secs = 1\n\n[summary]\ndivisions_per_book = 2\n");
     std::fs::write(&config, toml).unwrap();
-    let out = kpiwatch()
+    let out = env
+        .kpiwatch()
         .args(["bench", "watch-latency", "--samples", "3", "--config"])
         .arg(&config)
         .arg("--state")
-        .arg(dir.path().join("state"))
-        .arg(dir.path())
+        .arg(env.path("state"))
+        .arg(env.dir.path())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -312,20 +314,19 @@ fn bench_watch_latency_times_each_file_after_the_last_pass_is_done() {
         assert!(*s >= 1.0, "{stdout}");
     }
     assert!(stdout.contains("median: "), "{stdout}");
-    let files = std::fs::read_dir(dir.path().join("summary"))
-        .unwrap()
-        .count();
+    let files = std::fs::read_dir(env.path("summary")).unwrap().count();
     assert!(files >= 3, "an index and at least two books: {files}");
 }
 
 #[test]
 fn a_reader_that_stops_reading_ends_the_output_quietly() {
     // `kpiwatch bench floor INBOX | head -1`: the pipe closes before kpiwatch writes.
-    let dir = tempfile::tempdir().unwrap();
-    demo::generate(dir.path(), &DemoOptions { count: 2, seed: 3 }, |_| {}).unwrap();
-    let mut child = kpiwatch()
+    let env = TestEnv::new();
+    demo::generate(env.dir.path(), &DemoOptions { count: 2, seed: 3 }, |_| {}).unwrap();
+    let mut child = env
+        .kpiwatch()
         .args(["bench", "floor"])
-        .arg(dir.path().join("inbox"))
+        .arg(env.path("inbox"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
