@@ -1,14 +1,9 @@
 //! `kpiwatch check` on the bundled examples and on files that are not workbooks, through the
 //! real binary: golden figures, the seed's own inconsistencies, exit codes.
 
-use crate::harness::TestEnv;
 use serde_json::{Value, json};
 
-fn example(rel: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/share/inbox")
-        .join(rel)
-}
+use crate::harness::{TestEnv, example};
 
 fn quarters(kpi: &Value) -> Vec<(Value, Value, Value)> {
     kpi["quarters"]

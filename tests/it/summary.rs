@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::harness::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use kpiwatch::check::validate::{CheckOptions, Status, check_bytes};
 use kpiwatch::domain::model::{
@@ -20,6 +19,8 @@ use kpiwatch::summary::{
     self, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
     OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow, SummaryInput,
 };
+
+use crate::harness::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
 
 const SYNTHETIC_CODE: &str = "ทดส.";
 const FORMULA_LIKE_NAME: &str = "=ร้อยละของเรื่องที่ดำเนินการแล้วเสร็จ (ไม่ใช่สูตร)";

@@ -4,15 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use crate::harness::{TestEnv, workbook_bytes};
 use kpiwatch::check::validate::Status;
 use kpiwatch::domain::model::Submission;
 use kpiwatch::domain::samples;
-use kpiwatch::ledger::Ledger;
+
+use crate::harness::{TestEnv, Watcher, numbered, summary_figures, workbook_bytes};
 
 const CONFIG: &str = "[watch]\nquiet_period_secs = 1\n";
 
@@ -22,86 +21,24 @@ enum Mode {
     Poll,
 }
 
-struct Watcher {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Watcher {
-    fn start(env: &TestEnv, mode: Mode) -> Self {
-        let log = env.path(format!("watch-{}.log", std::process::id()));
-        let stderr = std::fs::File::create(&log).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kpiwatch"));
-        cmd.current_dir(env.dir.path())
-            .args([
-                "--log-format",
-                "json",
-                "watch",
-                "--config",
-                "kpiwatch.toml",
-                "--state",
-                "state",
-            ])
-            .stdout(Stdio::null())
-            .stderr(stderr);
-        if let Mode::Poll = mode {
-            cmd.args(["--poll", "0.3"]);
-        }
-        cmd.arg("share");
-        let w = Self {
-            child: cmd.spawn().unwrap(),
-            log,
-        };
-        w.wait_for_log("\"watching\"");
-        w
+/// `kpiwatch watch` over `share`, logging JSON, once it says it is watching.
+fn start(env: &TestEnv, mode: Mode) -> Watcher {
+    let mut args = vec![
+        "--log-format",
+        "json",
+        "watch",
+        "--config",
+        "kpiwatch.toml",
+        "--state",
+        "state",
+    ];
+    if let Mode::Poll = mode {
+        args.extend(["--poll", "0.3"]);
     }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn wait_for_log(&self, needle: &str) {
-        wait_until(
-            &format!("log line {needle}"),
-            || self.log().contains(needle),
-            || self.log(),
-        );
-    }
-
-    /// SIGTERM, as a service manager stops it; the watcher finishes and exits 0.
-    fn stop(mut self) -> String {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let status = self.child.wait().unwrap();
-        let log = self.log();
-        assert!(status.success(), "watch exited with {status}: {log}");
-        assert!(log.contains("stopped; the ledger is consistent"), "{log}");
-        log
-    }
-}
-
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Polls `cond` until it holds; panics with `context()` after a generous deadline.
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool, context: impl Fn() -> String) {
-    let deadline = Instant::now() + Duration::from_secs(90);
-    while !cond() {
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}\n{}",
-            context()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn share(env: &TestEnv) -> PathBuf {
-    env.path("share")
+    args.push("share");
+    let mut w = Watcher::start(env, &args);
+    w.wait_for_log("\"watching\"");
+    w
 }
 
 fn setup() -> TestEnv {
@@ -114,7 +51,7 @@ fn setup() -> TestEnv {
 /// Versions per path, read from the ledger (the watcher holds its lock, not the database).
 fn versions(env: &TestEnv) -> BTreeMap<String, Vec<Status>> {
     let mut out: BTreeMap<String, Vec<Status>> = BTreeMap::new();
-    let Ok(ledger) = Ledger::open(&env.path("state/ledger.sqlite")) else {
+    let Ok(ledger) = env.ledger() else {
         return out;
     };
     for v in ledger.all_versions().unwrap_or_default() {
@@ -125,54 +62,41 @@ fn versions(env: &TestEnv) -> BTreeMap<String, Vec<Status>> {
 
 /// A division of its own: sample สร. under another code, so every file is distinct.
 fn division(n: usize) -> Submission {
-    let mut sub = samples::ministers_office();
-    sub.division.code = format!("ทส.{n:03}");
-    sub.division.name = format!("หน่วยงานทดสอบ {n}");
-    sub.kpis[0].code = format!("ทส.{n:03}-1");
-    sub
+    numbered(samples::ministers_office(), format!("ทส.{n:03}"), n)
 }
 
+/// Lands a finished file under the share's inbox.
 fn drop_file(env: &TestEnv, rel: &str, bytes: &[u8]) {
-    // Written beside, then renamed in: how a copy tool or Excel's save lands a finished file.
-    let dest = share(env).join("inbox").join(rel);
-    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-    let tmp = dest.with_file_name(format!(
-        ".part-{}",
-        dest.file_name().unwrap().to_string_lossy()
-    ));
-    std::fs::write(&tmp, bytes).unwrap();
-    std::fs::rename(&tmp, &dest).unwrap();
+    env.drop_file(Path::new("share/inbox").join(rel), bytes);
 }
 
 fn dropped_file_updates_summary_and_receipt(mode: Mode) {
     let env = setup();
-    let w = Watcher::start(&env, mode);
+    let mut w = start(&env, mode);
     drop_file(
         &env,
         "ministers-office/kpi-2564.xlsx",
         &workbook_bytes(&samples::ministers_office()),
     );
-    let receipt = share(&env).join("receipts/ministers-office/kpi-2564.xlsx.txt");
-    let summary = share(&env).join("summary/kpi-summary-2564.xlsx");
-    wait_until(
-        "receipt and summary",
-        || receipt.exists() && summary.exists(),
-        || w.log(),
-    );
+    let receipt = env
+        .path("share")
+        .join("receipts/ministers-office/kpi-2564.xlsx.txt");
+    let summary = env.path("share").join("summary/kpi-summary-2564.xlsx");
+    w.wait_until("receipt and summary", || {
+        receipt.exists() && summary.exists()
+    });
     // A lock file and Office temporaries cause nothing.
     let before = versions(&env);
-    let inbox = share(&env).join("inbox/ministers-office");
+    let inbox = env.path("share").join("inbox/ministers-office");
     std::fs::write(inbox.join("~$kpi-2564.xlsx"), b"owner").unwrap();
     std::fs::write(inbox.join(".~lock.kpi-2564.xlsx#"), b"lock").unwrap();
     std::fs::write(inbox.join("~WRL0001.tmp"), b"tmp").unwrap();
     std::fs::write(inbox.join("3A7F9C21"), b"excel temp").unwrap();
     // A real file after the clutter proves the watcher looked.
     drop_file(&env, "sentinel/kpi.xlsx", &workbook_bytes(&division(1)));
-    wait_until(
-        "sentinel",
-        || versions(&env).contains_key("sentinel/kpi.xlsx"),
-        || w.log(),
-    );
+    w.wait_until("sentinel", || {
+        versions(&env).contains_key("sentinel/kpi.xlsx")
+    });
     let after = versions(&env);
     assert_eq!(
         after.len(),
@@ -200,9 +124,9 @@ fn poll_dropped_file_and_lock_files() {
 
 fn slow_copy_is_ingested_once(mode: Mode) {
     let env = setup();
-    let w = Watcher::start(&env, mode);
+    let mut w = start(&env, mode);
     let bytes = workbook_bytes(&samples::inspection_office());
-    let dest = share(&env).join("inbox/slow.xlsx");
+    let dest = env.path("share").join("inbox/slow.xlsx");
     let mut f = std::fs::File::create(&dest).unwrap();
     // About four seconds, in pieces, as a copy onto a slow share arrives.
     let chunks = bytes.chunks(bytes.len() / 10 + 1).collect::<Vec<_>>();
@@ -212,18 +136,10 @@ fn slow_copy_is_ingested_once(mode: Mode) {
         std::thread::sleep(Duration::from_millis(400));
     }
     drop(f);
-    wait_until(
-        "slow file",
-        || versions(&env).contains_key("slow.xlsx"),
-        || w.log(),
-    );
+    w.wait_until("slow file", || versions(&env).contains_key("slow.xlsx"));
     // Give a wrong second ingestion every chance to happen before looking.
     drop_file(&env, "sentinel.xlsx", &workbook_bytes(&division(2)));
-    wait_until(
-        "sentinel",
-        || versions(&env).contains_key("sentinel.xlsx"),
-        || w.log(),
-    );
+    w.wait_until("sentinel", || versions(&env).contains_key("sentinel.xlsx"));
     let log = w.stop();
     let v = versions(&env);
     assert_eq!(
@@ -250,15 +166,11 @@ fn burst_of_200(mode: Mode) {
     let files: Vec<(String, Vec<u8>)> = (0..200)
         .map(|n| (format!("div-{n:03}/kpi.xlsx"), workbook_bytes(&division(n))))
         .collect();
-    let w = Watcher::start(&env, mode);
+    let mut w = start(&env, mode);
     for (rel, bytes) in &files {
         drop_file(&env, rel, bytes);
     }
-    wait_until(
-        "200 files",
-        || versions(&env).len() == 200,
-        || format!("{} so far\n{}", versions(&env).len(), w.log()),
-    );
+    w.wait_for_count("files recorded", 200, || versions(&env).len());
     let log = w.stop();
     let v = versions(&env);
     assert!(
@@ -285,30 +197,14 @@ fn poll_burst_of_200() {
     burst_of_200(Mode::Poll);
 }
 
-/// The figures of a summary, without the times that differ between runs.
-fn summary_figures(path: &Path) -> Vec<Vec<String>> {
-    use calamine::{Reader, open_workbook_auto};
-    let mut wb = open_workbook_auto(path).unwrap();
-    let mut rows = Vec::new();
-    for sheet in ["ภาพรวม", "ตัวชี้วัด", "แผนกระบวนการ"]
-    {
-        let r = wb.worksheet_range(sheet).unwrap();
-        for row in r.rows().skip(4) {
-            rows.push(row.iter().map(|c| c.to_string()).collect());
-        }
-    }
-    rows
-}
+/// The summary sheets a restarted watcher and a fresh run must agree on.
+const SHEETS: [&str; 3] = ["ภาพรวม", "ตัวชี้วัด", "แผนกระบวนการ"];
 
 fn restart_catches_up(mode: Mode) {
     let env = setup();
     drop_file(&env, "a/kpi.xlsx", &workbook_bytes(&division(1)));
-    let w = Watcher::start(&env, mode);
-    wait_until(
-        "first file",
-        || versions(&env).contains_key("a/kpi.xlsx"),
-        || w.log(),
-    );
+    let mut w = start(&env, mode);
+    w.wait_until("first file", || versions(&env).contains_key("a/kpi.xlsx"));
     w.stop();
 
     // While stopped: one file added, one changed.
@@ -319,17 +215,13 @@ fn restart_catches_up(mode: Mode) {
     changed.kpis[0].quarters[3].own_weighted = None;
     drop_file(&env, "a/kpi.xlsx", &workbook_bytes(&changed));
 
-    let w = Watcher::start(&env, mode);
-    wait_until(
-        "catch-up",
-        || {
-            let v = versions(&env);
-            v.get("a/kpi.xlsx").is_some_and(|s| s.len() == 2) && v.contains_key("b/kpi.xlsx")
-        },
-        || w.log(),
-    );
-    let summary = share(&env).join("summary/kpi-summary-2564.xlsx");
-    wait_until("summary", || summary.exists(), || w.log());
+    let mut w = start(&env, mode);
+    w.wait_until("catch-up", || {
+        let v = versions(&env);
+        v.get("a/kpi.xlsx").is_some_and(|s| s.len() == 2) && v.contains_key("b/kpi.xlsx")
+    });
+    let summary = env.path("share").join("summary/kpi-summary-2564.xlsx");
+    w.wait_until("summary", || summary.exists());
     w.stop();
 
     // A fresh run over a copy of the inbox, with an empty ledger, gives the same figures.
@@ -337,7 +229,7 @@ fn restart_catches_up(mode: Mode) {
     for rel in ["a/kpi.xlsx", "b/kpi.xlsx"] {
         fresh.write(
             Path::new("share/inbox").join(rel),
-            &std::fs::read(share(&env).join("inbox").join(rel)).unwrap(),
+            &std::fs::read(env.path("share").join("inbox").join(rel)).unwrap(),
         );
     }
     let out = fresh
@@ -351,7 +243,7 @@ fn restart_catches_up(mode: Mode) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(
-        summary_figures(&summary)
+        summary_figures(&summary, &SHEETS)
             .into_iter()
             // The watched share has a revision note (Q4 changed); a fresh run has no history.
             .map(|r| r
@@ -363,7 +255,7 @@ fn restart_catches_up(mode: Mode) {
                 })
                 .collect::<Vec<_>>())
             .collect::<Vec<_>>(),
-        summary_figures(&fresh.path("share/summary/kpi-summary-2564.xlsx"))
+        summary_figures(&fresh.path("share/summary/kpi-summary-2564.xlsx"), &SHEETS,)
     );
 }
 
