@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{TestEnv, example};
+use crate::harness::{TestEnv, diagnostic_codes, example};
 
 fn quarters(kpi: &Value) -> Vec<(Value, Value, Value)> {
     kpi["quarters"]
@@ -17,15 +17,6 @@ fn quarters(kpi: &Value) -> Vec<(Value, Value, Value)> {
                 q["weighted"].clone(),
             )
         })
-        .collect()
-}
-
-fn codes(file: &Value) -> Vec<String> {
-    file["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_owned())
         .collect()
 }
 
@@ -108,7 +99,7 @@ fn the_seeds_own_inconsistencies_are_warnings_with_cells() {
         .find(|d| d["code"] == "log-total-mismatch")
         .unwrap();
     assert!(mismatch["message_en"].as_str().unwrap().contains("826"));
-    assert!(codes(file).contains(&"weights-not-100".to_owned()));
+    assert!(diagnostic_codes(file).contains(&"weights-not-100".to_owned()));
 }
 
 #[test]
@@ -120,7 +111,7 @@ fn a_file_that_is_not_a_workbook_is_rejected_not_a_crash() {
     let (code, v) = env.check_json(&[&pdf, &good, &empty]);
     assert_eq!(code, 1);
     assert_eq!(v["files"][0]["status"], "rejected");
-    assert_eq!(codes(&v["files"][0]), ["not-a-workbook"]);
+    assert_eq!(diagnostic_codes(&v["files"][0]), ["not-a-workbook"]);
     assert!(
         v["files"][0]["diagnostics"][0]["message_en"]
             .as_str()
@@ -131,10 +122,10 @@ fn a_file_that_is_not_a_workbook_is_rejected_not_a_crash() {
         v["files"][1]["status"], "accepted",
         "one bad file never stops the others"
     );
-    assert_eq!(codes(&v["files"][2]), ["not-a-workbook"]);
+    assert_eq!(diagnostic_codes(&v["files"][2]), ["not-a-workbook"]);
     let (code, v) = env.check_json(&[&env.path("does-not-exist.xlsx")]);
     assert_eq!(code, 1);
-    assert_eq!(codes(&v["files"][0]), ["not-a-workbook"]);
+    assert_eq!(diagnostic_codes(&v["files"][0]), ["not-a-workbook"]);
 }
 
 #[test]

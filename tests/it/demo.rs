@@ -12,7 +12,7 @@ use kpiwatch::ledger::Ledger;
 use kpiwatch::tools::demo::{self, DemoOptions, Expected};
 use serde_json::Value;
 
-use crate::harness::TestEnv;
+use crate::harness::{TestEnv, diagnostic_codes};
 
 #[test]
 fn the_same_index_and_seed_give_the_same_submission() {
@@ -175,15 +175,10 @@ fn a_generated_share_runs_as_expected() {
     for (i, (f, r)) in files.iter().zip(reports).enumerate() {
         let path = f["path"].as_str().unwrap();
         assert_eq!(r["status"], f["status"], "{path}");
-        assert_eq!(codes_of(&f["codes"]), {
-            let found: BTreeSet<String> = r["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|d| d["code"].as_str().unwrap().to_owned())
-                .collect();
-            found
-        });
+        assert_eq!(
+            codes_of(&f["codes"]),
+            diagnostic_codes(r).into_iter().collect::<BTreeSet<_>>()
+        );
         let (sub, _) = demo::generate_submission(i, seed);
         let names: Vec<&str> = r["kpis"]
             .as_array()

@@ -5,7 +5,6 @@
 //! CI runs 20 `run` trials and 10 `watch` trials; `KPIWATCH_FAULT_TRIALS=300 cargo test
 //! --release --test it faults::` runs as many as asked (the README quotes such a run).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -69,13 +68,10 @@ fn figures(path: &Path) -> Vec<Vec<String>> {
 fn assert_consistent(env: &TestEnv, reference: &[Vec<String>], what: &str) {
     let ledger = env.ledger().unwrap();
     assert_eq!(ledger.integrity_check().unwrap(), "ok", "{what}");
-    let mut per_path: BTreeMap<String, usize> = BTreeMap::new();
-    for v in ledger.all_versions().unwrap() {
-        *per_path.entry(v.path).or_default() += 1;
-    }
+    let per_path = env.versions();
     assert_eq!(per_path.len(), FILES, "{what}: every submission recorded");
     assert!(
-        per_path.values().all(|&n| n == 1),
+        per_path.values().all(|v| v.len() == 1),
         "{what}: none counted twice: {per_path:?}"
     );
     assert!(

@@ -2,13 +2,14 @@
 //! left running, as a watcher), fixtures built from the template generator and read back, and
 //! LibreOffice as the real client.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use calamine::{Data, Reader, open_workbook_auto};
-use kpiwatch::check::validate::{CheckOptions, Verdict, check_bytes};
+use kpiwatch::check::validate::{CheckOptions, Status, Verdict, check_bytes};
 use kpiwatch::domain::model::Submission;
 use kpiwatch::ledger::{Ledger, LedgerError};
 use kpiwatch::workbook::layout::{self, Key};
@@ -88,6 +89,19 @@ impl TestEnv {
         Ledger::open(&self.path("state/ledger.sqlite"))
     }
 
+    /// Every version the ledger holds, by path: their statuses, oldest first. Empty until the
+    /// ledger exists (a watcher holds its lock, not the database, so it can be read meanwhile).
+    pub fn versions(&self) -> BTreeMap<String, Vec<Status>> {
+        let mut out: BTreeMap<String, Vec<Status>> = BTreeMap::new();
+        let Ok(ledger) = self.ledger() else {
+            return out;
+        };
+        for v in ledger.all_versions().unwrap_or_default() {
+            out.entry(v.path).or_default().push(v.status);
+        }
+        out
+    }
+
     /// How many files the ledger has a version of; 0 until the ledger exists.
     pub fn recorded(&self) -> usize {
         self.ledger()
@@ -159,19 +173,8 @@ impl Watcher {
 
     /// Polls `cond` until it holds; fails with the log if the watcher exits meanwhile, or after
     /// [`DEADLINE`].
-    pub fn wait_until(&mut self, what: &str, mut cond: impl FnMut() -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !cond() {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("{what}: the watcher exited ({status}):\n{}", self.log());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+    pub fn wait_until(&mut self, what: &str, cond: impl FnMut() -> bool) {
+        self.poll(|| what.to_owned(), cond);
     }
 
     /// Waits until `count()` reaches `expected`; a failure says how far it got.
@@ -181,12 +184,30 @@ impl Watcher {
         expected: usize,
         mut count: impl FnMut() -> usize,
     ) {
-        let mut seen = 0;
-        self.wait_until(&format!("{what} ({expected})"), || {
-            seen = count();
-            seen >= expected
-        });
-        assert!(seen >= expected, "{what}: {seen}/{expected}");
+        let seen = Cell::new(0);
+        self.poll(
+            || format!("{what}: {}/{expected}", seen.get()),
+            || {
+                seen.set(count());
+                seen.get() >= expected
+            },
+        );
+    }
+
+    fn poll(&mut self, what: impl Fn() -> String, mut cond: impl FnMut() -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !cond() {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("{}: the watcher exited ({status}):\n{}", what(), self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {}\n{}",
+                what(),
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     pub fn wait_for_log(&mut self, needle: &str) {
@@ -208,7 +229,7 @@ impl Watcher {
         log
     }
 
-    /// SIGKILL: no chance to clean up.
+    /// SIGKILL, which is what dropping it does: no chance to clean up.
     pub fn kill9(self) {}
 }
 
@@ -269,6 +290,16 @@ pub fn summary_figures(path: &Path, sheets: &[&str]) -> Vec<Vec<String>> {
     sheets
         .iter()
         .flat_map(|s| sheet_rows(path, s).into_iter().skip(4))
+        .collect()
+}
+
+/// The finding codes of one file of a `kpiwatch check --json` report, in order.
+pub fn diagnostic_codes(file: &Value) -> Vec<String> {
+    file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
         .collect()
 }
 

@@ -2,7 +2,6 @@
 //! file, a slow chunked copy, 200 files at once, a restart after changes made while stopped,
 //! and Office lock files. Waits have generous deadlines; nothing asserts on durations.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
@@ -48,18 +47,6 @@ fn setup() -> TestEnv {
     env
 }
 
-/// Versions per path, read from the ledger (the watcher holds its lock, not the database).
-fn versions(env: &TestEnv) -> BTreeMap<String, Vec<Status>> {
-    let mut out: BTreeMap<String, Vec<Status>> = BTreeMap::new();
-    let Ok(ledger) = env.ledger() else {
-        return out;
-    };
-    for v in ledger.all_versions().unwrap_or_default() {
-        out.entry(v.path).or_default().push(v.status);
-    }
-    out
-}
-
 /// A division of its own: sample สร. under another code, so every file is distinct.
 fn division(n: usize) -> Submission {
     numbered(samples::ministers_office(), format!("ทส.{n:03}"), n)
@@ -78,16 +65,14 @@ fn dropped_file_updates_summary_and_receipt(mode: Mode) {
         "ministers-office/kpi-2564.xlsx",
         &workbook_bytes(&samples::ministers_office()),
     );
-    let receipt = env
-        .path("share")
-        .join("receipts/ministers-office/kpi-2564.xlsx.txt");
-    let summary = env.path("share").join("summary/kpi-summary-2564.xlsx");
+    let receipt = env.path("share/receipts/ministers-office/kpi-2564.xlsx.txt");
+    let summary = env.path("share/summary/kpi-summary-2564.xlsx");
     w.wait_until("receipt and summary", || {
         receipt.exists() && summary.exists()
     });
     // A lock file and Office temporaries cause nothing.
-    let before = versions(&env);
-    let inbox = env.path("share").join("inbox/ministers-office");
+    let before = env.versions();
+    let inbox = env.path("share/inbox/ministers-office");
     std::fs::write(inbox.join("~$kpi-2564.xlsx"), b"owner").unwrap();
     std::fs::write(inbox.join(".~lock.kpi-2564.xlsx#"), b"lock").unwrap();
     std::fs::write(inbox.join("~WRL0001.tmp"), b"tmp").unwrap();
@@ -95,9 +80,9 @@ fn dropped_file_updates_summary_and_receipt(mode: Mode) {
     // A real file after the clutter proves the watcher looked.
     drop_file(&env, "sentinel/kpi.xlsx", &workbook_bytes(&division(1)));
     w.wait_until("sentinel", || {
-        versions(&env).contains_key("sentinel/kpi.xlsx")
+        env.versions().contains_key("sentinel/kpi.xlsx")
     });
-    let after = versions(&env);
+    let after = env.versions();
     assert_eq!(
         after.len(),
         before.len() + 1,
@@ -126,7 +111,7 @@ fn slow_copy_is_ingested_once(mode: Mode) {
     let env = setup();
     let mut w = start(&env, mode);
     let bytes = workbook_bytes(&samples::inspection_office());
-    let dest = env.path("share").join("inbox/slow.xlsx");
+    let dest = env.path("share/inbox/slow.xlsx");
     let mut f = std::fs::File::create(&dest).unwrap();
     // About four seconds, in pieces, as a copy onto a slow share arrives.
     let chunks = bytes.chunks(bytes.len() / 10 + 1).collect::<Vec<_>>();
@@ -136,12 +121,12 @@ fn slow_copy_is_ingested_once(mode: Mode) {
         std::thread::sleep(Duration::from_millis(400));
     }
     drop(f);
-    w.wait_until("slow file", || versions(&env).contains_key("slow.xlsx"));
+    w.wait_until("slow file", || env.versions().contains_key("slow.xlsx"));
     // Give a wrong second ingestion every chance to happen before looking.
     drop_file(&env, "sentinel.xlsx", &workbook_bytes(&division(2)));
-    w.wait_until("sentinel", || versions(&env).contains_key("sentinel.xlsx"));
+    w.wait_until("sentinel", || env.versions().contains_key("sentinel.xlsx"));
     let log = w.stop();
-    let v = versions(&env);
+    let v = env.versions();
     assert_eq!(
         v["slow.xlsx"],
         [Status::Accepted],
@@ -170,9 +155,9 @@ fn burst_of_200(mode: Mode) {
     for (rel, bytes) in &files {
         drop_file(&env, rel, bytes);
     }
-    w.wait_for_count("files recorded", 200, || versions(&env).len());
+    w.wait_for_count("files recorded", 200, || env.versions().len());
     let log = w.stop();
-    let v = versions(&env);
+    let v = env.versions();
     assert!(
         v.values().all(|s| s == &[Status::Accepted]),
         "each exactly once"
@@ -204,7 +189,7 @@ fn restart_catches_up(mode: Mode) {
     let env = setup();
     drop_file(&env, "a/kpi.xlsx", &workbook_bytes(&division(1)));
     let mut w = start(&env, mode);
-    w.wait_until("first file", || versions(&env).contains_key("a/kpi.xlsx"));
+    w.wait_until("first file", || env.versions().contains_key("a/kpi.xlsx"));
     w.stop();
 
     // While stopped: one file added, one changed.
@@ -217,10 +202,10 @@ fn restart_catches_up(mode: Mode) {
 
     let mut w = start(&env, mode);
     w.wait_until("catch-up", || {
-        let v = versions(&env);
+        let v = env.versions();
         v.get("a/kpi.xlsx").is_some_and(|s| s.len() == 2) && v.contains_key("b/kpi.xlsx")
     });
-    let summary = env.path("share").join("summary/kpi-summary-2564.xlsx");
+    let summary = env.path("share/summary/kpi-summary-2564.xlsx");
     w.wait_until("summary", || summary.exists());
     w.stop();
 
@@ -229,7 +214,7 @@ fn restart_catches_up(mode: Mode) {
     for rel in ["a/kpi.xlsx", "b/kpi.xlsx"] {
         fresh.write(
             Path::new("share/inbox").join(rel),
-            &std::fs::read(env.path("share").join("inbox").join(rel)).unwrap(),
+            &std::fs::read(env.path("share/inbox").join(rel)).unwrap(),
         );
     }
     let out = fresh
