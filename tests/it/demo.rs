@@ -111,16 +111,18 @@ fn a_generated_share_runs_as_expected() {
     assert_eq!(files.len(), COUNT);
 
     // One pass over the share, with the generated registry.
-    let run = env
-        .kpiwatch()
-        .arg("run")
-        .arg("--config")
-        .arg(out.join("kpiwatch.toml"))
-        .arg("--state")
-        .arg(&state)
-        .arg(&out)
-        .output()
-        .unwrap();
+    let pass = || {
+        env.kpiwatch()
+            .arg("run")
+            .arg("--config")
+            .arg(out.join("kpiwatch.toml"))
+            .arg("--state")
+            .arg(&state)
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let run = pass();
     let log = format!(
         "{}\n{}",
         String::from_utf8_lossy(&run.stdout),
@@ -133,7 +135,18 @@ fn a_generated_share_runs_as_expected() {
     );
     assert!(out.join("summary/kpi-summary-2567.xlsx").is_file(), "{log}");
 
-    // Statuses and findings, from the ledger.
+    assert_ledger_as_expected(&state, files);
+    let scored = assert_check_as_expected(&env, &out, files, seed);
+    assert_eq!(scored, summary.accepted);
+
+    // A second pass reads nothing again.
+    let again = pass();
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("0 read"), "{stdout}");
+}
+
+/// Statuses and findings, from the ledger, as `expected.json` lists them.
+fn assert_ledger_as_expected(state: &Path, files: &[Value]) {
     let ledger = Ledger::open(&state.join("ledger.sqlite")).unwrap();
     let latest: BTreeMap<String, (Status, BTreeSet<String>, String)> = ledger
         .latest_per_path()
@@ -144,7 +157,7 @@ fn a_generated_share_runs_as_expected() {
             (v.path, (v.status, codes, v.division_code))
         })
         .collect();
-    assert_eq!(latest.len(), COUNT);
+    assert_eq!(latest.len(), files.len());
     for f in files {
         let path = f["path"].as_str().unwrap();
         let (status, codes, code) = latest
@@ -154,23 +167,18 @@ fn a_generated_share_runs_as_expected() {
         assert_eq!(codes, &codes_of(&f["codes"]), "{path}");
         assert_eq!(code, f["division_code"].as_str().unwrap(), "{path}");
     }
+}
 
-    // Division scores, and KPI names kept as text, from `kpiwatch check --json`.
+/// Statuses, findings, division scores, and KPI names kept as text, from `kpiwatch check --json`
+/// over the generated share, as `expected.json` lists them. Returns how many files scored.
+fn assert_check_as_expected(env: &TestEnv, share: &Path, files: &[Value], seed: u64) -> usize {
     let paths: Vec<PathBuf> = files
         .iter()
-        .map(|f| out.join("inbox").join(f["path"].as_str().unwrap()))
+        .map(|f| share.join("inbox").join(f["path"].as_str().unwrap()))
         .collect();
-    let check = env
-        .kpiwatch()
-        .arg("check")
-        .arg("--json")
-        .args(&paths)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&check.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&check.stderr)));
+    let (_, report) = env.check_json(&paths.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     let reports = report["files"].as_array().unwrap();
-    assert_eq!(reports.len(), COUNT);
+    assert_eq!(reports.len(), files.len());
     let mut scored = 0;
     for (i, (f, r)) in files.iter().zip(reports).enumerate() {
         let path = f["path"].as_str().unwrap();
@@ -209,21 +217,7 @@ fn a_generated_share_runs_as_expected() {
             assert!(f["division_scores"].is_null());
         }
     }
-    assert_eq!(scored, summary.accepted);
-
-    // A second pass reads nothing again.
-    let again = env
-        .kpiwatch()
-        .arg("run")
-        .arg("--config")
-        .arg(out.join("kpiwatch.toml"))
-        .arg("--state")
-        .arg(&state)
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&again.stdout);
-    assert!(stdout.contains("0 read"), "{stdout}");
+    scored
 }
 
 #[test]

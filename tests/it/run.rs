@@ -162,7 +162,50 @@ fn a_pass_over_a_share_with_good_and_broken_files() {
     );
     assert_eq!(latest.len(), 5, "lock files are not submissions");
 
-    // Receipts: one per file, Thai first, naming the cell.
+    assert_receipts_name_the_cells(&s);
+
+    // Archive: a copy of every version, byte for byte.
+    let archive = s.snapshot("share/archive");
+    assert_eq!(archive.len(), 5);
+    for bytes in inbox_before.values().filter(|b| b.as_slice() != b"lock") {
+        assert!(
+            archive.values().any(|a| a == bytes),
+            "an inbox file is missing from the archive"
+        );
+    }
+
+    assert_summary_of_the_first_pass(&s);
+
+    // Nothing the divisions wrote was changed.
+    assert_eq!(s.snapshot("share/inbox"), inbox_before);
+
+    // A second run with nothing changed reads no workbook and rewrites nothing.
+    let outputs = s.snapshot("share/summary");
+    let receipts = s.snapshot("share/receipts");
+    let modified = || -> Vec<_> {
+        outputs
+            .keys()
+            .chain(receipts.keys())
+            .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+            .collect()
+    };
+    let mtimes = modified();
+    let (code, out) = s.run();
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("5 files in the inbox; 0 read: 0 new versions"),
+        "{out}"
+    );
+    assert!(out.contains("summary unchanged"), "{out}");
+    assert_eq!(s.snapshot("share/summary"), outputs);
+    assert_eq!(s.snapshot("share/receipts"), receipts);
+    assert_eq!(mtimes, modified());
+    assert_eq!(s.snapshot("share/inbox"), inbox_before);
+    assert_eq!(ledger.integrity_check().unwrap(), "ok");
+}
+
+/// Receipts: one per file, Thai first, naming the cell.
+fn assert_receipts_name_the_cells(s: &Share) {
     let receipt = std::fs::read_to_string(
         s.env
             .path("share/receipts/ministers-office/broken-weight.xlsx.txt"),
@@ -186,18 +229,10 @@ fn a_pass_over_a_share_with_good_and_broken_files() {
         receipt.contains("Q2: result 184  score 2.2267  weighted 0.6680"),
         "{receipt}"
     );
+}
 
-    // Archive: a copy of every version, byte for byte.
-    let archive = s.snapshot("share/archive");
-    assert_eq!(archive.len(), 5);
-    for bytes in inbox_before.values().filter(|b| b.as_slice() != b"lock") {
-        assert!(
-            archive.values().any(|a| a == bytes),
-            "an inbox file is missing from the archive"
-        );
-    }
-
-    // Summary: both divisions, golden scores, the missing one listed.
+/// Summary: both divisions, golden scores, the missing one listed.
+fn assert_summary_of_the_first_pass(s: &Share) {
     let overview = sheet_rows(&s.summary(), "ภาพรวม");
     let min = row_with(&overview, "สร.");
     assert!(
@@ -225,35 +260,6 @@ fn a_pass_over_a_share_with_good_and_broken_files() {
             .iter()
             .any(|c| c == "B11")
     );
-
-    // Nothing the divisions wrote was changed.
-    assert_eq!(s.snapshot("share/inbox"), inbox_before);
-
-    // A second run with nothing changed reads no workbook and rewrites nothing.
-    let outputs = s.snapshot("share/summary");
-    let receipts = s.snapshot("share/receipts");
-    let mtimes: Vec<_> = outputs
-        .keys()
-        .chain(receipts.keys())
-        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
-        .collect();
-    let (code, out) = s.run();
-    assert_eq!(code, 1);
-    assert!(
-        out.contains("5 files in the inbox; 0 read: 0 new versions"),
-        "{out}"
-    );
-    assert!(out.contains("summary unchanged"), "{out}");
-    assert_eq!(s.snapshot("share/summary"), outputs);
-    assert_eq!(s.snapshot("share/receipts"), receipts);
-    let mtimes_after: Vec<_> = outputs
-        .keys()
-        .chain(receipts.keys())
-        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
-        .collect();
-    assert_eq!(mtimes, mtimes_after);
-    assert_eq!(s.snapshot("share/inbox"), inbox_before);
-    assert_eq!(ledger.integrity_check().unwrap(), "ok");
 }
 
 #[test]
