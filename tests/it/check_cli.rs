@@ -1,16 +1,9 @@
 //! `kpiwatch check` on the bundled examples and on files that are not workbooks, through the
 //! real binary: golden figures, the seed's own inconsistencies, exit codes.
 
-mod common;
-
-use common::TestEnv;
 use serde_json::{Value, json};
 
-fn example(rel: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/share/inbox")
-        .join(rel)
-}
+use crate::harness::{TestEnv, diagnostic_codes, example};
 
 fn quarters(kpi: &Value) -> Vec<(Value, Value, Value)> {
     kpi["quarters"]
@@ -24,15 +17,6 @@ fn quarters(kpi: &Value) -> Vec<(Value, Value, Value)> {
                 q["weighted"].clone(),
             )
         })
-        .collect()
-}
-
-fn codes(file: &Value) -> Vec<String> {
-    file["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_owned())
         .collect()
 }
 
@@ -115,7 +99,7 @@ fn the_seeds_own_inconsistencies_are_warnings_with_cells() {
         .find(|d| d["code"] == "log-total-mismatch")
         .unwrap();
     assert!(mismatch["message_en"].as_str().unwrap().contains("826"));
-    assert!(codes(file).contains(&"weights-not-100".to_owned()));
+    assert!(diagnostic_codes(file).contains(&"weights-not-100".to_owned()));
 }
 
 #[test]
@@ -127,7 +111,7 @@ fn a_file_that_is_not_a_workbook_is_rejected_not_a_crash() {
     let (code, v) = env.check_json(&[&pdf, &good, &empty]);
     assert_eq!(code, 1);
     assert_eq!(v["files"][0]["status"], "rejected");
-    assert_eq!(codes(&v["files"][0]), ["not-a-workbook"]);
+    assert_eq!(diagnostic_codes(&v["files"][0]), ["not-a-workbook"]);
     assert!(
         v["files"][0]["diagnostics"][0]["message_en"]
             .as_str()
@@ -138,7 +122,7 @@ fn a_file_that_is_not_a_workbook_is_rejected_not_a_crash() {
         v["files"][1]["status"], "accepted",
         "one bad file never stops the others"
     );
-    assert_eq!(codes(&v["files"][2]), ["not-a-workbook"]);
+    assert_eq!(diagnostic_codes(&v["files"][2]), ["not-a-workbook"]);
 }
 
 #[test]

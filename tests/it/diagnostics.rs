@@ -1,11 +1,8 @@
 //! One deliberately broken copy of an example per diagnostic code: each must come back with its
 //! code, severity, sheet and cell, and a message in Thai and English.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{replace_part, workbook_bytes};
 use kpiwatch::check::validate::{
     CheckOptions, Expectation, ExpectedDivision, Status, Verdict, check_bytes,
 };
@@ -16,11 +13,9 @@ use kpiwatch::workbook::layout::{self, Key, QuarterField};
 use kpiwatch::workbook::reader::Limits;
 use rust_xlsxwriter::{Formula, Workbook};
 
-const KPI1: &str = "ตัวชี้วัด 1";
+use crate::harness::{self, at, check, replace_part, repo, workbook_bytes};
 
-fn check(bytes: &[u8]) -> Verdict {
-    check_bytes(bytes, &CheckOptions::default())
-}
+const KPI1: &str = "ตัวชี้วัด 1";
 
 /// The example with some model fields changed.
 fn changed(edit: impl FnOnce(&mut Submission)) -> Vec<u8> {
@@ -31,12 +26,7 @@ fn changed(edit: impl FnOnce(&mut Submission)) -> Vec<u8> {
 
 /// The example with cells overwritten after generation, as a person typing into Excel would.
 fn typed(edit: impl FnOnce(&mut Workbook)) -> Vec<u8> {
-    common::typed(&samples::ministers_office(), edit)
-}
-
-fn cell(key: Key) -> (u32, u16) {
-    let f = layout::field(key);
-    (f.row, f.col)
+    harness::typed(&samples::ministers_office(), edit)
 }
 
 /// Asserts a finding with `code` at `sheet`!`a1` (None: anywhere) and returns the verdict.
@@ -69,9 +59,9 @@ fn expect(bytes: &[u8], code: &str, sheet: Option<&str>, a1: Option<&str>) -> Ve
 
 #[test]
 fn every_code_is_covered_here() {
-    // Codes about one workbook are tested here; those between files, in tests/run.rs.
-    let source = std::fs::read_to_string(file!()).unwrap()
-        + &std::fs::read_to_string("tests/run.rs").unwrap();
+    // Codes about one workbook are tested here; those between files, in tests/it/run.rs.
+    let source = std::fs::read_to_string(repo(file!())).unwrap()
+        + &std::fs::read_to_string(repo("tests/it/run.rs")).unwrap();
     let missing: Vec<_> = CODES
         .iter()
         .filter(|c| !source.contains(&format!("\"{c}\"")))
@@ -169,7 +159,7 @@ fn no_kpis() {
 
 #[test]
 fn template_version() {
-    let (r, c) = cell(Key::TemplateVersion);
+    let (r, c) = at(Key::TemplateVersion);
     let bytes = typed(|wb| {
         wb.worksheet_from_name(layout::DIVISION_SHEET)
             .unwrap()
@@ -213,7 +203,7 @@ fn missing_field() {
 
 #[test]
 fn not_a_number() {
-    let (r, c) = cell(Key::Weight);
+    let (r, c) = at(Key::Weight);
     let bytes = typed(|wb| {
         wb.worksheet_from_name(KPI1)
             .unwrap()
@@ -234,7 +224,7 @@ fn not_a_number() {
 
 #[test]
 fn not_a_year() {
-    let (r, c) = cell(Key::FiscalYear);
+    let (r, c) = at(Key::FiscalYear);
     let bytes = typed(|wb| {
         wb.worksheet_from_name(layout::DIVISION_SHEET)
             .unwrap()
@@ -251,7 +241,7 @@ fn not_a_year() {
 
 #[test]
 fn invalid_choice() {
-    let (r, c) = cell(Key::Kind);
+    let (r, c) = at(Key::Kind);
     let bytes = typed(|wb| {
         wb.worksheet_from_name(KPI1)
             .unwrap()
@@ -269,7 +259,7 @@ fn invalid_choice() {
 
 #[test]
 fn formula_without_value() {
-    let (r, c) = cell(Key::Quarter(Quarter::Q2, QuarterField::Result));
+    let (r, c) = at(Key::Quarter(Quarter::Q2, QuarterField::Result));
     let bytes = typed(|wb| {
         let ws = wb.worksheet_from_name(KPI1).unwrap();
         ws.set_formula_result_default("");
@@ -287,7 +277,7 @@ fn formula_without_value() {
 
 #[test]
 fn error_value() {
-    let (r, c) = cell(Key::Quarter(Quarter::Q1, QuarterField::Result));
+    let (r, c) = at(Key::Quarter(Quarter::Q1, QuarterField::Result));
     let bytes = typed(|wb| {
         wb.worksheet_from_name(KPI1)
             .unwrap()

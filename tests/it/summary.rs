@@ -3,14 +3,11 @@
 //! kpiwatch's own figures. That comparison is the proof that the live formulas restate the Rust
 //! scoring rules.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use common::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
 use kpiwatch::check::validate::{CheckOptions, Status, check_bytes};
 use kpiwatch::domain::model::{
     BelowLevel1, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, Quarter, QuarterReport,
@@ -22,6 +19,8 @@ use kpiwatch::summary::{
     self, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
     OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow, SummaryInput,
 };
+
+use crate::harness::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
 
 const SYNTHETIC_CODE: &str = "ทดส.";
 const FORMULA_LIKE_NAME: &str = "=ร้อยละของเรื่องที่ดำเนินการแล้วเสร็จ (ไม่ใช่สูตร)";
@@ -468,39 +467,31 @@ fn libreoffice_csv(env: &TestEnv, path: &Path, dir: &str) -> BTreeMap<String, Ve
 // ---------------------------------------------------------------------------------------------
 // (a) The file read back with calamine.
 
-#[test]
-fn the_workbook_reads_back_with_text_as_text_and_blanks_blank() {
-    let input = input(BelowLevel1::Zero);
-    let exp = expected(&input, BelowLevel1::Zero);
-    let bytes = summary::to_bytes(&input).unwrap();
-    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
-    assert_eq!(
-        wb.sheet_names(),
-        [
-            OVERVIEW_SHEET,
-            KPI_SHEET,
-            PLAN_SHEET,
-            SUBMISSIONS_SHEET,
-            DIAGNOSTICS_SHEET
-        ]
-    );
+/// Every cell from A1 to a sheet's last used cell as text, so row and column indexes are the
+/// sheet's own.
+fn rows_of(range: &calamine::Range<Data>) -> Vec<Vec<String>> {
+    let (h, w) = (range.end().unwrap().0 + 1, range.end().unwrap().1 + 1);
+    (0..h)
+        .map(|r| {
+            (0..w)
+                .map(|c| {
+                    range
+                        .get_value((r, c))
+                        .map(Data::to_string)
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
+}
 
-    // Every sheet as text rows, for the header lookup.
-    let rows_of = |range: &calamine::Range<Data>| -> Vec<Vec<String>> {
-        let (h, w) = (range.end().unwrap().0 + 1, range.end().unwrap().1 + 1);
-        (0..h)
-            .map(|r| {
-                (0..w)
-                    .map(|c| {
-                        range
-                            .get_value((r, c))
-                            .map(Data::to_string)
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            })
-            .collect()
-    };
+/// The KPI sheet: names as text and never formulas, results as numbers and blanks blank, every
+/// score a formula on the settings cell and cached at kpiwatch's own figure.
+fn assert_kpi_sheet(
+    wb: &mut calamine::Sheets<Cursor<Vec<u8>>>,
+    input: &SummaryInput,
+    exp: &Expected,
+) {
     let kpis = wb.worksheet_range(KPI_SHEET).unwrap();
     let formulas = wb.worksheet_formula(KPI_SHEET).unwrap();
     let t = Table::find(&rows_of(&kpis), "ลำดับ");
@@ -565,6 +556,25 @@ fn the_workbook_reads_back_with_text_as_text_and_blanks_blank() {
     assert!(names.iter().any(|n| n.starts_with('+')));
     assert!(names.iter().any(|n| n.starts_with('-')));
     assert!(names.iter().any(|n| n.starts_with('@')));
+}
+
+#[test]
+fn the_workbook_reads_back_with_text_as_text_and_blanks_blank() {
+    let input = input(BelowLevel1::Zero);
+    let exp = expected(&input, BelowLevel1::Zero);
+    let bytes = summary::to_bytes(&input).unwrap();
+    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            OVERVIEW_SHEET,
+            KPI_SHEET,
+            PLAN_SHEET,
+            SUBMISSIONS_SHEET,
+            DIAGNOSTICS_SHEET
+        ]
+    );
+    assert_kpi_sheet(&mut wb, &input, &exp);
 
     // The overview states the rule and notes what is wrong.
     let ov = wb.worksheet_range(OVERVIEW_SHEET).unwrap();

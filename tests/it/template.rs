@@ -1,18 +1,10 @@
 //! The standard template: the committed file equals a fresh generation, the README documents the
 //! same contract as the code, and the workbook is protected, validated and printable.
 
-mod common;
-
-use std::io::Read;
-
-use common::{TestEnv, workbook_bytes, workbook_cells};
-use kpiwatch::check::validate::{CheckOptions, check_bytes};
 use kpiwatch::domain::samples;
 use kpiwatch::workbook::layout;
 
-fn repo(rel: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
+use crate::harness::{TestEnv, check, part_text, repo, workbook_bytes, workbook_cells};
 
 #[test]
 fn committed_template_equals_a_fresh_generation() {
@@ -67,13 +59,6 @@ fn readme_documents_the_same_contract_as_the_code() {
     );
 }
 
-fn zip_text(bytes: &[u8], name: &str) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut s = String::new();
-    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-    s
-}
-
 #[test]
 fn sheets_are_protected_printable_and_guarded() {
     let bytes = std::fs::read(repo("templates/kpi-template.xlsx")).unwrap();
@@ -87,7 +72,7 @@ fn sheets_are_protected_printable_and_guarded() {
     assert_eq!(sheets.len(), 2 + layout::DEFAULT_KPI_SHEETS + 2);
     let mut validations = 0;
     for name in &sheets {
-        let xml = zip_text(&bytes, name);
+        let xml = part_text(&bytes, name);
         assert!(xml.contains("<sheetProtection"), "{name} not protected");
         assert!(!xml.contains("password"), "{name} has a password");
         assert!(xml.contains(r#"paperSize="9""#), "{name} not A4");
@@ -98,13 +83,13 @@ fn sheets_are_protected_printable_and_guarded() {
         validations >= 3 * layout::DEFAULT_KPI_SHEETS + 3,
         "{validations}"
     );
-    let styles = zip_text(&bytes, "xl/styles.xml");
+    let styles = part_text(&bytes, "xl/styles.xml");
     assert!(styles.contains(r#"locked="0""#), "no unlocked input style");
     assert!(styles.contains("TH Sarabun New"));
-    let kpi1 = zip_text(&bytes, "xl/worksheets/sheet3.xml");
+    let kpi1 = part_text(&bytes, "xl/worksheets/sheet3.xml");
     assert!(kpi1.contains(r#"type="list""#), "kind/direction drop-downs");
     assert!(kpi1.contains(r#"type="decimal""#), "weight validation");
-    let workbook = zip_text(&bytes, "xl/workbook.xml");
+    let workbook = part_text(&bytes, "xl/workbook.xml");
     assert!(
         workbook.contains(r#"name="kw_kpi_code" localSheetId="2""#),
         "{workbook}"
@@ -114,7 +99,7 @@ fn sheets_are_protected_printable_and_guarded() {
 
 /// Whether each cell format of a workbook (`s="N"`) leaves its cells unlocked.
 fn unlocked_styles(bytes: &[u8]) -> Vec<bool> {
-    let styles = zip_text(bytes, "xl/styles.xml");
+    let styles = part_text(bytes, "xl/styles.xml");
     let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
     xfs.split("<xf ")
         .skip(1)
@@ -154,8 +139,8 @@ fn table_columns_are_input_cells_all_the_way_down() {
     let unlocked = unlocked_styles(&bytes);
     // Sheets: instructions, division, the KPI sheets, then the plan and the log.
     let kpis = sub.kpis.len();
-    let plan = zip_text(&bytes, &format!("xl/worksheets/sheet{}.xml", kpis + 3));
-    let log = zip_text(&bytes, &format!("xl/worksheets/sheet{}.xml", kpis + 4));
+    let plan = part_text(&bytes, &format!("xl/worksheets/sheet{}.xml", kpis + 3));
+    let log = part_text(&bytes, &format!("xl/worksheets/sheet{}.xml", kpis + 4));
     for (xml, table, filled) in [
         (&plan, &*layout::PLAN_TABLE, sub.plan.activities.len()),
         (&log, &*layout::LOG_TABLE, sub.log.len()),
@@ -193,7 +178,7 @@ fn table_columns_are_input_cells_all_the_way_down() {
 #[test]
 fn blank_template_is_rejected_politely() {
     let bytes = std::fs::read(repo("templates/kpi-template.xlsx")).unwrap();
-    let v = check_bytes(&bytes, &CheckOptions::default());
+    let v = check(&bytes);
     let codes: Vec<&str> = v.diagnostics.iter().map(|d| d.finding.code()).collect();
     assert!(codes.contains(&"no-kpis"), "{codes:?}");
     assert!(codes.contains(&"missing-field"), "{codes:?}");
@@ -229,7 +214,7 @@ fn template_options_change_sheets_and_headers() {
 #[test]
 fn samples_round_trip_through_the_template() {
     for sub in [samples::inspection_office(), samples::ministers_office()] {
-        let v = check_bytes(&workbook_bytes(&sub), &CheckOptions::default());
+        let v = check(&workbook_bytes(&sub));
         let mut read = v.submission.clone();
         for e in &mut read.log {
             e.start = None;

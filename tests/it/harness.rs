@@ -1,16 +1,37 @@
-//! Shared test harness: a temporary working folder, the real `kpiwatch` binary run in it,
-//! fixtures built from the template generator, and LibreOffice as the real client.
-#![allow(dead_code)] // each test binary uses its own part of the harness
+//! Shared test harness: a temporary working folder, the real `kpiwatch` binary run in it (and
+//! left running, as a watcher), fixtures built from the template generator and read back, and
+//! LibreOffice as the real client.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use calamine::{Data, Reader, open_workbook_auto};
+use kpiwatch::check::validate::{CheckOptions, Status, Verdict, check_bytes};
 use kpiwatch::domain::model::Submission;
+use kpiwatch::ledger::{Ledger, LedgerError};
+use kpiwatch::workbook::layout::{self, Key};
 use kpiwatch::workbook::template::{self, TemplateOptions};
 use serde_json::Value;
 use tempfile::TempDir;
+
+/// The two bundled example workbooks, by their path under an inbox.
+pub const EXAMPLES: [&str; 2] = [
+    "inspection-office/kpi-2564.xlsx",
+    "ministers-office/kpi-2564.xlsx",
+];
+
+/// A file of the repository (examples, the committed template, tests/samples, tests/lo).
+pub fn repo(rel: impl AsRef<Path>) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A bundled example workbook, by its path under the examples' inbox.
+pub fn example(rel: &str) -> PathBuf {
+    repo("examples/share/inbox").join(rel)
+}
 
 /// A temporary folder with the binary at hand.
 pub struct TestEnv {
@@ -39,9 +60,54 @@ impl TestEnv {
         p
     }
 
-    /// Fills the standard template with `sub` and writes it at `rel`.
-    pub fn write_submission(&self, rel: impl AsRef<Path>, sub: &Submission) -> PathBuf {
-        self.write(rel, &workbook_bytes(sub))
+    /// Lands a finished file at `rel` the way a copy tool or Excel's save does: written beside
+    /// under a hidden name, then renamed in, so a watcher never sees it half written.
+    pub fn drop_file(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> PathBuf {
+        let dest = self.path(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        let tmp = dest.with_file_name(format!(
+            ".part-{}",
+            dest.file_name().unwrap().to_string_lossy()
+        ));
+        std::fs::write(&tmp, bytes).unwrap();
+        std::fs::rename(&tmp, &dest).unwrap();
+        dest
+    }
+
+    /// Copies both bundled example workbooks into the inbox folder `inbox`.
+    pub fn copy_examples(&self, inbox: &str) {
+        for rel in EXAMPLES {
+            self.write(
+                Path::new(inbox).join(rel),
+                &std::fs::read(example(rel)).unwrap(),
+            );
+        }
+    }
+
+    /// The ledger kept under `--state state`, the state folder the tests pass.
+    pub fn ledger(&self) -> Result<Ledger, LedgerError> {
+        Ledger::open(&self.path("state/ledger.sqlite"))
+    }
+
+    /// Every version the ledger holds, by path: their statuses, oldest first. Empty until the
+    /// ledger exists (a watcher holds its lock, not the database, so it can be read meanwhile).
+    pub fn versions(&self) -> BTreeMap<String, Vec<Status>> {
+        let mut out: BTreeMap<String, Vec<Status>> = BTreeMap::new();
+        let Ok(ledger) = self.ledger() else {
+            return out;
+        };
+        for v in ledger.all_versions().unwrap_or_default() {
+            out.entry(v.path).or_default().push(v.status);
+        }
+        out
+    }
+
+    /// How many files the ledger has a version of; 0 until the ledger exists.
+    pub fn recorded(&self) -> usize {
+        self.ledger()
+            .and_then(|l| l.latest_per_path())
+            .map(|v| v.len())
+            .unwrap_or(0)
     }
 
     /// The real binary, run in this folder.
@@ -70,6 +136,171 @@ impl TestEnv {
         });
         (code, v)
     }
+}
+
+/// How long a wait for a running watcher may take before the test fails: generous, because it
+/// only turns a hang into a failure; nothing asserts on how long anything took.
+const DEADLINE: Duration = Duration::from_secs(180);
+
+/// A `kpiwatch` left running (a watcher) in a test folder, its log (stderr) kept in
+/// `watch.log` there. Dropping it kills the process, so a failed test leaves no watcher behind.
+pub struct Watcher {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Watcher {
+    /// Starts `kpiwatch ARGS` in `env`, without waiting for anything.
+    pub fn start(env: &TestEnv, args: &[&str]) -> Self {
+        let log = env.path("watch.log");
+        let child = env
+            .kpiwatch()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        Self { child, log }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Polls `cond` until it holds; fails with the log if the watcher exits meanwhile, or after
+    /// [`DEADLINE`].
+    pub fn wait_until(&mut self, what: &str, cond: impl FnMut() -> bool) {
+        self.poll(|| what.to_owned(), cond);
+    }
+
+    /// Waits until `count()` reaches `expected`; a failure says how far it got.
+    pub fn wait_for_count(
+        &mut self,
+        what: &str,
+        expected: usize,
+        mut count: impl FnMut() -> usize,
+    ) {
+        let seen = Cell::new(0);
+        self.poll(
+            || format!("{what}: {}/{expected}", seen.get()),
+            || {
+                seen.set(count());
+                seen.get() >= expected
+            },
+        );
+    }
+
+    fn poll(&mut self, what: impl Fn() -> String, mut cond: impl FnMut() -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !cond() {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("{}: the watcher exited ({status}):\n{}", what(), self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {}\n{}",
+                what(),
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    pub fn wait_for_log(&mut self, needle: &str) {
+        let log = self.log.clone();
+        self.wait_until(&format!("log line {needle}"), || {
+            std::fs::read_to_string(&log).is_ok_and(|t| t.contains(needle))
+        });
+    }
+
+    /// SIGTERM, as a service manager stops it: the watcher finishes, says the ledger is
+    /// consistent and exits 0. Returns the log.
+    pub fn stop(mut self) -> String {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        let log = self.log();
+        assert!(status.success(), "watch exited with {status}: {log}");
+        assert!(log.contains("stopped; the ledger is consistent"), "{log}");
+        log
+    }
+
+    /// SIGKILL, which is what dropping it does: no chance to clean up.
+    pub fn kill9(self) {}
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        kill9(&mut self.child);
+    }
+}
+
+/// SIGKILL (what std's kill is on Unix) and reaping the process.
+pub fn kill9(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A copy of `base` as test division `n` under `code`, its KPIs coded `CODE-1`, `CODE-2`, …:
+/// files made from one seed division never count as the same division or the same KPI.
+pub fn numbered(mut base: Submission, code: String, n: usize) -> Submission {
+    base.division.name = format!("หน่วยงานทดสอบ {n}");
+    for (i, k) in base.kpis.iter_mut().enumerate() {
+        k.code = format!("{code}-{}", i + 1);
+    }
+    base.division.code = code;
+    base
+}
+
+/// Where a declared field of the template is: (row, col), zero-based as rust_xlsxwriter writes.
+pub fn at(key: Key) -> (u32, u16) {
+    let f = layout::field(key);
+    (f.row, f.col)
+}
+
+/// The verdict on one workbook's bytes, with the default options.
+pub fn check(bytes: &[u8]) -> Verdict {
+    check_bytes(bytes, &CheckOptions::default())
+}
+
+/// The verdict on one workbook file, with the default options.
+pub fn check_file(path: &Path) -> Verdict {
+    check(&std::fs::read(path).unwrap())
+}
+
+/// A sheet's rows as text, blanks empty, from its first used cell.
+pub fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut wb = open_workbook_auto(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let range = wb
+        .worksheet_range(sheet)
+        .unwrap_or_else(|e| panic!("{}: {sheet}: {e}", path.display()));
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// The figures of a summary: each of `sheets` without its first four rows, where the time of
+/// the run is, so the summaries of two runs compare equal when their figures do.
+pub fn summary_figures(path: &Path, sheets: &[&str]) -> Vec<Vec<String>> {
+    sheets
+        .iter()
+        .flat_map(|s| sheet_rows(path, s).into_iter().skip(4))
+        .collect()
+}
+
+/// The finding codes of one file of a `kpiwatch check --json` report, in order.
+pub fn diagnostic_codes(file: &Value) -> Vec<String> {
+    file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// A copy of a zip (an .xlsx) with one part's content replaced, or added when missing; `None`
@@ -295,7 +526,7 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
 /// the given filter ("Calc MS Excel 2007 XML", "calc8").
 pub fn lo_edit(input: &Path, out: &Path, filter: &str, ops: &[&str]) {
     let profile = tempfile::tempdir().unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lo/edit.py");
+    let script = repo("tests/lo/edit.py");
     // One pipe per call: tests edit workbooks in parallel.
     let pipe = format!(
         "kpiwatch_{}",

@@ -1,19 +1,23 @@
 //! `kpiwatch score` as a user runs it: the golden tables of docs/scoring.md through the real binary.
 
-use assert_cmd::Command;
+use std::process::Output;
+
 use serde_json::{Value, json};
 
-fn kpiwatch() -> Command {
-    Command::cargo_bin("kpiwatch").expect("binary built")
+use crate::harness::TestEnv;
+
+/// `kpiwatch score ARGS` in a folder of its own.
+fn score(args: &[&str]) -> Output {
+    TestEnv::new()
+        .kpiwatch()
+        .arg("score")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn score_json(args: &[&str]) -> Value {
-    let out = kpiwatch()
-        .arg("score")
-        .arg("--json")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = score(&[&["--json"], args].concat());
     assert!(
         out.status.success(),
         "{}",
@@ -92,24 +96,14 @@ fn options_change_the_rule() {
 
 #[test]
 fn table_output_is_readable() {
-    let out = kpiwatch()
-        .args([
-            "score",
-            "--levels",
-            "0,150,300,450,826",
-            "--weight",
-            "30",
-            "184",
-        ])
-        .output()
-        .unwrap();
+    let out = score(&["--levels", "0,150,300,450,826", "--weight", "30", "184"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("weighted"), "{text}");
     assert!(text.contains("2.2267") && text.contains("0.6680"), "{text}");
 }
 
 fn fails_with(args: &[&str], needle: &str) {
-    let out = kpiwatch().arg("score").args(args).output().unwrap();
+    let out = score(args);
     assert_eq!(out.status.code(), Some(2), "exit code for {args:?}");
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains(needle), "{err:?} should mention {needle:?}");

@@ -1,11 +1,10 @@
 //! The demo share generator end to end: determinism, and a generated share run through the real
 //! binary with its own registry, every file's status, findings and division scores checked
 //! against `expected.json`. The timing test is `#[ignore]`d: run it in release mode with
-//! `cargo test --release --test demo -- --ignored --nocapture` (`KPIWATCH_DEMO_COUNT` sets N).
+//! `cargo test --release --test it demo:: -- --ignored --nocapture` (`KPIWATCH_DEMO_COUNT` sets N).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use kpiwatch::check::validate::Status;
@@ -13,9 +12,7 @@ use kpiwatch::ledger::Ledger;
 use kpiwatch::tools::demo::{self, DemoOptions, Expected};
 use serde_json::Value;
 
-fn kpiwatch() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_kpiwatch"))
-}
+use crate::harness::{TestEnv, diagnostic_codes};
 
 #[test]
 fn the_same_index_and_seed_give_the_same_submission() {
@@ -98,9 +95,9 @@ fn codes_of(v: &Value) -> BTreeSet<String> {
 #[test]
 fn a_generated_share_runs_as_expected() {
     const COUNT: usize = 40;
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("share");
-    let state = tmp.path().join("state");
+    let env = TestEnv::new();
+    let out = env.path("share");
+    let state = env.path("state");
     let seed = interesting_seed(COUNT);
     let summary = demo::generate(&out, &DemoOptions { count: COUNT, seed }, |_| {}).unwrap();
     assert_eq!(summary.files, COUNT);
@@ -114,15 +111,18 @@ fn a_generated_share_runs_as_expected() {
     assert_eq!(files.len(), COUNT);
 
     // One pass over the share, with the generated registry.
-    let run = kpiwatch()
-        .arg("run")
-        .arg("--config")
-        .arg(out.join("kpiwatch.toml"))
-        .arg("--state")
-        .arg(&state)
-        .arg(&out)
-        .output()
-        .unwrap();
+    let pass = || {
+        env.kpiwatch()
+            .arg("run")
+            .arg("--config")
+            .arg(out.join("kpiwatch.toml"))
+            .arg("--state")
+            .arg(&state)
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let run = pass();
     let log = format!(
         "{}\n{}",
         String::from_utf8_lossy(&run.stdout),
@@ -135,7 +135,18 @@ fn a_generated_share_runs_as_expected() {
     );
     assert!(out.join("summary/kpi-summary-2567.xlsx").is_file(), "{log}");
 
-    // Statuses and findings, from the ledger.
+    assert_ledger_as_expected(&state, files);
+    let scored = assert_check_as_expected(&env, &out, files, seed);
+    assert_eq!(scored, summary.accepted);
+
+    // A second pass reads nothing again.
+    let again = pass();
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("0 read"), "{stdout}");
+}
+
+/// Statuses and findings, from the ledger, as `expected.json` lists them.
+fn assert_ledger_as_expected(state: &Path, files: &[Value]) {
     let ledger = Ledger::open(&state.join("ledger.sqlite")).unwrap();
     let latest: BTreeMap<String, (Status, BTreeSet<String>, String)> = ledger
         .latest_per_path()
@@ -146,7 +157,7 @@ fn a_generated_share_runs_as_expected() {
             (v.path, (v.status, codes, v.division_code))
         })
         .collect();
-    assert_eq!(latest.len(), COUNT);
+    assert_eq!(latest.len(), files.len());
     for f in files {
         let path = f["path"].as_str().unwrap();
         let (status, codes, code) = latest
@@ -156,35 +167,26 @@ fn a_generated_share_runs_as_expected() {
         assert_eq!(codes, &codes_of(&f["codes"]), "{path}");
         assert_eq!(code, f["division_code"].as_str().unwrap(), "{path}");
     }
+}
 
-    // Division scores, and KPI names kept as text, from `kpiwatch check --json`.
+/// Statuses, findings, division scores, and KPI names kept as text, from `kpiwatch check --json`
+/// over the generated share, as `expected.json` lists them. Returns how many files scored.
+fn assert_check_as_expected(env: &TestEnv, share: &Path, files: &[Value], seed: u64) -> usize {
     let paths: Vec<PathBuf> = files
         .iter()
-        .map(|f| out.join("inbox").join(f["path"].as_str().unwrap()))
+        .map(|f| share.join("inbox").join(f["path"].as_str().unwrap()))
         .collect();
-    let check = kpiwatch()
-        .arg("check")
-        .arg("--json")
-        .args(&paths)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&check.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&check.stderr)));
+    let (_, report) = env.check_json(&paths.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     let reports = report["files"].as_array().unwrap();
-    assert_eq!(reports.len(), COUNT);
+    assert_eq!(reports.len(), files.len());
     let mut scored = 0;
     for (i, (f, r)) in files.iter().zip(reports).enumerate() {
         let path = f["path"].as_str().unwrap();
         assert_eq!(r["status"], f["status"], "{path}");
-        assert_eq!(codes_of(&f["codes"]), {
-            let found: BTreeSet<String> = r["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|d| d["code"].as_str().unwrap().to_owned())
-                .collect();
-            found
-        });
+        assert_eq!(
+            codes_of(&f["codes"]),
+            diagnostic_codes(r).into_iter().collect::<BTreeSet<_>>()
+        );
         let (sub, _) = demo::generate_submission(i, seed);
         let names: Vec<&str> = r["kpis"]
             .as_array()
@@ -215,29 +217,17 @@ fn a_generated_share_runs_as_expected() {
             assert!(f["division_scores"].is_null());
         }
     }
-    assert_eq!(scored, summary.accepted);
-
-    // A second pass reads nothing again.
-    let again = kpiwatch()
-        .arg("run")
-        .arg("--config")
-        .arg(out.join("kpiwatch.toml"))
-        .arg("--state")
-        .arg(&state)
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&again.stdout);
-    assert!(stdout.contains("0 read"), "{stdout}");
+    scored
 }
 
 #[test]
 fn bench_floor_alternates_its_rounds_and_compares_medians() {
-    let dir = tempfile::tempdir().unwrap();
-    demo::generate(dir.path(), &DemoOptions { count: 6, seed: 3 }, |_| {}).unwrap();
-    let out = kpiwatch()
+    let env = TestEnv::new();
+    demo::generate(env.dir.path(), &DemoOptions { count: 6, seed: 3 }, |_| {}).unwrap();
+    let out = env
+        .kpiwatch()
         .args(["bench", "floor", "--rounds", "3"])
-        .arg(dir.path().join("inbox"))
+        .arg(env.path("inbox"))
         .output()
         .unwrap();
     assert!(
@@ -274,18 +264,19 @@ fn bench_floor_alternates_its_rounds_and_compares_medians() {
 fn bench_watch_latency_times_each_file_after_the_last_pass_is_done() {
     // Books of two divisions: every pass replaces a book and then the index, and a sample
     // begun before the index of the previous one was replaced used to end at once.
-    let dir = tempfile::tempdir().unwrap();
-    demo::generate(dir.path(), &DemoOptions { count: 4, seed: 5 }, |_| {}).unwrap();
-    let config = dir.path().join("kpiwatch.toml");
+    let env = TestEnv::new();
+    demo::generate(env.dir.path(), &DemoOptions { count: 4, seed: 5 }, |_| {}).unwrap();
+    let config = env.path("kpiwatch.toml");
     let mut toml = std::fs::read_to_string(&config).unwrap();
     toml.push_str("\n[watch]\nquiet_period_secs = 1\n\n[summary]\ndivisions_per_book = 2\n");
     std::fs::write(&config, toml).unwrap();
-    let out = kpiwatch()
+    let out = env
+        .kpiwatch()
         .args(["bench", "watch-latency", "--samples", "3", "--config"])
         .arg(&config)
         .arg("--state")
-        .arg(dir.path().join("state"))
-        .arg(dir.path())
+        .arg(env.path("state"))
+        .arg(env.dir.path())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -312,20 +303,19 @@ fn bench_watch_latency_times_each_file_after_the_last_pass_is_done() {
         assert!(*s >= 1.0, "{stdout}");
     }
     assert!(stdout.contains("median: "), "{stdout}");
-    let files = std::fs::read_dir(dir.path().join("summary"))
-        .unwrap()
-        .count();
+    let files = std::fs::read_dir(env.path("summary")).unwrap().count();
     assert!(files >= 3, "an index and at least two books: {files}");
 }
 
 #[test]
 fn a_reader_that_stops_reading_ends_the_output_quietly() {
     // `kpiwatch bench floor INBOX | head -1`: the pipe closes before kpiwatch writes.
-    let dir = tempfile::tempdir().unwrap();
-    demo::generate(dir.path(), &DemoOptions { count: 2, seed: 3 }, |_| {}).unwrap();
-    let mut child = kpiwatch()
+    let env = TestEnv::new();
+    demo::generate(env.dir.path(), &DemoOptions { count: 2, seed: 3 }, |_| {}).unwrap();
+    let mut child = env
+        .kpiwatch()
         .args(["bench", "floor"])
-        .arg(dir.path().join("inbox"))
+        .arg(env.path("inbox"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -336,7 +326,7 @@ fn a_reader_that_stops_reading_ends_the_output_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 
-/// Generation speed and size: `cargo test --release --test demo -- --ignored --nocapture`.
+/// Generation speed and size: `cargo test --release --test it demo:: -- --ignored --nocapture`.
 #[test]
 #[ignore = "a benchmark; run in release mode"]
 fn time_the_generation() {

@@ -1,22 +1,13 @@
 //! LibreOffice as the real client: the examples re-saved by a real spreadsheet program (as .xlsx
 //! and as .ods), and with a KPI sheet copied the way a person adds a KPI, read to the same figures.
 
-mod common;
+use std::path::PathBuf;
 
-use std::path::{Path, PathBuf};
+use kpiwatch::check::validate::{Status, Verdict};
 
-use common::{TestEnv, lo_convert, lo_edit, soffice_available};
-use kpiwatch::check::validate::{CheckOptions, Status, Verdict, check_bytes};
-
-fn example(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/share/inbox")
-        .join(rel)
-}
-
-fn check(path: &Path) -> Verdict {
-    check_bytes(&std::fs::read(path).unwrap(), &CheckOptions::default())
-}
+use crate::harness::{
+    EXAMPLES, TestEnv, check_file, example, lo_convert, lo_edit, soffice_available,
+};
 
 /// The figures a summary is made of: per KPI its code, weight and quarterly figures, and the
 /// division's quarterly scores.
@@ -53,11 +44,8 @@ fn examples_resaved_as_xlsx_and_ods_read_to_the_same_figures() {
         return;
     }
     let env = TestEnv::new();
-    for rel in [
-        "inspection-office/kpi-2564.xlsx",
-        "ministers-office/kpi-2564.xlsx",
-    ] {
-        let original = check(&example(rel));
+    for rel in EXAMPLES {
+        let original = check_file(&example(rel));
         assert_eq!(original.status, Status::Accepted);
         let input = copy_of(&env, rel);
         for (format, dir) in [
@@ -69,7 +57,7 @@ fn examples_resaved_as_xlsx_and_ods_read_to_the_same_figures() {
             let out = env.path(dir);
             std::fs::create_dir_all(&out).unwrap();
             let resaved = lo_convert(&input, format, &out, false);
-            let v = check(&resaved);
+            let v = check_file(&resaved);
             assert_eq!(
                 v.status,
                 Status::Accepted,
@@ -99,7 +87,7 @@ fn a_kpi_sheet_copied_in_libreoffice_is_read_as_another_kpi() {
     }
     let env = TestEnv::new();
     let rel = "inspection-office/kpi-2564.xlsx";
-    let original = check(&example(rel));
+    let original = check_file(&example(rel));
     let input = copy_of(&env, rel);
     for (filter, ext) in [("Calc MS Excel 2007 XML", "xlsx"), ("calc8", "ods")] {
         let out = env.path(format!("copied.{ext}"));
@@ -109,7 +97,7 @@ fn a_kpi_sheet_copied_in_libreoffice_is_read_as_another_kpi() {
             filter,
             &["copy:ตัวชี้วัด 1:ตัวชี้วัด 3", "set:ตัวชี้วัด 3:B6:สตป. 99"],
         );
-        let v = check(&out);
+        let v = check_file(&out);
         assert_eq!(v.status, Status::Accepted, "{ext}: {:#?}", v.diagnostics);
         let (kpis, _) = figures(&v);
         let (before, _) = figures(&original);
@@ -141,7 +129,7 @@ fn rows_inserted_by_a_division_do_not_move_what_is_read() {
     }
     let env = TestEnv::new();
     let rel = "inspection-office/kpi-2564.xlsx";
-    let original = check(&example(rel));
+    let original = check_file(&example(rel));
     let input = copy_of(&env, rel);
     // Rows above the KPI fields, inside the quarterly report, above the log's header and
     // inside the log: every kind of place a person inserts rows.
@@ -155,7 +143,7 @@ fn rows_inserted_by_a_division_do_not_move_what_is_read() {
     for (filter, ext) in [("Calc MS Excel 2007 XML", "xlsx"), ("calc8", "ods")] {
         let out = env.path(format!("inserted.{ext}"));
         lo_edit(&input, &out, filter, &ops);
-        let v = check(&out);
+        let v = check_file(&out);
         assert_eq!(v.status, Status::Accepted, "{ext}: {:#?}", v.diagnostics);
         assert_eq!(figures(&v), figures(&original), "{ext}");
         assert_eq!(

@@ -1,24 +1,18 @@
 //! How the reader takes what people actually type: Thai digits and percentages as text, real
 //! date cells, formulas with cached values, and text that looks like a formula.
 
-mod common;
-
-use kpiwatch::check::validate::{CheckOptions, Status, check_bytes};
+use kpiwatch::check::validate::{Status, Verdict};
 use kpiwatch::domain::model::Quarter;
 use kpiwatch::domain::samples;
 use kpiwatch::workbook::layout::{self, Key, QuarterField};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
+use crate::harness::{self, at, check};
+
 const KPI1: &str = "ตัวชี้วัด 1";
 
-fn typed(edit: impl FnOnce(&mut Workbook)) -> kpiwatch::check::validate::Verdict {
-    let bytes = common::typed(&samples::ministers_office(), edit);
-    check_bytes(&bytes, &CheckOptions::default())
-}
-
-fn at(key: Key) -> (u32, u16) {
-    let f = layout::field(key);
-    (f.row, f.col)
+fn typed(edit: impl FnOnce(&mut Workbook)) -> Verdict {
+    check(&harness::typed(&samples::ministers_office(), edit))
 }
 
 #[test]

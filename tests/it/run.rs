@@ -2,22 +2,14 @@
 //! statuses, scores, receipts, archive and summary; a second run that does nothing; revisions,
 //! removals, missing divisions, a locked summary; and the division files never touched.
 
-mod common;
-
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use calamine::{Data, Reader, open_workbook_auto};
-use common::{TestEnv, workbook_bytes};
 use kpiwatch::check::validate::Status;
 use kpiwatch::domain::samples;
 use kpiwatch::ledger::Ledger;
 
-fn example(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/share/inbox")
-        .join(rel)
-}
+use crate::harness::{self, TestEnv, example, sheet_rows, workbook_bytes};
 
 const REGISTRY: &str = r#"
 fiscal_year = 2564
@@ -42,15 +34,7 @@ struct Share {
 impl Share {
     fn new() -> Self {
         let env = TestEnv::new();
-        for rel in [
-            "inspection-office/kpi-2564.xlsx",
-            "ministers-office/kpi-2564.xlsx",
-        ] {
-            env.write(
-                Path::new("share/inbox").join(rel),
-                &std::fs::read(example(rel)).unwrap(),
-            );
-        }
+        env.copy_examples("share/inbox");
         env.write("kpiwatch.toml", REGISTRY.as_bytes());
         Self { env }
     }
@@ -93,7 +77,7 @@ impl Share {
     }
 
     fn ledger(&self) -> Ledger {
-        Ledger::open(&self.env.path("state/ledger.sqlite")).unwrap()
+        self.env.ledger().unwrap()
     }
 
     fn summary(&self) -> PathBuf {
@@ -116,22 +100,6 @@ impl Share {
         }
         out
     }
-}
-
-fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(name).unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 fn row_with<'a>(rows: &'a [Vec<String>], needle: &str) -> &'a Vec<String> {
@@ -194,7 +162,53 @@ fn a_pass_over_a_share_with_good_and_broken_files() {
     );
     assert_eq!(latest.len(), 5, "lock files are not submissions");
 
-    // Receipts: one per file, Thai first, naming the cell.
+    assert_receipts_name_the_cells(&s);
+
+    // Archive: a copy of every version, byte for byte.
+    let archive = s.snapshot("share/archive");
+    assert_eq!(archive.len(), 5);
+    for bytes in inbox_before.values().filter(|b| b.as_slice() != b"lock") {
+        assert!(
+            archive.values().any(|a| a == bytes),
+            "an inbox file is missing from the archive"
+        );
+    }
+
+    assert_summary_of_the_first_pass(&s);
+
+    // Nothing the divisions wrote was changed.
+    assert_eq!(s.snapshot("share/inbox"), inbox_before);
+
+    // A second run with nothing changed reads no workbook and rewrites nothing.
+    let outputs = s.snapshot("share/summary");
+    let receipts = s.snapshot("share/receipts");
+    let modified = || -> Vec<_> {
+        outputs
+            .keys()
+            .chain(receipts.keys())
+            .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+            .collect()
+    };
+    let mtimes = modified();
+    let (code, out) = s.run();
+    // Nothing was judged: the rejections still in the inbox are listed, but only the pass
+    // that judged them failed, so a scheduler logs each one once.
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("rejected (see its receipt)"), "{out}");
+    assert!(
+        out.contains("5 files in the inbox; 0 read: 0 new versions"),
+        "{out}"
+    );
+    assert!(out.contains("summary unchanged"), "{out}");
+    assert_eq!(s.snapshot("share/summary"), outputs);
+    assert_eq!(s.snapshot("share/receipts"), receipts);
+    assert_eq!(mtimes, modified());
+    assert_eq!(s.snapshot("share/inbox"), inbox_before);
+    assert_eq!(ledger.integrity_check().unwrap(), "ok");
+}
+
+/// Receipts: one per file, Thai first, naming the cell.
+fn assert_receipts_name_the_cells(s: &Share) {
     let receipt = std::fs::read_to_string(
         s.env
             .path("share/receipts/ministers-office/broken-weight.xlsx.txt"),
@@ -218,32 +232,24 @@ fn a_pass_over_a_share_with_good_and_broken_files() {
         receipt.contains("Q2: result 184  score 2.2267  weighted 0.6680"),
         "{receipt}"
     );
+}
 
-    // Archive: a copy of every version, byte for byte.
-    let archive = s.snapshot("share/archive");
-    assert_eq!(archive.len(), 5);
-    for bytes in inbox_before.values().filter(|b| b.as_slice() != b"lock") {
-        assert!(
-            archive.values().any(|a| a == bytes),
-            "an inbox file is missing from the archive"
-        );
-    }
-
-    // Summary: both divisions, golden scores, the missing one listed.
-    let overview = sheet(&s.summary(), "ภาพรวม");
+/// Summary: both divisions, golden scores, the missing one listed.
+fn assert_summary_of_the_first_pass(s: &Share) {
+    let overview = sheet_rows(&s.summary(), "ภาพรวม");
     let min = row_with(&overview, "สร.");
     assert!(
         min.iter().any(|c| c == "2") && min.iter().any(|c| c == "4"),
         "{min:?}"
     );
-    let kpis = sheet(&s.summary(), "ตัวชี้วัด");
+    let kpis = sheet_rows(&s.summary(), "ตัวชี้วัด");
     let k = row_with(&kpis, "สตป. 02");
     for v in [
         "0", "184", "464", "826", "2.2267", "4.0372", "0.668", "1.2112",
     ] {
         assert!(k.iter().any(|c| c == v), "{v} missing from {k:?}");
     }
-    let subs = sheet(&s.summary(), "การส่งไฟล์");
+    let subs = sheet_rows(&s.summary(), "การส่งไฟล์");
     let missing = row_with(&subs, "สบค.");
     assert!(missing.iter().any(|c| c.contains("ยังไม่ส่ง")), "{missing:?}");
     assert!(
@@ -251,44 +257,12 @@ fn a_pass_over_a_share_with_good_and_broken_files() {
             .iter()
             .any(|c| c.contains("ไม่รับ"))
     );
-    let diags = sheet(&s.summary(), "ข้อผิดพลาด");
+    let diags = sheet_rows(&s.summary(), "ข้อผิดพลาด");
     assert!(
         row_with(&diags, "weight-out-of-range")
             .iter()
             .any(|c| c == "B11")
     );
-
-    // Nothing the divisions wrote was changed.
-    assert_eq!(s.snapshot("share/inbox"), inbox_before);
-
-    // A second run with nothing changed reads no workbook and rewrites nothing.
-    let outputs = s.snapshot("share/summary");
-    let receipts = s.snapshot("share/receipts");
-    let mtimes: Vec<_> = outputs
-        .keys()
-        .chain(receipts.keys())
-        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
-        .collect();
-    let (code, out) = s.run();
-    // Nothing was judged: the rejections still in the inbox are listed, but only the pass
-    // that judged them failed, so a scheduler logs each one once.
-    assert_eq!(code, 0, "{out}");
-    assert!(out.contains("rejected (see its receipt)"), "{out}");
-    assert!(
-        out.contains("5 files in the inbox; 0 read: 0 new versions"),
-        "{out}"
-    );
-    assert!(out.contains("summary unchanged"), "{out}");
-    assert_eq!(s.snapshot("share/summary"), outputs);
-    assert_eq!(s.snapshot("share/receipts"), receipts);
-    let mtimes_after: Vec<_> = outputs
-        .keys()
-        .chain(receipts.keys())
-        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
-        .collect();
-    assert_eq!(mtimes, mtimes_after);
-    assert_eq!(s.snapshot("share/inbox"), inbox_before);
-    assert_eq!(ledger.integrity_check().unwrap(), "ok");
 }
 
 #[test]
@@ -307,7 +281,7 @@ fn a_new_version_revises_figures_and_a_removed_file_stays_current() {
         out.contains("1 new versions (1 accepted, 0 rejected); 1 removed"),
         "{out}"
     );
-    let kpis = sheet(&s.summary(), "ตัวชี้วัด");
+    let kpis = sheet_rows(&s.summary(), "ตัวชี้วัด");
     let k = row_with(&kpis, "สตป. 02");
     assert!(k.iter().any(|c| c == "190"), "{k:?}");
     assert!(
@@ -316,7 +290,7 @@ fn a_new_version_revises_figures_and_a_removed_file_stays_current() {
     );
     // The removed division is still in the summary, from its last accepted version.
     assert!(row_with(&kpis, "สร. 1").iter().any(|c| c == "92"));
-    let subs = sheet(&s.summary(), "การส่งไฟล์");
+    let subs = sheet_rows(&s.summary(), "การส่งไฟล์");
     let removed = subs
         .iter()
         .find(|r| r.iter().any(|c| c == "ministers-office/kpi-2564.xlsx"))
@@ -505,7 +479,7 @@ fn files_that_contradict_each_other() {
         r.contains("foreign-kpi-code") && r.contains("'ตัวชี้วัด 2'!B6"),
         "{r}"
     );
-    let subs = sheet(
+    let subs = sheet_rows(
         &env2.path("share/summary/kpi-summary-2564.xlsx"),
         "การส่งไฟล์",
     );
@@ -545,12 +519,12 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
     );
 
     // The index: every division with its book, and the figures its book computes.
-    let index = sheet(&s.summary(), "ภาพรวม");
+    let index = sheet_rows(&s.summary(), "ภาพรวม");
     let inspection = row_with(&index, "สตป.");
     assert_eq!(inspection.last().unwrap(), "1", "{inspection:?}");
     assert!(row_with(&index, "สบค.").iter().any(|c| c == "ยังไม่ส่ง"));
     assert_eq!(row_with(&index, "สร.").last().unwrap(), "3");
-    let in_book = sheet(&book(1), "ภาพรวม");
+    let in_book = sheet_rows(&book(1), "ภาพรวม");
     let from_book = row_with(&in_book, "สตป.");
     // ลำดับ … ไตรมาสที่ 4 (A–I): the same in the index as in the book (cached formula values).
     assert_eq!(
@@ -559,11 +533,11 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
         "{inspection:?} {from_book:?}"
     );
     assert!(in_book[0][0].contains("เล่มที่ 1 จาก 3"), "{:?}", in_book[0]);
-    let books = sheet(&s.summary(), "เล่มสรุป");
+    let books = sheet_rows(&s.summary(), "เล่มสรุป");
     assert!(row_with(&books, "kpi-summary-2564-book-02.xlsx").contains(&"สบค.".to_owned()));
     // Each book is a whole summary of its divisions.
     assert!(
-        row_with(&sheet(&book(3), "ตัวชี้วัด"), "สร. 1")
+        row_with(&sheet_rows(&book(3), "ตัวชี้วัด"), "สร. 1")
             .iter()
             .any(|c| c == "92")
     );
@@ -577,13 +551,13 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
     assert_eq!(std::fs::read(book(2)).unwrap(), before[1]);
     assert_eq!(std::fs::read(book(3)).unwrap(), before[2]);
     assert!(
-        row_with(&sheet(&book(1), "ตัวชี้วัด"), "สตป. 02")
+        row_with(&sheet_rows(&book(1), "ตัวชี้วัด"), "สตป. 02")
             .iter()
             .any(|c| c == "190")
     );
-    let index = sheet(&s.summary(), "ภาพรวม");
+    let index = sheet_rows(&s.summary(), "ภาพรวม");
     let revised = row_with(&index, "สตป.");
-    let book_now = sheet(&book(1), "ภาพรวม");
+    let book_now = sheet_rows(&book(1), "ภาพรวม");
     assert_eq!(revised[1..9], row_with(&book_now, "สตป.")[1..9]);
     assert_ne!(
         revised[1..9],
@@ -604,7 +578,7 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
     assert_eq!(s.run().0, 0);
     assert!(!book(1).exists() && !book(3).exists());
     assert!(
-        row_with(&sheet(&s.summary(), "ตัวชี้วัด"), "สร. 1")
+        row_with(&sheet_rows(&s.summary(), "ตัวชี้วัด"), "สร. 1")
             .iter()
             .any(|c| c == "92")
     );
@@ -615,7 +589,7 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
     assert!(book(1).exists() && book(3).exists());
     assert_eq!(
         row_with(
-            &sheet(&s.summary(), "เล่มสรุป"),
+            &sheet_rows(&s.summary(), "เล่มสรุป"),
             "kpi-summary-2564-book-03.xlsx"
         )[0],
         "3"
@@ -625,7 +599,7 @@ fn a_large_year_is_split_into_books_and_one_change_rewrites_one_book() {
 /// LibreOffice, the real client, opens the index of a split summary and a book of it.
 #[test]
 fn libreoffice_opens_a_split_summary() {
-    if !common::soffice_available() {
+    if !harness::soffice_available() {
         eprintln!("soffice not installed; skipped");
         return;
     }
@@ -635,14 +609,14 @@ fn libreoffice_opens_a_split_summary() {
     assert_eq!(s.run().0, 0);
     let out = s.env.path("lo");
     std::fs::create_dir_all(&out).unwrap();
-    let index = common::lo_sheets_as_csv(&s.summary(), &out);
+    let index = harness::lo_sheets_as_csv(&s.summary(), &out);
     assert!(
         index.contains_key("ภาพรวม") && index.contains_key("เล่มสรุป"),
         "{:?}",
         index.keys()
     );
     assert!(row_with(&index["ภาพรวม"], "สร.").iter().any(|c| c == "3"));
-    let book = common::lo_sheets_as_csv(
+    let book = harness::lo_sheets_as_csv(
         &s.env.path("share/summary/kpi-summary-2564-book-01.xlsx"),
         &out,
     );

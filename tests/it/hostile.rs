@@ -2,19 +2,19 @@
 //! samples of other programs' output in tests/samples/): every one gets a receipt with a
 //! located, readable finding; the watcher keeps running; the good divisions are untouched.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use common::{TestEnv, part_text, replace_part, workbook_bytes};
 use kpiwatch::check::validate::Status;
 use kpiwatch::domain::model::{FiscalYear, KpiKind, Quarter, Submission};
 use kpiwatch::domain::samples;
-use kpiwatch::ledger::Ledger;
 use kpiwatch::workbook::layout::{self, Key, QuarterField};
 use rust_xlsxwriter::{Formula, Workbook};
+
+use crate::harness::{
+    self, TestEnv, Watcher, at, numbered, part_text, replace_part, repo, workbook_bytes,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Expect {
@@ -33,20 +33,12 @@ struct Case {
 }
 
 fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/samples")
-            .join(name),
-    )
-    .unwrap()
+    std::fs::read(repo("tests/samples").join(name)).unwrap()
 }
 
 /// A division of its own per case, so no two cases interfere (distinct codes and KPI codes).
 fn division(n: usize) -> Submission {
-    let mut sub = samples::ministers_office();
-    sub.division.code = format!("ทด.{n:02}");
-    sub.division.name = format!("หน่วยงานทดสอบ {n}");
-    sub.kpis[0].code = format!("ทด.{n:02}-1");
+    let mut sub = numbered(samples::ministers_office(), format!("ทด.{n:02}"), n);
     sub.kpis[0].weight = 100.0;
     for q in &mut sub.kpis[0].quarters {
         q.own_weighted = None;
@@ -61,12 +53,7 @@ fn changed(n: usize, edit: impl FnOnce(&mut Submission)) -> Vec<u8> {
 }
 
 fn typed(n: usize, edit: impl FnOnce(&mut Workbook)) -> Vec<u8> {
-    common::typed(&division(n), edit)
-}
-
-fn at(key: Key) -> (u32, u16) {
-    let f = layout::field(key);
-    (f.row, f.col)
+    harness::typed(&division(n), edit)
 }
 
 const KPI1: &str = "ตัวชี้วัด 1";
@@ -492,8 +479,9 @@ fn corpus() -> Vec<Case> {
 }
 
 fn ledger_statuses(env: &TestEnv) -> BTreeMap<String, (Status, Vec<String>)> {
-    let l = Ledger::open(&env.path("state/ledger.sqlite")).unwrap();
-    l.latest_per_path()
+    env.ledger()
+        .unwrap()
+        .latest_per_path()
         .unwrap()
         .into_iter()
         .map(|(v, _)| {
@@ -506,21 +494,6 @@ fn ledger_statuses(env: &TestEnv) -> BTreeMap<String, (Status, Vec<String>)> {
             )
         })
         .collect()
-}
-
-fn good_divisions(env: &TestEnv) {
-    for rel in [
-        "inspection-office/kpi-2564.xlsx",
-        "ministers-office/kpi-2564.xlsx",
-    ] {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples/share/inbox")
-            .join(rel);
-        env.write(
-            Path::new("share/inbox").join(rel),
-            &std::fs::read(src).unwrap(),
-        );
-    }
 }
 
 fn check_outcome(env: &TestEnv, cases: &[Case]) {
@@ -561,10 +534,7 @@ fn check_outcome(env: &TestEnv, cases: &[Case]) {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The two real divisions are untouched by all of it.
-    for rel in [
-        "inspection-office/kpi-2564.xlsx",
-        "ministers-office/kpi-2564.xlsx",
-    ] {
+    for rel in harness::EXAMPLES {
         assert_eq!(statuses[rel].0, Status::Accepted, "{rel}");
     }
 }
@@ -574,7 +544,7 @@ fn every_bad_file_gets_a_located_finding_and_nothing_else_breaks() {
     let cases = corpus();
     assert!(cases.len() >= 40, "{} cases", cases.len());
     let env = TestEnv::new();
-    good_divisions(&env);
+    env.copy_examples("share/inbox");
     for c in &cases {
         env.write(Path::new("share/inbox").join(&c.rel), &c.bytes);
     }
@@ -633,10 +603,9 @@ fn the_watcher_survives_the_corpus() {
     let env = TestEnv::new();
     env.write("kpiwatch.toml", b"[watch]\nquiet_period_secs = 1\n");
     std::fs::create_dir_all(env.path("share/inbox")).unwrap();
-    let log = env.path("watch.log");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kpiwatch"))
-        .current_dir(env.dir.path())
-        .args([
+    let mut w = Watcher::start(
+        &env,
+        &[
             "--log-format",
             "json",
             "watch",
@@ -645,48 +614,15 @@ fn the_watcher_survives_the_corpus() {
             "--state",
             "state",
             "share",
-        ])
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    good_divisions(&env);
-    for c in &cases {
-        let dest = env.path("share/inbox").join(&c.rel);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        let tmp = dest.with_file_name(".arriving");
-        std::fs::write(&tmp, &c.bytes).unwrap();
-        std::fs::rename(&tmp, &dest).unwrap();
-    }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
-    let expected = cases.len() + 2;
-    loop {
-        let done = Ledger::open(&env.path("state/ledger.sqlite"))
-            .and_then(|l| l.latest_per_path())
-            .map(|v| v.len())
-            .unwrap_or(0);
-        if done >= expected {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{done}/{expected}\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the watcher died:\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the watcher is still running"
+        ],
     );
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    env.copy_examples("share/inbox");
+    for c in &cases {
+        env.drop_file(Path::new("share/inbox").join(&c.rel), &c.bytes);
+    }
+    // Waiting fails at once if the watcher dies.
+    w.wait_for_count("files recorded", cases.len() + 2, || env.recorded());
+    assert!(w.is_running(), "the watcher is still running");
+    w.stop();
     check_outcome(&env, &cases);
 }

@@ -1,0 +1,18 @@
+//! kpiwatch's integration tests, one module per area, linked into one test binary so the suite
+//! builds and links once. `harness` holds what the areas share: a temporary folder with the real
+//! binary run in it, workbook fixtures, and LibreOffice as the real client.
+
+mod harness;
+
+mod check_cli;
+mod demo;
+mod diagnostics;
+mod faults;
+mod hostile;
+mod libreoffice;
+mod reader;
+mod run;
+mod score_cli;
+mod summary;
+mod template;
+mod watch;
