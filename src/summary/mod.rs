@@ -97,8 +97,7 @@ pub struct MissingDivision {
 pub struct DiagnosticRow {
     pub file: String,
     pub division_code: String,
-    /// "error" / "warning".
-    pub severity: String,
+    pub severity: Severity,
     pub code: String,
     pub sheet: String,
     pub cell: String,
@@ -1425,14 +1424,6 @@ fn submissions_sheet(
 // ---------------------------------------------------------------------------------------------
 // Sheet 5: diagnostics.
 
-fn severity_th(severity: &str) -> &str {
-    match severity {
-        "error" => Severity::Error.label_th(),
-        "warning" => Severity::Warning.label_th(),
-        other => other,
-    }
-}
-
 fn diagnostics_sheet(
     ws: &mut Worksheet,
     input: &SummaryInput,
@@ -1471,7 +1462,7 @@ fn diagnostics_sheet(
             .text(&d.division_code, &st.code)?
             .text(&d.sheet, &st.code)?
             .text(&d.cell, &st.code)?
-            .text(severity_th(&d.severity), &st.code)?
+            .text(d.severity.label_th(), &st.code)?
             .text(&d.code, &st.code)?
             .text(&d.message_th, &st.text)?
             .text(&d.message_en, &st.text)?;
@@ -1975,7 +1966,7 @@ mod tests {
         input.diagnostics.push(DiagnosticRow {
             file: "ทส./kpi.xlsx".to_owned(),
             division_code: "ทส.".to_owned(),
-            severity: "error".to_owned(),
+            severity: Severity::Error,
             code: "missing-field".to_owned(),
             sheet: "หน่วยงาน".to_owned(),
             cell: "B4".to_owned(),

@@ -671,7 +671,7 @@ fn diagnostic_rows(v: &StoredVersion) -> impl Iterator<Item = DiagnosticRow> + '
     v.diagnostics.iter().map(move |d| DiagnosticRow {
         file: v.path.clone(),
         division_code: v.division_code.clone(),
-        severity: d.severity.clone(),
+        severity: d.severity,
         code: d.code.clone(),
         sheet: d.sheet.clone().unwrap_or_default(),
         cell: d.cell.clone().unwrap_or_default(),
