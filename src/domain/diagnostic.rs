@@ -9,7 +9,10 @@ use serde::{Serialize, Serializer};
 use crate::domain::model::Quarter;
 
 /// How bad a finding is. Any error rejects the file; warnings are reported but accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Serialised as "error" / "warning", the text the ledger has always stored.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -719,7 +722,7 @@ impl fmt::Display for Diagnostic {
 /// messages, no longer the typed finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DiagnosticRecord {
-    pub severity: String,
+    pub severity: Severity,
     pub code: String,
     pub sheet: Option<String>,
     pub cell: Option<String>,
@@ -730,7 +733,7 @@ pub struct DiagnosticRecord {
 impl From<&Diagnostic> for DiagnosticRecord {
     fn from(d: &Diagnostic) -> Self {
         Self {
-            severity: d.severity().label_en().to_owned(),
+            severity: d.severity(),
             code: d.finding.code().to_owned(),
             sheet: d.location.sheet.clone(),
             cell: d.location.cell.clone(),
@@ -742,7 +745,7 @@ impl From<&Diagnostic> for DiagnosticRecord {
 
 impl DiagnosticRecord {
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error.label_en()
+        self.severity == Severity::Error
     }
 
     /// "'ตัวชี้วัด 1'!B12", "'หน่วยงาน'", or "(file)".
@@ -791,6 +794,15 @@ mod tests {
         assert_eq!(v["cell"], "B11");
         assert_eq!(v["message_en"], "weight 120 is outside 0 < weight ≤ 100");
         assert!(v["message_th"].as_str().unwrap().contains("120"));
+    }
+
+    #[test]
+    fn records_read_and_write_the_severity_as_the_ledger_stores_it() {
+        let stored = r#"{"severity":"warning","code":"x","sheet":null,"cell":"B4","message_th":"ก","message_en":"a"}"#;
+        let r: DiagnosticRecord = serde_json::from_str(stored).unwrap();
+        assert_eq!(r.severity, Severity::Warning);
+        assert!(!r.is_error());
+        assert_eq!(serde_json::to_string(&r).unwrap(), stored);
     }
 
     #[test]

@@ -179,7 +179,7 @@ pub fn render(r: &ReceiptInput<'_>) -> String {
                 t,
                 "{}. [{}] {}: {} ({})",
                 i + 1,
-                d.severity,
+                d.severity.label_en(),
                 d.place(),
                 d.message_en,
                 d.code
@@ -198,6 +198,7 @@ pub fn receipt_path(file: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::diagnostic::Severity;
     use crate::domain::samples;
 
     #[test]
@@ -252,7 +253,7 @@ mod tests {
     #[test]
     fn rejected_receipt_lists_each_cell() {
         let d = DiagnosticRecord {
-            severity: "error".into(),
+            severity: Severity::Error,
             code: "weight-out-of-range".into(),
             sheet: Some("ตัวชี้วัด 1".into()),
             cell: Some("B11".into()),

@@ -167,7 +167,7 @@ fn input(below: BelowLevel1) -> SummaryInput {
         diagnostics.extend(v.diagnostics.iter().map(|d| DiagnosticRow {
             file: file.clone(),
             division_code: v.submission.division.code.clone(),
-            severity: d.severity().label_en().to_owned(),
+            severity: d.severity(),
             code: d.finding.code().to_owned(),
             sheet: d.location.sheet.clone().unwrap_or_default(),
             cell: d.location.cell.clone().unwrap_or_default(),

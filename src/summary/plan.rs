@@ -1,0 +1,122 @@
+//! The process-plan sheet (แผนกระบวนการ): one row per planned activity of every division, the
+//! months ticked as the division ticked them.
+
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+use super::styles::{
+    Cells, Column, Styles, TABLE_HEADER_ROW, column, end_table, start_sheet, table_header,
+};
+use super::{PLAN_SHEET, SummaryInput};
+use crate::domain::model::{Activity, FiscalYear, ProcessPlan, Submission};
+use crate::workbook::template;
+
+fn plan_columns(fy: FiscalYear) -> Vec<Column> {
+    let mut c = vec![
+        column("รหัสหน่วยงาน", 10.0),
+        column("หน่วยงาน", 22.0),
+        column("กระบวนการ", 32.0),
+        column("ระดับคุณภาพ", 26.0),
+        column("ระดับมาตรฐาน", 26.0),
+        column("ระดับต้องปรับปรุง", 26.0),
+        column("กิจกรรม", 40.0),
+    ];
+    c.extend(
+        template::month_headers(Some(fy))
+            .into_iter()
+            .map(|m| column(m, 7.0)),
+    );
+    c.push(column("งบประมาณ", 12.0));
+    c.push(column("ผู้รับผิดชอบ", 24.0));
+    c
+}
+
+pub(super) fn plan_sheet(
+    ws: &mut Worksheet,
+    input: &SummaryInput,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    start_sheet(
+        ws,
+        PLAN_SHEET,
+        &format!("แผนกระบวนการตามภารกิจ ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
+        st,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "หนึ่งแถวต่อหนึ่งกิจกรรม (หน่วยงานที่ไม่มีกิจกรรมแสดงหนึ่งแถว) · ช่องเดือนแสดงเครื่องหมายที่หน่วยงานกรอก",
+        &st.note,
+    )?;
+    let columns = plan_columns(input.fiscal_year);
+    table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
+    let mut row = TABLE_HEADER_ROW + 1;
+    for entry in &input.divisions {
+        let plan = &entry.submission.plan;
+        if *plan == ProcessPlan::default() {
+            continue;
+        }
+        if plan.activities.is_empty() {
+            plan_row(ws, row, &entry.submission, None, st)?;
+            row += 1;
+        }
+        for a in &plan.activities {
+            plan_row(ws, row, &entry.submission, Some(a), st)?;
+            row += 1;
+        }
+    }
+    end_table(
+        ws,
+        TABLE_HEADER_ROW,
+        row - TABLE_HEADER_ROW - 1,
+        columns.len(),
+    )?;
+    Ok(())
+}
+
+fn plan_row(
+    ws: &mut Worksheet,
+    row: u32,
+    sub: &Submission,
+    activity: Option<&Activity>,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let plan = &sub.plan;
+    let mut w = Cells::at(ws, row);
+    w.text(&sub.division.code, &st.code)?
+        .text(&sub.division.name, &st.text)?
+        .text(&plan.process, &st.text)?
+        .text(&plan.tier_quality, &st.text)?
+        .text(&plan.tier_standard, &st.text)?
+        .text(&plan.tier_improve, &st.text)?
+        .text(activity.map_or("", |a| &a.name), &st.text)?;
+    for m in 0..12 {
+        w.text(activity.map_or("", |a| &a.months[m]), &st.center)?;
+    }
+    w.text(activity.map_or("", |a| &a.budget), &st.code)?
+        .text(activity.map_or("", |a| &a.owner), &st.text)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::Data;
+
+    use super::*;
+    use crate::summary::tests::{cell, listed};
+
+    #[test]
+    fn one_row_per_activity_and_one_for_a_plan_without_activities() {
+        let mut wb = listed();
+        let p = TABLE_HEADER_ROW + 1;
+        let s = |x: &str| Data::String(x.to_owned());
+        assert_eq!(cell(&mut wb, PLAN_SHEET, p, 0), s("ทส."));
+        assert_eq!(cell(&mut wb, PLAN_SHEET, p, 3), s("≥ 826"));
+        assert_eq!(cell(&mut wb, PLAN_SHEET, p, 6), Data::Empty);
+        assert_eq!(cell(&mut wb, PLAN_SHEET, p + 1, 6), s("@ประชุม"));
+        assert_eq!(cell(&mut wb, PLAN_SHEET, p + 1, 18), s("↔"));
+        assert_eq!(cell(&mut wb, PLAN_SHEET, p + 1, 20), s("+ผอ."));
+        assert_eq!(cell(&mut wb, PLAN_SHEET, TABLE_HEADER_ROW, 7), s("ต.ค. ๖๓"));
+        // The third division's plan is empty: no row.
+        assert_eq!(cell(&mut wb, PLAN_SHEET, p + 2, 0), Data::Empty);
+    }
+}

@@ -1,0 +1,107 @@
+//! The submissions sheet (การส่งไฟล์): every version of every file received, which one the
+//! summary uses, and the registered divisions that have sent nothing accepted.
+
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+use super::styles::{
+    Cells, Styles, TABLE_HEADER_ROW, column, end_table, start_sheet, table_header,
+};
+use super::{MISSING_LABEL_TH, Revision, SUBMISSIONS_SHEET, SummaryInput};
+
+pub(super) fn submissions_sheet(
+    ws: &mut Worksheet,
+    input: &SummaryInput,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    start_sheet(
+        ws,
+        SUBMISSIONS_SHEET,
+        &format!("การส่งไฟล์รายงานผลตัวชี้วัด ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
+        st,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "ทุกฉบับที่ได้รับ และหน่วยงานที่ยังไม่ส่ง · ✓ = ฉบับที่ใช้ในสรุปนี้",
+        &st.note,
+    )?;
+    let columns = [
+        column("ไฟล์", 36.0),
+        column("รหัสหน่วยงาน", 10.0),
+        column("หน่วยงาน", 24.0),
+        column("ได้รับเมื่อ", 16.0),
+        column("สถานะ", 16.0),
+        column("ข้อผิดพลาด", 9.0),
+        column("คำเตือน", 9.0),
+        column("ฉบับที่ใช้", 8.0),
+        column("ลบจากโฟลเดอร์", 10.0),
+        column("การแก้ไข", 36.0),
+        column("sha256", 20.0),
+    ];
+    table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
+    let mut row = TABLE_HEADER_ROW + 1;
+    for s in &input.submissions {
+        let revisions: Vec<String> = s.revisions.iter().map(Revision::describe).collect();
+        Cells::at(ws, row)
+            .text(&s.file, &st.text)?
+            .text(&s.division_code, &st.code)?
+            .text(&s.division_name, &st.text)?
+            .text(&s.received_at, &st.code)?
+            .text(s.status.label_th(), &st.code)?
+            .number(Some(s.errors as f64), &st.integer)?
+            .number(Some(s.warnings as f64), &st.integer)?
+            .text(if s.current { "✓" } else { "" }, &st.center)?
+            .text(if s.removed { "ลบแล้ว" } else { "" }, &st.center)?
+            .text(&revisions.join("; "), &st.text)?
+            .text(&s.sha256, &st.code)?;
+        row += 1;
+    }
+    for m in &input.missing {
+        let mut w = Cells::at(ws, row);
+        w.text(&m.folder, &st.text)?
+            .text(&m.code, &st.code)?
+            .text(&m.name, &st.text)?
+            .text("", &st.code)?
+            .text(MISSING_LABEL_TH, &st.code)?;
+        for _ in 5..columns.len() {
+            w.text("", &st.code)?;
+        }
+        row += 1;
+    }
+    end_table(
+        ws,
+        TABLE_HEADER_ROW,
+        row - TABLE_HEADER_ROW - 1,
+        columns.len(),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::Data;
+
+    use super::*;
+    use crate::summary::tests::{cell, listed};
+
+    #[test]
+    fn every_version_and_every_missing_division_is_listed() {
+        let mut wb = listed();
+        let p = TABLE_HEADER_ROW + 1;
+        let s = |x: &str| Data::String(x.to_owned());
+        assert_eq!(cell(&mut wb, SUBMISSIONS_SHEET, p, 4), s("ไม่รับ (ต้องแก้ไข)"));
+        assert_eq!(cell(&mut wb, SUBMISSIONS_SHEET, p, 5), Data::Float(2.0));
+        assert_eq!(cell(&mut wb, SUBMISSIONS_SHEET, p, 7), s("✓"));
+        assert_eq!(cell(&mut wb, SUBMISSIONS_SHEET, p, 8), s("ลบแล้ว"));
+        assert_eq!(
+            cell(&mut wb, SUBMISSIONS_SHEET, p, 9),
+            s("ทส.2 Q2: 480 → 500")
+        );
+        assert_eq!(cell(&mut wb, SUBMISSIONS_SHEET, p + 1, 0), s("absent"));
+        assert_eq!(
+            cell(&mut wb, SUBMISSIONS_SHEET, p + 1, 4),
+            s(MISSING_LABEL_TH)
+        );
+        assert_eq!(cell(&mut wb, SUBMISSIONS_SHEET, p + 1, 5), Data::Empty);
+    }
+}
