@@ -54,10 +54,7 @@ impl FiscalYear {
     pub fn months(self) -> [(i32, u32); 12] {
         // The year starts in October of the CE year before the one it ends in.
         let first_ce = thai::be_to_ce(self.0) - 1;
-        std::array::from_fn(|i| {
-            let m0 = 9 + i;
-            (first_ce + (m0 / 12) as i32, (m0 % 12) as u32 + 1)
-        })
+        thai::FISCAL_MONTH_ORDER.map(|m| (if m >= 10 { first_ce } else { first_ce + 1 }, m))
     }
 }
 
