@@ -140,6 +140,17 @@ impl KpiKind {
         }
     }
 
+    /// What the kind means, for readers of the template's contract.
+    pub const fn meaning_en(self) -> &'static str {
+        match self {
+            KpiKind::Interpolated => {
+                "linear interpolation between the five thresholds (the usual quantitative KPI)"
+            }
+            KpiKind::Stepped => "the highest level whose threshold is met, no interpolation",
+            KpiKind::Milestone => "the result is the level reached (1-5, fractions allowed)",
+        }
+    }
+
     /// Reads either the Thai drop-down label or the English name.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
@@ -175,13 +186,28 @@ impl Direction {
         }
     }
 
+    /// Every English name [`Direction::parse`] accepts (in any case), [`Direction::name_en`] first.
+    pub const fn names_en(self) -> &'static [&'static str] {
+        match self {
+            Direction::HigherIsBetter => &["higher", "higher-is-better"],
+            Direction::LowerIsBetter => &["lower", "lower-is-better"],
+        }
+    }
+
+    /// What the direction means, for readers of the template's contract.
+    pub const fn meaning_en(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "a larger result is better (units inspected)",
+            Direction::LowerIsBetter => "a smaller result is better (cost, days, downtime)",
+        }
+    }
+
+    /// Reads either the Thai drop-down label or one of the English names.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
-        Self::ALL.into_iter().find(|d| {
-            t == d.label_th()
-                || t.eq_ignore_ascii_case(d.name_en())
-                || t.eq_ignore_ascii_case(&format!("{}-is-better", d.name_en()))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|d| t == d.label_th() || d.names_en().iter().any(|n| t.eq_ignore_ascii_case(n)))
     }
 }
 
