@@ -379,6 +379,15 @@ pub struct ProcessPlan {
     pub expected_results: String,
 }
 
+/// The usual ways a log entry's work is done (on site, video conference, on paper, integrated
+/// conference): the detail log's drop-down offers them, but an entry may name any other.
+pub const LOG_MODES: [&str; 4] = [
+    "ลงพื้นที่",
+    "VDO Conference",
+    "ตรวจทางเอกสาร",
+    "บูรณาการ Conference",
+];
+
 /// One row of the detail log behind a count (seed 000's inspection table).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct LogEntry {

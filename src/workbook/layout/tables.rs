@@ -6,6 +6,9 @@ use std::sync::LazyLock;
 use super::{SheetRole, ValueType};
 use crate::domain::thai;
 
+// Drop-down suggestions of the log's mode column; the seed samples use them too.
+pub use crate::domain::model::LOG_MODES;
+
 /// A column of a table whose rows the division adds (process-plan activities, detail log).
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
@@ -145,14 +148,6 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
         },
     ],
 });
-
-/// The modes offered (not enforced) in the detail log's drop-down.
-pub const LOG_MODES: [&str; 4] = [
-    "ลงพื้นที่",
-    "VDO Conference",
-    "ตรวจทางเอกสาร",
-    "บูรณาการ Conference",
-];
 
 /// What each of [`LOG_MODES`] means, for readers of the contract who read no Thai.
 pub const LOG_MODE_MEANINGS_EN: [&str; 4] = [
