@@ -54,10 +54,7 @@ impl FiscalYear {
     pub fn months(self) -> [(i32, u32); 12] {
         // The year starts in October of the CE year before the one it ends in.
         let first_ce = thai::be_to_ce(self.0) - 1;
-        std::array::from_fn(|i| {
-            let m0 = 9 + i;
-            (first_ce + (m0 / 12) as i32, (m0 % 12) as u32 + 1)
-        })
+        thai::FISCAL_MONTH_ORDER.map(|m| (if m >= 10 { first_ce } else { first_ce + 1 }, m))
     }
 }
 
@@ -143,6 +140,17 @@ impl KpiKind {
         }
     }
 
+    /// What the kind means, for readers of the template's contract.
+    pub const fn meaning_en(self) -> &'static str {
+        match self {
+            KpiKind::Interpolated => {
+                "linear interpolation between the five thresholds (the usual quantitative KPI)"
+            }
+            KpiKind::Stepped => "the highest level whose threshold is met, no interpolation",
+            KpiKind::Milestone => "the result is the level reached (1-5, fractions allowed)",
+        }
+    }
+
     /// Reads either the Thai drop-down label or the English name.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
@@ -178,13 +186,28 @@ impl Direction {
         }
     }
 
+    /// Every English name [`Direction::parse`] accepts (in any case), [`Direction::name_en`] first.
+    pub const fn names_en(self) -> &'static [&'static str] {
+        match self {
+            Direction::HigherIsBetter => &["higher", "higher-is-better"],
+            Direction::LowerIsBetter => &["lower", "lower-is-better"],
+        }
+    }
+
+    /// What the direction means, for readers of the template's contract.
+    pub const fn meaning_en(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "a larger result is better (units inspected)",
+            Direction::LowerIsBetter => "a smaller result is better (cost, days, downtime)",
+        }
+    }
+
+    /// Reads either the Thai drop-down label or one of the English names.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
-        Self::ALL.into_iter().find(|d| {
-            t == d.label_th()
-                || t.eq_ignore_ascii_case(d.name_en())
-                || t.eq_ignore_ascii_case(&format!("{}-is-better", d.name_en()))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|d| t == d.label_th() || d.names_en().iter().any(|n| t.eq_ignore_ascii_case(n)))
     }
 }
 
@@ -355,6 +378,15 @@ pub struct ProcessPlan {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub expected_results: String,
 }
+
+/// The usual ways a log entry's work is done (on site, video conference, on paper, integrated
+/// conference): the detail log's drop-down offers them, but an entry may name any other.
+pub const LOG_MODES: [&str; 4] = [
+    "ลงพื้นที่",
+    "VDO Conference",
+    "ตรวจทางเอกสาร",
+    "บูรณาการ Conference",
+];
 
 /// One row of the detail log behind a count (seed 000's inspection table).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

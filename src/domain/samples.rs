@@ -3,18 +3,18 @@
 //! tests score, validate and render.
 
 use crate::domain::model::{
-    Activity, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, LogEntry, ProcessPlan,
-    Quarter, QuarterReport, Submission,
+    Activity, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, LOG_MODES, LogEntry,
+    ProcessPlan, Quarter, QuarterReport, Submission,
 };
 
 /// The KPI the inspection log of seed 000 counts towards.
 const INSPECTION_KPI: &str = "สตป. 02";
 
 /// Modes of the inspection log, one per column group of seed 000's table.
-const MODE_CONFERENCE: &str = "VDO Conference";
-const MODE_ON_PAPER: &str = "ตรวจทางเอกสาร";
-const MODE_ON_SITE: &str = "ลงพื้นที่";
-const MODE_INTEGRATED: &str = "บูรณาการ Conference";
+const MODE_CONFERENCE: &str = LOG_MODES[1];
+const MODE_ON_PAPER: &str = LOG_MODES[2];
+const MODE_ON_SITE: &str = LOG_MODES[0];
+const MODE_INTEGRATED: &str = LOG_MODES[3];
 
 /// Seed 000: สำนักตรวจสอบและประเมินผล (สตป.), reporting up to Q4 of FY 2564, with its process
 /// plan and the inspection log behind KPI สตป. 02.

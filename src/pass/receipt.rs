@@ -8,7 +8,7 @@ use crate::check::validate::Status;
 use crate::domain::diagnostic::DiagnosticRecord;
 use crate::domain::model::{BelowLevel1, Submission};
 use crate::domain::scoring;
-use crate::domain::thai;
+use crate::domain::thai::{self, plain_number as plain};
 
 /// What a receipt reports.
 #[derive(Debug, Clone)]
@@ -40,14 +40,6 @@ fn n4(x: Option<f64>) -> String {
         format!("{sign}{}.{:04}", u / 10_000, u % 10_000)
     } else {
         format!("{x:.4}")
-    }
-}
-
-fn plain(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        x.to_string()
     }
 }
 

@@ -45,7 +45,7 @@ use crate::domain::model::{
     ProcessPlan, Quarter, QuarterReport, Submission,
 };
 use crate::domain::scoring::{self, Criteria};
-use crate::domain::thai::{self, ThaiDigits};
+use crate::domain::thai::{self, ThaiDigits, plain_number as plain};
 use crate::output;
 use crate::workbook::layout;
 use crate::workbook::template::{self, TemplateOptions};
@@ -781,15 +781,6 @@ fn percent(rng: &mut SplitMix64, lo: f64, hi: f64) -> f64 {
 /// Rounded to one decimal, as a person would type it (so "87.3" parses back to the same f64).
 fn tenths(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
-}
-
-/// A number as typed, without a needless ".0".
-fn plain(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
 }
 
 /// "1,250,000".

@@ -78,10 +78,11 @@ fn not_a_workbook() {
 #[test]
 fn encrypted() {
     // An encrypted OOXML package is an OLE container with an EncryptedPackage stream.
-    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    bytes.resize(1024, 0);
-    bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
-    bytes.resize(4096, 0);
+    let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    file.create_stream("/EncryptionInfo").unwrap();
+    file.create_stream("/EncryptedPackage").unwrap();
+    file.flush().unwrap();
+    let bytes = file.into_inner().into_inner();
     expect(&bytes, "encrypted", None, None);
 }
 

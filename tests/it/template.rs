@@ -43,19 +43,19 @@ fn committed_examples_equal_a_fresh_generation() {
 }
 
 #[test]
-fn readme_documents_the_same_contract_as_the_code() {
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
-    let start = readme
+fn docs_document_the_same_contract_as_the_code() {
+    let doc = std::fs::read_to_string(repo("docs/template.md")).unwrap();
+    let start = doc
         .find("<!-- contract:start -->\n")
         .expect("contract start marker");
-    let end = readme
+    let end = doc
         .find("<!-- contract:end -->")
         .expect("contract end marker");
-    let documented = &readme[start + "<!-- contract:start -->\n".len()..end];
+    let documented = &doc[start + "<!-- contract:start -->\n".len()..end];
     assert_eq!(
         documented,
         layout::contract_markdown(),
-        "README's template contract is stale: paste `cargo run -- template --contract`"
+        "docs/template.md is stale: paste `cargo run -- template --contract` between its markers"
     );
 }
 

@@ -1,0 +1,134 @@
+//! The template's contract in Markdown, printed by `kpiwatch template --contract` and kept in
+//! docs/template.md: every defined name with its cell, label and type, every value a drop-down
+//! offers, and the tables whose rows a division adds.
+
+use std::fmt::Write as _;
+
+use rust_xlsxwriter::utility::column_number_to_name;
+
+use super::{
+    ColumnKey, DIVISION_SHEET, Field, LOG_MODE_MEANINGS_EN, LOG_MODES, LOG_SHEET, LOG_TABLE,
+    PLAN_SHEET, PLAN_TABLE, Required, SheetRole, TEMPLATE_VERSION, Table, choice_list, fields,
+};
+
+/// How the contract and the instructions sheet name the sheet a field is on.
+pub(crate) fn sheet_display(sheet: SheetRole) -> &'static str {
+    match sheet {
+        SheetRole::Division => DIVISION_SHEET,
+        SheetRole::Kpi => "ตัวชี้วัด n",
+        SheetRole::Plan => PLAN_SHEET,
+        SheetRole::Log => LOG_SHEET,
+    }
+}
+
+/// The template's contract in Markdown: docs/template.md holds exactly this text between its
+/// markers, and a test keeps the two equal.
+pub fn contract_markdown() -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Template version: `{TEMPLATE_VERSION}`.\n");
+    field_table(&mut out);
+    for f in fields().iter().filter(|f| !choice_list(f.ty).is_empty()) {
+        drop_down(&mut out, f);
+    }
+    for table in [&*PLAN_TABLE, &*LOG_TABLE] {
+        column_table(&mut out, table);
+    }
+    log_modes(&mut out);
+    out
+}
+
+/// Every input field: its defined name, where it is, and what it holds.
+fn field_table(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "| defined name | scope | sheet | cell | Thai label | meaning | type | required |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    for f in fields() {
+        let scope = if f.sheet == SheetRole::Kpi {
+            "sheet"
+        } else {
+            "workbook"
+        };
+        let required = match f.required {
+            Required::Yes => "yes",
+            Required::No => "no",
+            Required::UnlessMilestone => "unless milestone",
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+            f.name,
+            scope,
+            sheet_display(f.sheet),
+            f.a1(),
+            f.label_th,
+            f.meaning_en,
+            f.ty.describe_en(),
+            required
+        );
+    }
+}
+
+/// The values a drop-down field allows, as its list offers them and as the reader accepts them.
+fn drop_down(out: &mut String, f: &Field) {
+    let _ = writeln!(
+        out,
+        "\nDrop-down `{}` ({}): the template's list offers the Thai values; the reader accepts a Thai value or one of its English names (in any case); any other text is an `invalid-choice` error.\n",
+        f.name, f.label_th
+    );
+    let _ = writeln!(out, "| Thai value | English names | meaning |");
+    let _ = writeln!(out, "|---|---|---|");
+    for c in choice_list(f.ty) {
+        let en: Vec<String> = c.en.iter().map(|n| format!("`{n}`")).collect();
+        let _ = writeln!(out, "| {} | {} | {} |", c.th, en.join(", "), c.meaning_en);
+    }
+}
+
+/// A table whose rows the division adds: its header row and columns.
+fn column_table(out: &mut String, table: &Table) {
+    let _ = writeln!(
+        out,
+        "\nTable `{}` on sheet {}: header in row {}, one record per row below it, as many rows as needed (the table's columns are input cells all the way down; blank rows are skipped).\n",
+        table.header_name,
+        sheet_display(table.sheet),
+        table.header_row + 1
+    );
+    let _ = writeln!(out, "| column | Thai header | meaning | type |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for (i, c) in table.columns.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            column_number_to_name(i as u16),
+            c.label_th,
+            c.meaning_en,
+            c.ty.describe_en()
+        );
+    }
+}
+
+/// The detail log's mode column offers a list too, but only as suggestions.
+fn log_modes(out: &mut String) {
+    let table = &*LOG_TABLE;
+    let Some((i, column)) = table
+        .columns
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.key == ColumnKey::LogMode)
+    else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\nDrop-down in column {} ({}) of table `{}`: the list suggests these values, but any text is accepted.\n",
+        column_number_to_name(i as u16),
+        column.label_th,
+        table.header_name
+    );
+    let _ = writeln!(out, "| value | meaning |");
+    let _ = writeln!(out, "|---|---|");
+    for (th, en) in LOG_MODES.iter().zip(LOG_MODE_MEANINGS_EN) {
+        let _ = writeln!(out, "| {th} | {en} |");
+    }
+}

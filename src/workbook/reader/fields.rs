@@ -1,0 +1,415 @@
+//! The fields of the division, KPI and plan sheets, each read from the cell the layout names
+//! (or its label finds) and checked for its type; problems become diagnostics at that cell.
+
+use calamine::Data;
+use foldhash::{HashMap, HashMapExt};
+
+use super::book::Book;
+use super::cells::{Raw, cell_number, data_ref, data_text, is_error_text};
+use super::{KpiSource, Sources, cell_location};
+use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location};
+use crate::domain::model::{Contact, Direction, FiscalYear, Kpi, KpiKind, Quarter, Submission};
+use crate::domain::scoring;
+use crate::domain::thai;
+use crate::workbook::layout::{self, Field, Key, QuarterField, SheetRole};
+
+/// Reads the fields of one sheet, collecting their cells and problems.
+struct FieldReader<'b, 'a> {
+    book: &'b mut Book<'a>,
+    sheet: String,
+    /// Where `sheet` is in the book's sheets, found once for all its fields.
+    index: Option<usize>,
+    role: SheetRole,
+    cells: HashMap<Key, (u32, u16)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Drop for FieldReader<'_, '_> {
+    fn drop(&mut self) {
+        self.book.diagnostics.append(&mut self.diagnostics);
+    }
+}
+
+fn field_name(f: &Field) -> FieldName {
+    FieldName::new(f.label_th.clone(), f.meaning_en)
+}
+
+impl<'b, 'a> FieldReader<'b, 'a> {
+    fn new(book: &'b mut Book<'a>, sheet: &str, role: SheetRole) -> Self {
+        Self {
+            index: book.index(sheet),
+            book,
+            sheet: sheet.to_owned(),
+            role,
+            cells: HashMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The raw content of a field's cell, remembering where it was.
+    fn get(&mut self, key: Key) -> (Raw, &'static Field) {
+        let f = layout::field(key);
+        debug_assert_eq!(f.sheet, self.role);
+        let Some(index) = self.index else {
+            return (Raw::Empty, f);
+        };
+        match self.book.locate(f, index) {
+            Some((r, c)) => {
+                // The place is kept as numbers; a location is spelled out only for a problem.
+                self.cells.insert(key, (r, c));
+                (self.book.raw(index, r, c), f)
+            }
+            None => (Raw::Empty, f),
+        }
+    }
+
+    /// Where a field was read, or at least its sheet.
+    fn location(&self, key: Key) -> Location {
+        match self.cells.get(&key) {
+            Some(&(row, col)) => cell_location(&self.sheet, row, col),
+            None => Location::sheet(self.sheet.clone()),
+        }
+    }
+
+    fn problem(&mut self, key: Key, finding: Finding) {
+        let loc = self.location(key);
+        self.diagnostics.push(Diagnostic::new(finding, loc));
+    }
+
+    /// The value of a field as data, turning formulas without values and error values into
+    /// diagnostics. `None` when blank.
+    fn value(&mut self, key: Key) -> Option<Data> {
+        let (raw, f) = self.get(key);
+        match raw {
+            Raw::Empty => None,
+            Raw::Formula(formula) => {
+                self.problem(
+                    key,
+                    Finding::FormulaWithoutValue {
+                        field: field_name(f),
+                        formula,
+                    },
+                );
+                None
+            }
+            Raw::Value(Data::Error(e)) => {
+                self.problem(
+                    key,
+                    Finding::ErrorValue {
+                        field: field_name(f),
+                        error: e.to_string(),
+                    },
+                );
+                None
+            }
+            // .ods files report error values as text.
+            Raw::Value(Data::String(s)) if is_error_text(&s) => {
+                self.problem(
+                    key,
+                    Finding::ErrorValue {
+                        field: field_name(f),
+                        error: s.trim().to_owned(),
+                    },
+                );
+                None
+            }
+            Raw::Value(v) => Some(v),
+        }
+    }
+
+    fn text(&mut self, key: Key) -> String {
+        self.value(key).map(|d| data_text(&d)).unwrap_or_default()
+    }
+
+    fn number(&mut self, key: Key) -> Option<f64> {
+        let v = self.value(key)?;
+        match cell_number(&data_ref(&v)) {
+            Ok(x) => Some(x),
+            Err(text) => {
+                let f = layout::field(key);
+                self.problem(
+                    key,
+                    Finding::NotANumber {
+                        field: field_name(f),
+                        text,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn year(&mut self, key: Key) -> Option<i32> {
+        let v = self.value(key)?;
+        let text = data_text(&v);
+        let cleaned = text.trim().trim_start_matches("พ.ศ.").trim();
+        match thai::parse_number(cleaned) {
+            Ok(y) if y.fract() == 0.0 && y.abs() < 1e6 => Some(y as i32),
+            _ => {
+                let f = layout::field(key);
+                self.problem(
+                    key,
+                    Finding::NotAYear {
+                        field: field_name(f),
+                        text,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn quarter(&mut self, key: Key) -> Option<Quarter> {
+        let v = self.value(key)?;
+        let text = data_text(&v);
+        let q = thai::parse_number(&text)
+            .ok()
+            .filter(|x| x.fract() == 0.0 && (1.0..=4.0).contains(x))
+            .and_then(|x| Quarter::from_number(x as u8));
+        if q.is_none() {
+            self.problem(
+                key,
+                Finding::InvalidChoice {
+                    field: field_name(layout::field(key)),
+                    text,
+                    allowed: (1..=4).map(|n| n.to_string()).collect(),
+                },
+            );
+        }
+        q
+    }
+
+    fn choice<T>(&mut self, key: Key, parse: fn(&str) -> Option<T>) -> Option<T> {
+        let text = self.text(key);
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = parse(&text);
+        if parsed.is_none() {
+            let f = layout::field(key);
+            self.problem(
+                key,
+                Finding::InvalidChoice {
+                    field: field_name(f),
+                    text,
+                    allowed: layout::choices(f.ty)
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                },
+            );
+        }
+        parsed
+    }
+
+    fn missing(&mut self, key: Key) {
+        self.problem(
+            key,
+            Finding::MissingField {
+                field: field_name(layout::field(key)),
+            },
+        );
+    }
+
+    /// Reads a KPI sheet; `None` when the sheet is a blank spare.
+    fn kpi(&mut self) -> Option<Kpi> {
+        let mut k = Kpi {
+            name: self.text(Key::KpiName),
+            code: self.text(Key::KpiCode),
+            action_plan: self.text(Key::ActionPlan),
+            strategic_issue: self.text(Key::StrategicIssue),
+            dimension: self.text(Key::Dimension),
+            goal: self.text(Key::Goal),
+            description: self.text(Key::Description),
+            conditions: self.text(Key::Conditions),
+            unit: self.text(Key::Unit),
+            target: self.text(Key::Target),
+            data_source: self.text(Key::DataSource),
+            owner: Contact {
+                name: self.text(Key::Owner),
+                phone: self.text(Key::OwnerPhone),
+            },
+            supporter: Contact {
+                name: self.text(Key::Supporter),
+                phone: self.text(Key::SupporterPhone),
+            },
+            ..Kpi::default()
+        };
+        let weight = self.number(Key::Weight);
+        let kind = self.choice(Key::Kind, KpiKind::parse);
+        let direction = self.choice(Key::Direction, Direction::parse);
+        let thresholds: [Option<f64>; 5] =
+            std::array::from_fn(|i| self.number(Key::Threshold(i as u8 + 1)));
+        k.level_descriptions =
+            std::array::from_fn(|i| self.text(Key::LevelDescription(i as u8 + 1)));
+        k.baselines = std::array::from_fn(|i| self.text(Key::Baseline(i as u8 + 1)));
+        k.kind = kind.unwrap_or_default();
+        k.direction = direction.unwrap_or_default();
+        self.quarters(&mut k);
+
+        let blank = k.code.is_empty()
+            && k.name.is_empty()
+            && weight.is_none()
+            && k.quarters.iter().all(|q| q.result_text.is_none());
+        if blank {
+            return None;
+        }
+        for (key, empty) in [
+            (Key::KpiName, k.name.is_empty()),
+            (Key::KpiCode, k.code.is_empty()),
+        ] {
+            if empty && !self.has_problem(key) {
+                self.missing(key);
+            }
+        }
+        match weight {
+            Some(w) => k.weight = w,
+            None if !self.has_problem(Key::Weight) => self.missing(Key::Weight),
+            None => {}
+        }
+        for (key, given) in [
+            (Key::Kind, kind.is_some()),
+            (Key::Direction, direction.is_some()),
+        ] {
+            if !given && !self.has_problem(key) {
+                self.missing(key);
+            }
+        }
+        self.thresholds(&mut k, thresholds);
+        Some(k)
+    }
+
+    /// The quarterly report of a KPI sheet. A result is a number, or for a milestone KPI a
+    /// level or range of levels typed as text.
+    fn quarters(&mut self, k: &mut Kpi) {
+        for q in Quarter::ALL {
+            let report = &mut k.quarters[q.index()];
+            report.details = self.text(Key::Quarter(q, QuarterField::Details));
+            report.evidence = self.text(Key::Quarter(q, QuarterField::Evidence));
+            report.own_score = self.number(Key::Quarter(q, QuarterField::OwnScore));
+            report.own_weighted = self.number(Key::Quarter(q, QuarterField::OwnWeighted));
+            let key = Key::Quarter(q, QuarterField::Result);
+            if let Some(v) = self.value(key) {
+                let text = data_text(&v);
+                let parsed = match v {
+                    Data::Float(x) => Ok(x),
+                    Data::Int(i) => Ok(i as f64),
+                    _ => scoring::parse_result(&text, k.kind),
+                };
+                match parsed {
+                    Ok(x) => report.result = Some(x),
+                    Err(_) => self.problem(
+                        key,
+                        Finding::NotANumber {
+                            field: field_name(layout::field(key)),
+                            text: text.clone(),
+                        },
+                    ),
+                }
+                report.result_text = Some(text);
+            }
+        }
+    }
+
+    /// The five thresholds, each required unless the KPI is a milestone KPI.
+    fn thresholds(&mut self, k: &mut Kpi, thresholds: [Option<f64>; 5]) {
+        if k.kind == KpiKind::Milestone {
+            // Milestone KPIs score the level itself; their thresholds are the levels.
+            k.thresholds = std::array::from_fn(|i| thresholds[i].unwrap_or(i as f64 + 1.0));
+            return;
+        }
+        for (i, t) in thresholds.iter().enumerate() {
+            let key = Key::Threshold(i as u8 + 1);
+            match t {
+                Some(x) => k.thresholds[i] = *x,
+                None if !self.has_problem(key) => self.missing(key),
+                None => {}
+            }
+        }
+    }
+
+    fn has_problem(&self, key: Key) -> bool {
+        if !self.cells.contains_key(&key) {
+            return false;
+        }
+        let loc = self.location(key);
+        self.diagnostics.iter().any(|d| d.location == loc)
+    }
+}
+
+impl Book<'_> {
+    /// The division sheet's fields; a missing sheet, or a template of another version, is a
+    /// finding.
+    pub(super) fn read_division(&mut self, sub: &mut Submission, sources: &mut Sources) {
+        let Some(sheet) = self.find_division_sheet() else {
+            self.diagnostics.push(Diagnostic::new(
+                Finding::NoDivisionSheet {
+                    sheet: layout::DIVISION_SHEET,
+                },
+                Location::file(),
+            ));
+            return;
+        };
+        let mut r = FieldReader::new(self, &sheet, SheetRole::Division);
+        sub.division.name = r.text(Key::DivisionName);
+        sub.division.code = r.text(Key::DivisionCode);
+        sub.fiscal_year = r.year(Key::FiscalYear).map(FiscalYear::new);
+        sub.reporting_quarter = r.quarter(Key::ReportingQuarter);
+        sub.contact = Contact {
+            name: r.text(Key::ContactName),
+            phone: r.text(Key::ContactPhone),
+        };
+        sub.contact_email = r.text(Key::ContactEmail);
+        let version = r.text(Key::TemplateVersion);
+        sources.division = std::mem::take(&mut r.cells);
+        drop(r);
+        sources.division_sheet = Some(sheet);
+        if version != layout::TEMPLATE_VERSION {
+            let loc = sources.division(Key::TemplateVersion);
+            self.diagnostics.push(Diagnostic::new(
+                Finding::TemplateVersion {
+                    expected: layout::TEMPLATE_VERSION,
+                    found: (!version.is_empty()).then_some(version),
+                },
+                loc,
+            ));
+        }
+    }
+
+    /// Every KPI sheet that is not a blank spare.
+    pub(super) fn read_kpis(&mut self, sub: &mut Submission, sources: &mut Sources) {
+        for sheet in self.find_kpi_sheets() {
+            let mut r = FieldReader::new(self, &sheet, SheetRole::Kpi);
+            if let Some(kpi) = r.kpi() {
+                sub.kpis.push(kpi);
+                sources.kpis.push(KpiSource {
+                    sheet: sheet.clone(),
+                    cells: std::mem::take(&mut r.cells),
+                });
+            } else {
+                // A blank KPI sheet: the template ships spares. Its diagnostics (none can be
+                // errors about a blank sheet's required fields) are dropped with it.
+                r.diagnostics.clear();
+            }
+        }
+        if sub.kpis.is_empty() && sources.division_sheet.is_some() {
+            self.diagnostics
+                .push(Diagnostic::new(Finding::NoKpis, Location::file()));
+        }
+    }
+
+    /// The process plan's fields (its activities are a table).
+    pub(super) fn read_plan(&mut self, sheet: &str, sub: &mut Submission) {
+        let mut r = FieldReader::new(self, sheet, SheetRole::Plan);
+        sub.plan.process = r.text(Key::PlanProcess);
+        sub.plan.clients = r.text(Key::PlanClients);
+        sub.plan.stakeholders = r.text(Key::PlanStakeholders);
+        sub.plan.indicator = r.text(Key::PlanIndicator);
+        sub.plan.tier_quality = r.text(Key::PlanTierQuality);
+        sub.plan.tier_standard = r.text(Key::PlanTierStandard);
+        sub.plan.tier_improve = r.text(Key::PlanTierImprove);
+        sub.plan.digital = r.text(Key::PlanDigital);
+        sub.plan.step_reduction = r.text(Key::PlanStepReduction);
+        sub.plan.expected_results = r.text(Key::PlanExpectedResults);
+    }
+}

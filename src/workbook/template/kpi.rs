@@ -1,0 +1,155 @@
+//! A KPI sheet: the KPI's description, its five score levels, the quarterly report, and
+//! kpiwatch's own score as live formulas under it.
+
+use rust_xlsxwriter::utility::{
+    cell_range_absolute, quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute,
+};
+use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
+
+use super::cells::{kpi_value, write_fields};
+use super::style::{Formats, print_setup, protect};
+use crate::domain::formula::{self, ScoreRefs};
+use crate::domain::model::{FiscalYear, Kpi, Quarter};
+use crate::domain::scoring;
+use crate::workbook::layout::{self, Key, QuarterField, SheetRole};
+
+pub(super) fn kpi_sheet(
+    index: usize,
+    kpi: Option<&Kpi>,
+    division_name: &str,
+    fiscal_year: Option<FiscalYear>,
+    names: &mut Vec<(String, String)>,
+    fmt: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let name = kpi_sheet_name(index);
+    let mut ws = Worksheet::new();
+    ws.set_name(&name)?;
+    // A formula's cached value must be blank, not 0, until a spreadsheet program computes it.
+    ws.set_formula_result_default("");
+    ws.set_column_width(0, 34)?;
+    ws.set_column_range_width(1, 4, 24)?;
+    ws.merge_range(0, 0, 0, 4, "ผลกระบวนการตามภารกิจ", &fmt.title)?;
+    ws.merge_range(1, 0, 1, 4, &format!("ตัวชี้วัดที่ {index}"), &fmt.note)?;
+    // The division and year are shown from the division sheet, so they are typed once.
+    let div = layout::field(Key::DivisionName);
+    let fy = layout::field(Key::FiscalYear);
+    let div_sheet = quote_sheet_name(layout::DIVISION_SHEET);
+    ws.write_string_with_format(2, 0, "หน่วยงาน", &fmt.label)?;
+    ws.merge_range(2, 1, 2, 4, "", &fmt.label)?;
+    ws.write_formula_with_format(
+        2,
+        1,
+        Formula::new(format!("={div_sheet}!{}&\"\"", div.a1())).set_result(division_name),
+        &fmt.label,
+    )?;
+    ws.write_string_with_format(3, 0, "ปีงบประมาณ", &fmt.label)?;
+    ws.merge_range(3, 1, 3, 4, "", &fmt.label)?;
+    ws.write_formula_with_format(
+        3,
+        1,
+        Formula::new(format!("={div_sheet}!{}&\"\"", fy.a1()))
+            .set_result(fiscal_year.map(|y| y.to_string()).unwrap_or_default()),
+        &fmt.label,
+    )?;
+
+    ws.merge_range(
+        layout::KPI_LEVEL_HEADER_ROW - 1,
+        0,
+        layout::KPI_LEVEL_HEADER_ROW - 1,
+        4,
+        "เกณฑ์การให้คะแนน",
+        &fmt.header,
+    )?;
+    let h = layout::KPI_LEVEL_HEADER_ROW;
+    ws.write_string_with_format(h, 0, layout::LEVEL_COL_LABEL, &fmt.header)?;
+    ws.write_string_with_format(h, 1, layout::LEVEL_COL_THRESHOLD, &fmt.header)?;
+    ws.merge_range(h, 2, h, 4, layout::LEVEL_COL_DESCRIPTION, &fmt.header)?;
+    for level in 1..=5u8 {
+        ws.write_string_with_format(
+            h + u32::from(level),
+            0,
+            layout::level_label(level),
+            &fmt.label,
+        )?;
+    }
+
+    let r = layout::KPI_REPORT_HEADER_ROW;
+    ws.write_string_with_format(r, 0, layout::REPORT_HEADER_LABEL, &fmt.header)?;
+    for q in Quarter::ALL {
+        ws.write_string_with_format(r, 1 + q.index() as u16, q.label_th(), &fmt.header)?;
+    }
+    for qf in QuarterField::ALL {
+        let row = layout::field(Key::Quarter(Quarter::Q1, qf)).row;
+        ws.write_string_with_format(row, 0, qf.label_th(), &fmt.label)?;
+    }
+    ws.set_row_height(
+        layout::field(Key::Quarter(Quarter::Q1, QuarterField::Details)).row,
+        120,
+    )?;
+    ws.set_row_height(layout::field(Key::Description).row, 60)?;
+
+    write_fields(
+        names,
+        &mut ws,
+        &name,
+        SheetRole::Kpi,
+        &|k| kpi_value(kpi, k),
+        fmt,
+    )?;
+    computed_rows(&mut ws, kpi, fmt)?;
+
+    print_setup(&mut ws, false);
+    protect(&mut ws);
+    Ok(ws)
+}
+
+/// The two rows where the template shows kpiwatch's own figures as live formulas. They are never
+/// read back: the input cells are the submission.
+fn computed_rows(ws: &mut Worksheet, kpi: Option<&Kpi>, fmt: &Formats) -> Result<(), XlsxError> {
+    let abs = |key: Key| {
+        let f = layout::field(key);
+        row_col_to_cell_absolute(f.row, f.col)
+    };
+    let t1 = layout::field(Key::Threshold(1));
+    let t5 = layout::field(Key::Threshold(5));
+    let thresholds = cell_range_absolute(t1.row, t1.col, t5.row, t5.col);
+    let (kind, direction, weight) = (abs(Key::Kind), abs(Key::Direction), abs(Key::Weight));
+    let srow = layout::KPI_COMPUTED_SCORE_ROW;
+    let wrow = layout::KPI_COMPUTED_WEIGHTED_ROW;
+    ws.write_string_with_format(srow, 0, "คะแนนตัวชี้วัด (คำนวณโดยระบบ)", &fmt.label)?;
+    ws.write_string_with_format(wrow, 0, "คะแนนถ่วงน้ำหนัก (คำนวณโดยระบบ)", &fmt.label)?;
+    let official = kpi.and_then(|k| scoring::score_kpi(k, Default::default()).ok());
+    for q in Quarter::ALL {
+        let col = 1 + q.index() as u16;
+        let result = layout::field(Key::Quarter(q, QuarterField::Result)).a1();
+        let score_cell = row_col_to_cell(srow, col);
+        let s = formula::score(ScoreRefs {
+            result: &result,
+            kind: &kind,
+            direction: &direction,
+            thresholds: &thresholds,
+            below_level1: "0",
+        });
+        let cached = official.as_ref().map(|o| o[q.index()]);
+        let as_text = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+        ws.write_formula_with_format(
+            srow,
+            col,
+            Formula::new(format!("={s}")).set_result(as_text(cached.and_then(|c| c.score))),
+            &fmt.computed,
+        )?;
+        ws.write_formula_with_format(
+            wrow,
+            col,
+            Formula::new(format!("={}", formula::weighted(&score_cell, &weight)))
+                .set_result(as_text(cached.and_then(|c| c.weighted))),
+            &fmt.computed,
+        )?;
+    }
+    Ok(())
+}
+
+/// "ตัวชี้วัด 3": the name of the third KPI sheet.
+pub fn kpi_sheet_name(index: usize) -> String {
+    format!("{} {index}", layout::KPI_SHEET_PREFIX)
+}
