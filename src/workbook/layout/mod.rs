@@ -10,11 +10,6 @@ mod tests;
 
 use std::sync::LazyLock;
 
-// Re-exported for the summary workbook, which spells its formulas' cells through these names.
-pub use rust_xlsxwriter::utility::{
-    column_number_to_name as column_letters, row_col_to_cell as a1,
-};
-
 pub use contract::contract_markdown;
 pub(crate) use contract::sheet_display;
 pub use tables::{
