@@ -1,5 +1,5 @@
 //! Any bytes dropped into the inbox: reading and judging them must never panic, hang or use
-//! unbounded memory. Seeded with the bundled examples and samples (see the README).
+//! unbounded memory. Seeded with the bundled examples and samples (see docs/operations.md).
 #![no_main]
 
 use kpiwatch::check::validate::{CheckOptions, check_bytes};

@@ -1,4 +1,4 @@
-//! Measurements quoted in the README, as commands anyone can rerun: the calamine floor (what
+//! The measurements of docs/performance.md, as commands anyone can rerun: the calamine floor (what
 //! opening the same files and reading the same cells costs with nothing else), and the watch
 //! latency (a file becoming stable → the summary replaced). Timings are reported, never asserted.
 

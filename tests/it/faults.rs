@@ -3,7 +3,7 @@
 //! submission is lost or counted twice, and the summary has the figures of a run without faults.
 //!
 //! CI runs 20 `run` trials and 10 `watch` trials; `KPIWATCH_FAULT_TRIALS=300 cargo test
-//! --release --test it faults::` runs as many as asked (the README quotes such a run).
+//! --release --test it faults::` runs as many as asked (docs/operations.md quotes such a run).
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -1,5 +1,5 @@
-//! The standard template: the committed file equals a fresh generation, the README documents the
-//! same contract as the code, and the workbook is protected, validated and printable.
+//! The standard template: the committed file equals a fresh generation, docs/template.md documents
+//! the same contract as the code, docs/findings.md every finding, and the workbook is protected, validated and printable.
 
 use kpiwatch::domain::samples;
 use kpiwatch::workbook::layout;
@@ -225,11 +225,11 @@ fn samples_round_trip_through_the_template() {
 }
 
 #[test]
-fn readme_documents_every_finding_code() {
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+fn docs_document_every_finding_code() {
+    let readme = std::fs::read_to_string(repo("docs/findings.md")).unwrap();
     let missing: Vec<_> = kpiwatch::domain::diagnostic::CODES
         .iter()
         .filter(|c| !readme.contains(&format!("| `{c}` |")))
         .collect();
-    assert!(missing.is_empty(), "README lacks {missing:?}");
+    assert!(missing.is_empty(), "docs/findings.md lacks {missing:?}");
 }

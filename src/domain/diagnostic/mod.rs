@@ -207,7 +207,7 @@ pub enum Finding {
     },
 }
 
-/// Every stable code, as documented in the README; tests keep this list, [`Finding::code`] and
+/// Every stable code, as documented in docs/findings.md; tests keep this list, [`Finding::code`] and
 /// the per-code tests in step.
 pub const CODES: [&str; 34] = [
     "not-a-workbook",
