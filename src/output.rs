@@ -119,7 +119,7 @@ pub fn sync_folder(dir: &Path) -> std::io::Result<()> {
 /// flush). For archive copies, written once and read only if a version is ever restored: kept, a
 /// cold run's copies would hold the inbox's size in memory, every page of it newly taken (on a
 /// virtual machine, a costly first touch); dropped, each batch's copies reuse the last one's
-/// pages. Given only where `dir` is on a local disk ([`on_local_disk`]). Only advice: a failure
+/// pages. Given only where `dir` is on a local disk (`on_local_disk`). Only advice: a failure
 /// is ignored.
 pub fn forget_cached<'a>(dir: &Path, rels: impl IntoIterator<Item = &'a str>) {
     let mut rels = rels.into_iter().peekable();

@@ -153,7 +153,7 @@ impl Ledger {
             .pop())
     }
 
-    /// The parsed workbook of a version, as the ledger keeps it (see [`slim`]).
+    /// The parsed workbook of a version, as the ledger keeps it (see [`slim`](crate::ledger::slim)).
     pub fn submission(&self, id: i64) -> Result<Option<Submission>, LedgerError> {
         self.stored_submission(id)?
             .map(|stored| parse_submission(id, &stored))

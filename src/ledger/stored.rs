@@ -129,7 +129,7 @@ pub enum StoredSubmission {
     Deflated(Vec<u8>),
 }
 
-/// Parses what [`Ledger::stored_submission`] returned for version `id`.
+/// Parses what [`Ledger::stored_submission`](crate::ledger::Ledger::stored_submission) returned for version `id`.
 pub fn parse_submission(id: i64, stored: &StoredSubmission) -> Result<Submission, LedgerError> {
     let data = |source| LedgerError::Data { id, source };
     match stored {

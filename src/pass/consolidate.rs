@@ -1,14 +1,14 @@
 //! One complete pass over a share, as a sequence of steps: list the inbox
 //! ([`share`](crate::pass::share)), pick what changed ([`select`](crate::pass::select)), read
 //! and judge it in parallel ([`judge`](crate::pass::judge)) while recording it in batches
-//! ([`record`](crate::pass::record)), write the receipts still pending
-//! ([`receipt_files`](crate::pass::receipt_files)), then the summaries. `kpiwatch run` is one
-//! pass; `kpiwatch watch` runs a pass whenever the inbox settles.
+//! ([`record`](crate::pass::record)), write the receipts still pending ([`receipt_files`]),
+//! then the summaries. `kpiwatch run` is one pass; `kpiwatch watch` runs a pass whenever the
+//! inbox settles.
 //!
 //! Order matters for "nothing is lost": a version is archived before it is recorded, recorded
 //! before its receipt and the summary are written, and every output is replaced atomically. A
 //! crash anywhere leaves the ledger consistent, and the next pass finishes what was left
-//! ([`recover`](crate::pass::recover)).
+//! ([`recover`]).
 
 use std::collections::HashMap;
 use std::io::IsTerminal;

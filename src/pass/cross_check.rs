@@ -1,6 +1,6 @@
 //! Checks between files, made as each version is recorded: a KPI code another division
 //! reports, and two files of one division for the same year and quarter. They see the ledger
-//! and what this pass has accepted so far ([`Claims`]).
+//! and what this pass has accepted so far (`Claims`).
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,6 +1,6 @@
 //! Reading and judging the new or changed files of a pass, in parallel: each file is read
 //! once, hashed, checked against what the share expects, archived, and handed to the recorder
-//! as an [`Outcome`].
+//! as an `Outcome`.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Seek};

@@ -1,5 +1,5 @@
 //! Receipts on the share: each recorded version's receipt written into the receipts folder
-//! (see [`receipt`](crate::pass::receipt) for its text), flushed, then marked written in the
+//! (see [`receipt`] for its text), flushed, then marked written in the
 //! ledger, so a receipt that could not be written is retried by the next pass.
 
 use rayon::prelude::*;
