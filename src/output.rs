@@ -97,19 +97,14 @@ impl Staged {
 pub fn sync_folder(dir: &Path) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
         let folder = std::fs::File::open(dir)?;
-        // SAFETY: syncfs only reads the descriptor, which `folder` keeps open for the call.
-        if unsafe { libc::syncfs(folder.as_raw_fd()) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
+        rustix::fs::syncfs(&folder)?;
         Ok(())
     }
     #[cfg(all(unix, not(target_os = "linux")))]
     {
         let _ = dir;
-        // SAFETY: sync takes no arguments and cannot fail.
-        unsafe { libc::sync() };
+        rustix::fs::sync();
         Ok(())
     }
     #[cfg(not(unix))]
@@ -124,7 +119,7 @@ pub fn sync_folder(dir: &Path) -> std::io::Result<()> {
 /// flush). For archive copies, written once and read only if a version is ever restored: kept, a
 /// cold run's copies would hold the inbox's size in memory, every page of it newly taken (on a
 /// virtual machine, a costly first touch); dropped, each batch's copies reuse the last one's
-/// pages. Given only where `dir` is on a local disk ([`on_local_disk`]). Only advice: a failure
+/// pages. Given only where `dir` is on a local disk (`on_local_disk`). Only advice: a failure
 /// is ignored.
 pub fn forget_cached<'a>(dir: &Path, rels: impl IntoIterator<Item = &'a str>) {
     let mut rels = rels.into_iter().peekable();
@@ -133,10 +128,8 @@ pub fn forget_cached<'a>(dir: &Path, rels: impl IntoIterator<Item = &'a str>) {
     }
     #[cfg(target_os = "linux")]
     for rel in rels {
-        use std::os::fd::AsRawFd;
         if let Ok(file) = std::fs::File::open(dir.join(rel)) {
-            // SAFETY: the descriptor stays open (owned by `file`) for the call.
-            unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+            let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed);
         }
     }
 }
@@ -147,23 +140,18 @@ pub fn forget_cached<'a>(dir: &Path, rels: impl IntoIterator<Item = &'a str>) {
 fn on_local_disk(dir: &Path) -> bool {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
+        // rustix names only the proc and NFS magic numbers; these are from linux/magic.h.
+        const EXT4_SUPER_MAGIC: u32 = 0xEF53;
+        const XFS_SUPER_MAGIC: u32 = 0x5846_5342;
+        const BTRFS_SUPER_MAGIC: u32 = 0x9123_683E;
         let Ok(folder) = std::fs::File::open(dir) else {
             return false;
         };
-        // SAFETY: all-zero bytes are a valid `statfs` (plain integers), filled in by the call.
-        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-        // SAFETY: the descriptor stays open (owned by `folder`) and `fs` is writable for the call.
-        if unsafe { libc::fstatfs(folder.as_raw_fd(), &mut fs) } != 0 {
+        let Ok(fs) = rustix::fs::fstatfs(&folder) else {
             return false;
-        }
+        };
         // The magic numbers are 32-bit; `f_type`'s width differs between targets.
-        [
-            libc::EXT4_SUPER_MAGIC as u32,
-            libc::XFS_SUPER_MAGIC as u32,
-            libc::BTRFS_SUPER_MAGIC as u32,
-        ]
-        .contains(&(fs.f_type as u32))
+        [EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC].contains(&(fs.f_type as u32))
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -178,25 +166,16 @@ pub const TEMP_PREFIX: &str = ".tmp-kpiwatch-";
 /// Removes temporary files a killed kpiwatch left behind under `dir` (recursively). Only
 /// kpiwatch's own names are touched. Returns how many were removed.
 pub fn remove_stale_temporaries(dir: &Path) -> usize {
-    let mut removed = 0;
-    let mut pending = vec![dir.to_owned()];
-    while let Some(d) = pending.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let name = entry.file_name();
-            if kind.is_dir() {
-                pending.push(entry.path());
-            } else if kind.is_file()
-                && name.to_string_lossy().starts_with(TEMP_PREFIX)
-                && std::fs::remove_file(entry.path()).is_ok()
-            {
-                removed += 1;
-            }
-        }
-    }
-    removed
+    // Symbolic links are not followed (walkdir's default): only kpiwatch's own folders are
+    // searched. An unreadable folder is skipped, as a clean-up must not stop a pass.
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_file() && e.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 #[cfg(test)]

@@ -1,10 +1,21 @@
-//! One pass over a share and the loop that repeats it: listing the inbox ([`share`]), judging
-//! and archiving each new version and recording it in the ledger ([`consolidate`]), answering
-//! each file with a receipt ([`receipt`]), and watching the inbox for changes ([`watch`]).
+//! One pass over a share and the loop that repeats it: listing the inbox ([`share`]), picking
+//! what changed ([`select`]), judging and archiving each new version ([`judge`], [`archive`])
+//! and recording it in the ledger ([`record`], [`cross_check`]), answering each file with a
+//! receipt ([`receipt`], [`receipt_files`]), all run in order by [`consolidate`], and watching
+//! the inbox for changes ([`watch`]). The state folder ([`state`]) holds the ledger;
+//! [`recover`] cleans up after a pass that was killed.
 
+pub mod archive;
 pub mod consolidate;
+pub mod cross_check;
+pub mod judge;
 pub mod receipt;
+pub mod receipt_files;
+pub mod record;
+pub mod recover;
+pub mod select;
 pub mod share;
+pub mod state;
 pub mod watch;
 
 use std::path::PathBuf;

@@ -43,142 +43,206 @@ fn n4(x: Option<f64>) -> String {
     }
 }
 
+/// The language of one half of a receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Th,
+    En,
+}
+
+impl Lang {
+    fn pick<T>(self, th: T, en: T) -> T {
+        match self {
+            Lang::Th => th,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A line's value: none (the label is the line), one for both halves, or one for each.
+enum Value {
+    None,
+    Same(String),
+    Each(String, String),
+}
+
+/// One line of a receipt's heading: its label in Thai and in English (`None`: the line is not
+/// in that half), and its value, written after the label and a colon.
+struct Row {
+    th: Option<&'static str>,
+    en: Option<&'static str>,
+    value: Value,
+}
+
+impl Row {
+    fn both(th: &'static str, en: &'static str, value: Value) -> Self {
+        Self {
+            th: Some(th),
+            en: Some(en),
+            value,
+        }
+    }
+
+    /// The line in `lang`'s half, if it has one.
+    fn line(&self, lang: Lang) -> Option<String> {
+        let label = lang.pick(self.th, self.en)?;
+        Some(match &self.value {
+            Value::None => label.to_owned(),
+            Value::Same(v) => format!("{label}: {v}"),
+            Value::Each(th, en) => format!("{label}: {}", lang.pick(th, en)),
+        })
+    }
+}
+
+/// The heading of a receipt, both halves: the file, when it arrived, whose it is, the verdict.
+fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
+    let mut rows = vec![
+        Row::both(
+            "ใบตอบรับการส่งรายงานผลตัวชี้วัด (kpiwatch)",
+            "Receipt for a KPI report (kpiwatch)",
+            Value::None,
+        ),
+        Row::both("ไฟล์", "File", Value::Same(r.file.to_owned())),
+        Row::both(
+            "ได้รับเมื่อ",
+            "Received",
+            Value::Each(thai::thai_time(r.received_at), r.received_at.to_owned()),
+        ),
+    ];
+    if let Some(s) = r.submission {
+        let year = s.fiscal_year.map_or("-".into(), |y| y.to_string());
+        rows.push(Row {
+            th: Some("หน่วยงาน"),
+            en: None,
+            value: Value::Same(format!(
+                "{} {}   ปีงบประมาณ: {year}",
+                s.division.code, s.division.name
+            )),
+        });
+    }
+    rows.push(Row {
+        th: None,
+        en: Some("SHA-256"),
+        value: Value::Same(r.sha256.to_owned()),
+    });
+    rows.push(Row::both(
+        "ผลการตรวจ",
+        "Result",
+        Value::Each(
+            format!(
+                "{}  (ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ)",
+                r.status.label_th()
+            ),
+            format!(
+                "{} ({errors} errors, {warnings} warnings)",
+                r.status.as_str()
+            ),
+        ),
+    ));
+    if r.status == Status::Rejected {
+        rows.push(Row::both(
+            "ไฟล์นี้ยังไม่ถูกนำไปรวมผล กรุณาแก้ไขข้อผิดพลาดตามรายการด้านล่าง แล้ววางไฟล์ใหม่ในโฟลเดอร์เดิม",
+            "This file is not in the summary. Fix the errors below and drop the file again.",
+            Value::None,
+        ));
+    }
+    rows
+}
+
 /// Renders the receipt. Starts with a byte-order mark so Windows Notepad shows the Thai.
 pub fn render(r: &ReceiptInput<'_>) -> String {
     let mut t = String::from("\u{feff}");
     let errors = r.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = r.diagnostics.len() - errors;
-    let computed = r
+    let heading = heading(r, errors, warnings);
+    let scores = r
         .submission
+        .filter(|_| r.status == Status::Accepted)
         .map(|s| (s, scoring::score_submission(s, r.below_level1)));
-
-    let _ = writeln!(t, "ใบตอบรับการส่งรายงานผลตัวชี้วัด (kpiwatch)");
-    let _ = writeln!(t, "ไฟล์: {}", r.file);
-    let _ = writeln!(t, "ได้รับเมื่อ: {}", thai::thai_time(r.received_at));
-    if let Some((s, _)) = &computed {
-        let _ = writeln!(
-            t,
-            "หน่วยงาน: {} {}   ปีงบประมาณ: {}",
-            s.division.code,
-            s.division.name,
-            s.fiscal_year.map_or("-".into(), |y| y.to_string())
-        );
-    }
-    let _ = writeln!(
-        t,
-        "ผลการตรวจ: {}  (ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ)",
-        r.status.label_th()
-    );
-    if r.status == Status::Rejected {
-        let _ = writeln!(
-            t,
-            "ไฟล์นี้ยังไม่ถูกนำไปรวมผล กรุณาแก้ไขข้อผิดพลาดตามรายการด้านล่าง แล้ววางไฟล์ใหม่ในโฟลเดอร์เดิม"
-        );
-    }
-    if let Some((s, (kpis, division))) = &computed
-        && r.status == Status::Accepted
-    {
-        let _ = writeln!(t, "\nคะแนนที่คำนวณได้ ({})", r.below_level1.describe_th());
-        for (k, q) in s.kpis.iter().zip(kpis) {
+    for lang in [Lang::Th, Lang::En] {
+        if lang == Lang::En {
             let _ = writeln!(
                 t,
-                "ตัวชี้วัด {} {} (น้ำหนักร้อยละ {})",
-                k.code,
-                k.name,
-                plain(k.weight)
+                "\n------------------------------------------------------------"
             );
-            for q in q.iter().flatten().filter(|q| q.result.is_some()) {
-                let _ = writeln!(
-                    t,
-                    "  {}: ผล {}  คะแนน {}  คะแนนถ่วงน้ำหนัก {}",
-                    q.quarter.label_th(),
-                    q.result.map_or("-".into(), plain),
-                    n4(q.score),
-                    n4(q.weighted)
-                );
-            }
         }
-        let _ = write!(t, "คะแนนรวมของหน่วยงาน:");
-        for d in division.iter().filter(|d| d.score.is_some()) {
-            let _ = write!(t, "  {} {}", d.quarter.label_th(), n4(d.score));
+        for line in heading.iter().filter_map(|row| row.line(lang)) {
+            let _ = writeln!(t, "{line}");
         }
-        let _ = writeln!(t);
+        if let Some((s, (kpis, division))) = &scores {
+            write_scores(&mut t, lang, r.below_level1, s, kpis, division);
+        }
+        if !r.diagnostics.is_empty() {
+            write_findings(&mut t, lang, r.diagnostics);
+        }
     }
-    if !r.diagnostics.is_empty() {
-        let _ = writeln!(t, "\nรายการที่พบ");
-        for (i, d) in r.diagnostics.iter().enumerate() {
-            let severity = if d.is_error() {
-                "ข้อผิดพลาด"
-            } else {
-                "คำเตือน"
-            };
+    t
+}
+
+/// The official scores of an accepted file: each KPI's quarters, then the division's.
+fn write_scores(
+    t: &mut String,
+    lang: Lang,
+    below_level1: BelowLevel1,
+    s: &Submission,
+    kpis: &[Option<[scoring::QuarterScore; 4]>],
+    division: &[scoring::DivisionScore],
+) {
+    let _ = match lang {
+        Lang::Th => writeln!(t, "\nคะแนนที่คำนวณได้ ({})", below_level1.describe_th()),
+        Lang::En => writeln!(t, "\nScores ({}):", below_level1.describe_en()),
+    };
+    for (k, q) in s.kpis.iter().zip(kpis) {
+        let weight = plain(k.weight);
+        let _ = match lang {
+            Lang::Th => writeln!(t, "ตัวชี้วัด {} {} (น้ำหนักร้อยละ {weight})", k.code, k.name),
+            Lang::En => writeln!(t, "KPI {} (weight {weight}%)", k.code),
+        };
+        for q in q.iter().flatten().filter(|q| q.result.is_some()) {
             let _ = writeln!(
                 t,
-                "{}. [{severity}] {} — {}",
-                i + 1,
+                "  {}: {} {}  {} {}  {} {}",
+                lang.pick(q.quarter.label_th(), q.quarter.to_string()),
+                lang.pick("ผล", "result"),
+                q.result.map_or("-".into(), plain),
+                lang.pick("คะแนน", "score"),
+                n4(q.score),
+                lang.pick("คะแนนถ่วงน้ำหนัก", "weighted"),
+                n4(q.weighted)
+            );
+        }
+    }
+    let _ = write!(t, "{}", lang.pick("คะแนนรวมของหน่วยงาน:", "Division score:"));
+    for d in division.iter().filter(|d| d.score.is_some()) {
+        let quarter = lang.pick(d.quarter.label_th(), d.quarter.to_string());
+        let _ = write!(t, "  {quarter} {}", n4(d.score));
+    }
+    let _ = writeln!(t);
+}
+
+/// Each finding with its sheet and cell.
+fn write_findings(t: &mut String, lang: Lang, diagnostics: &[DiagnosticRecord]) {
+    let _ = writeln!(t, "{}", lang.pick("\nรายการที่พบ", "\nFindings:"));
+    for (i, d) in diagnostics.iter().enumerate() {
+        let n = i + 1;
+        let _ = match lang {
+            Lang::Th => writeln!(
+                t,
+                "{n}. [{}] {} — {}",
+                d.severity.label_th(),
                 d.place(),
                 d.message_th
-            );
-        }
-    }
-
-    let _ = writeln!(
-        t,
-        "\n------------------------------------------------------------"
-    );
-    let _ = writeln!(t, "Receipt for a KPI report (kpiwatch)");
-    let _ = writeln!(t, "File: {}", r.file);
-    let _ = writeln!(t, "Received: {}", r.received_at);
-    let _ = writeln!(t, "SHA-256: {}", r.sha256);
-    let _ = writeln!(
-        t,
-        "Result: {} ({errors} errors, {warnings} warnings)",
-        r.status.as_str()
-    );
-    if r.status == Status::Rejected {
-        let _ = writeln!(
-            t,
-            "This file is not in the summary. Fix the errors below and drop the file again."
-        );
-    }
-    if let Some((s, (kpis, division))) = &computed
-        && r.status == Status::Accepted
-    {
-        let _ = writeln!(t, "\nScores ({}):", r.below_level1.describe_en());
-        for (k, q) in s.kpis.iter().zip(kpis) {
-            let _ = writeln!(t, "KPI {} (weight {}%)", k.code, plain(k.weight));
-            for q in q.iter().flatten().filter(|q| q.result.is_some()) {
-                let _ = writeln!(
-                    t,
-                    "  {}: result {}  score {}  weighted {}",
-                    q.quarter,
-                    q.result.map_or("-".into(), plain),
-                    n4(q.score),
-                    n4(q.weighted)
-                );
-            }
-        }
-        let _ = write!(t, "Division score:");
-        for d in division.iter().filter(|d| d.score.is_some()) {
-            let _ = write!(t, "  {} {}", d.quarter, n4(d.score));
-        }
-        let _ = writeln!(t);
-    }
-    if !r.diagnostics.is_empty() {
-        let _ = writeln!(t, "\nFindings:");
-        for (i, d) in r.diagnostics.iter().enumerate() {
-            let _ = writeln!(
+            ),
+            Lang::En => writeln!(
                 t,
-                "{}. [{}] {}: {} ({})",
-                i + 1,
+                "{n}. [{}] {}: {} ({})",
                 d.severity.label_en(),
                 d.place(),
                 d.message_en,
                 d.code
-            );
-        }
+            ),
+        };
     }
-    t
 }
 
 /// Where a file's receipt goes, relative to the receipts folder: the inbox path plus ".txt",

@@ -85,6 +85,8 @@ impl Share {
     /// The folders of one depth are listed in parallel: a share holds a folder per division,
     /// and on a network share each listing is a round trip to the server.
     pub fn scan(&self) -> Result<Vec<InboxFile>, ShareError> {
+        // Not walkdir: it lists one folder at a time, on one thread, where a cold cache or a
+        // network share wants many listings in flight.
         let mut files = Vec::new();
         let mut level = vec![self.inbox.clone()];
         while !level.is_empty() {

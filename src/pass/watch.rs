@@ -17,7 +17,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 
 use crate::pass::RunConfig;
 use crate::pass::consolidate::{
-    PassError, PassOptions, Stability, State, clean_up_after_crash, run_pass_gated,
+    PassError, PassOptions, PassReport, Stability, State, clean_up_after_crash, run_pass_gated,
 };
 use crate::pass::share::{Share, ShareError, is_clutter};
 
@@ -155,6 +155,64 @@ fn start_watching(
     Ok(watching)
 }
 
+/// What the watch loop keeps from one wake-up to the next.
+struct Loop {
+    /// `None` until the watcher is (re-)created.
+    watching: Option<Watching>,
+    /// The last pass could not read the inbox (said once, until it is back).
+    inbox_down: bool,
+    /// When the next pass is due, if sooner than the periodic rescan.
+    next_pass: Option<Instant>,
+    last_pass: Instant,
+    /// How long to wait before trying again after a failure.
+    retry: Duration,
+}
+
+impl Loop {
+    /// Logs what a pass did and decides when to look again.
+    fn after_pass(&mut self, result: Result<PassReport, PassError>, stability: &Stability) {
+        match result {
+            Ok(report) => {
+                if self.inbox_down {
+                    tracing::info!("the inbox is back; caught up");
+                    self.inbox_down = false;
+                }
+                if report.new_versions > 0 || report.removed > 0 || !report.summaries.is_empty() {
+                    tracing::info!(
+                        new_versions = report.new_versions,
+                        accepted = report.accepted,
+                        rejected = report.rejected,
+                        removed = report.removed,
+                        summaries = report.summaries.len(),
+                        "pass done"
+                    );
+                }
+                if !report.pending.is_empty()
+                    || !report.retries.is_empty()
+                    || !report.failures.is_empty()
+                {
+                    // Still arriving, locked, or unwritable: look again soon.
+                    let again = stability.quiet().max(Duration::from_millis(250));
+                    self.next_pass = Some(Instant::now() + again);
+                }
+            }
+            Err(PassError::Share(ShareError::ReadInbox { path, source })) => {
+                if !self.inbox_down {
+                    tracing::warn!(inbox = %path.display(), error = %source, "the inbox is not reachable (network share dropped?); will keep trying");
+                    self.inbox_down = true;
+                }
+                self.watching = None;
+                self.next_pass = Some(Instant::now() + self.retry);
+            }
+            Err(e) => {
+                // The ledger is consistent after any failed pass; try again later.
+                tracing::error!(error = %e, "pass failed; will retry");
+                self.next_pass = Some(Instant::now() + self.retry.max(Duration::from_secs(5)));
+            }
+        }
+    }
+}
+
 /// Runs until `shutdown` is requested. Errors only when it cannot start (no share, state in use).
 pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
     let share = Share::open(&cfg.run.share, &cfg.run.config.folders)?;
@@ -171,96 +229,58 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
     };
     tracing::info!(share = %share.root.display(), state = %cfg.run.state_dir.display(), mode = %mode, "watching");
 
-    let mut watching: Option<Watching> = None;
-    let mut inbox_down = false;
-    // The catch-up pass: whatever arrived while kpiwatch was not running.
-    let mut next_pass = Some(Instant::now());
-    let mut last_pass = Instant::now();
-    let retry = match cfg.mode {
-        WatchMode::Poll(d) => d,
-        WatchMode::Native => Duration::from_secs(5),
+    let mut lp = Loop {
+        watching: None,
+        inbox_down: false,
+        // The catch-up pass: whatever arrived while kpiwatch was not running.
+        next_pass: Some(Instant::now()),
+        last_pass: Instant::now(),
+        retry: match cfg.mode {
+            WatchMode::Poll(d) => d,
+            WatchMode::Native => Duration::from_secs(5),
+        },
     };
 
     while !shutdown.requested() {
-        if watching.is_none() && share.inbox.is_dir() {
+        if lp.watching.is_none() && share.inbox.is_dir() {
             match start_watching(&share.inbox, cfg, tx.clone()) {
-                Ok(w) => watching = Some(w),
+                Ok(w) => lp.watching = Some(w),
                 Err(e) => tracing::warn!(error = %e, "cannot watch the inbox yet; retrying"),
             }
         }
         let now = Instant::now();
-        let due = next_pass.unwrap_or(last_pass + cfg.rescan);
+        let due = lp.next_pass.unwrap_or(lp.last_pass + cfg.rescan);
         let wait = due.saturating_duration_since(now);
         match rx.recv_timeout(wait) {
             Ok(Message::Changed) => {
                 // Let the burst settle: one pass for many events.
                 let at = Instant::now() + cfg.debounce;
-                next_pass = Some(next_pass.map_or(at, |t| t.min(at)));
+                lp.next_pass = Some(lp.next_pass.map_or(at, |t| t.min(at)));
             }
             Ok(Message::WatcherFailed(e)) => {
                 tracing::warn!(error = %e, "the watcher failed; will re-create it");
-                watching = None;
-                next_pass = Some(Instant::now() + retry);
+                lp.watching = None;
+                lp.next_pass = Some(Instant::now() + lp.retry);
             }
             Ok(Message::Shutdown) => break,
             Err(RecvTimeoutError::Timeout) => {
-                last_pass = Instant::now();
-                next_pass = None;
-                let opts = PassOptions { progress: false };
-                match run_pass_gated(
+                lp.last_pass = Instant::now();
+                lp.next_pass = None;
+                let result = run_pass_gated(
                     &share,
                     &cfg.run.config,
                     &mut state.ledger,
-                    &opts,
+                    &PassOptions { progress: false },
                     Some(&mut stability),
                     Some(&shutdown.flag),
-                ) {
-                    Ok(report) => {
-                        if inbox_down {
-                            tracing::info!("the inbox is back; caught up");
-                            inbox_down = false;
-                        }
-                        if report.new_versions > 0
-                            || report.removed > 0
-                            || !report.summaries.is_empty()
-                        {
-                            tracing::info!(
-                                new_versions = report.new_versions,
-                                accepted = report.accepted,
-                                rejected = report.rejected,
-                                removed = report.removed,
-                                summaries = report.summaries.len(),
-                                "pass done"
-                            );
-                        }
-                        if !report.pending.is_empty()
-                            || !report.retries.is_empty()
-                            || !report.failures.is_empty()
-                        {
-                            // Still arriving, locked, or unwritable: look again soon.
-                            let again = stability.quiet().max(Duration::from_millis(250));
-                            next_pass = Some(Instant::now() + again);
-                        }
-                    }
-                    Err(PassError::Share(ShareError::ReadInbox { path, source })) => {
-                        if !inbox_down {
-                            tracing::warn!(inbox = %path.display(), error = %source, "the inbox is not reachable (network share dropped?); will keep trying");
-                            inbox_down = true;
-                        }
-                        watching = None;
-                        next_pass = Some(Instant::now() + retry);
-                    }
-                    Err(e) => {
-                        // The ledger is consistent after any failed pass; try again later.
-                        tracing::error!(error = %e, "pass failed; will retry");
-                        next_pass = Some(Instant::now() + retry.max(Duration::from_secs(5)));
-                    }
-                }
+                );
+                lp.after_pass(result, &stability);
             }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    drop(watching);
+    // Stops watching before saying so.
+    drop(lp);
     tracing::info!("stopped; the ledger is consistent");
     Ok(())
 }

@@ -9,23 +9,20 @@ use std::time::{Duration, Instant};
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use rayon::prelude::*;
 
-use crate::pass::share::is_ignored;
+use crate::pass::consolidate::PassError;
+use crate::pass::share::{Share, is_ignored};
 use crate::workbook::layout;
 
-/// Every workbook under `inbox`, recursively.
+/// Every workbook under `inbox`, recursively (linked folders included, as files are measured
+/// wherever they are).
 fn workbooks(inbox: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut pending = vec![inbox.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                pending.push(p);
-            } else if !is_ignored(&e.file_name().to_string_lossy()) {
-                out.push(p);
-            }
-        }
-    }
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(inbox)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir() && !is_ignored(&e.file_name().to_string_lossy()))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
     out.sort();
     out
 }
@@ -39,21 +36,20 @@ pub struct Timing {
     pub cpu: Option<Duration>,
 }
 
-/// CPU time (user + system) this process has used so far.
+/// CPU time (user + system, every thread) this process has used so far.
 fn cpu_time() -> Option<Duration> {
-    #[cfg(unix)]
+    #[cfg(all(
+        unix,
+        not(any(target_os = "netbsd", target_os = "redox", target_os = "solaris"))
+    ))]
     {
-        // SAFETY: getrusage writes one `rusage` into memory we own; zeroed is a valid value.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-            return None;
-        }
-        let tv = |t: libc::timeval| {
-            Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-        };
-        Some(tv(usage.ru_utime) + tv(usage.ru_stime))
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+        Duration::try_from(t).ok()
     }
-    #[cfg(not(unix))]
+    #[cfg(not(all(
+        unix,
+        not(any(target_os = "netbsd", target_os = "redox", target_os = "solaris"))
+    )))]
     None
 }
 
@@ -152,20 +148,7 @@ pub fn run_floor(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let files = workbooks(inbox);
-    let per_file = |d: Duration| d.as_secs_f64() * 1000.0 / files.len().max(1) as f64;
-    let show = |t: Timing| match t.cpu {
-        Some(cpu) => format!(
-            "{:.2} s ({:.2} ms per workbook; CPU {:.2} s)",
-            t.wall.as_secs_f64(),
-            per_file(t.wall),
-            cpu.as_secs_f64()
-        ),
-        None => format!(
-            "{:.2} s ({:.2} ms per workbook)",
-            t.wall.as_secs_f64(),
-            per_file(t.wall)
-        ),
-    };
+    let show = |t: Timing| show_timing(t, files.len());
     let mut all = Vec::new();
     for round in 1..=rounds.max(1) {
         let (cells, floor_t) = timed(|| floor(&files));
@@ -192,32 +175,56 @@ pub fn run_floor(
         });
     }
     if all.len() > 1 {
-        let median = |pick: fn(&FloorRound) -> Option<Timing>| {
-            let timings: Vec<Timing> = all.iter().filter_map(pick).collect();
-            let mut wall: Vec<Duration> = timings.iter().map(|t| t.wall).collect();
-            let mut cpu: Vec<Duration> = timings.iter().filter_map(|t| t.cpu).collect();
-            (!wall.is_empty()).then(|| Timing {
-                wall: median_of(&mut wall),
-                cpu: (cpu.len() == wall.len()).then(|| median_of(&mut cpu)),
-            })
-        };
-        let Some(floor_m) = median(|r| Some(r.floor)) else {
-            return Ok(());
-        };
-        writeln!(out, "median of {} rounds:", all.len())?;
-        writeln!(out, "  calamine floor: {}", show(floor_m))?;
-        for (label, t) in [
-            ("kpiwatch reader", median(|r| r.read)),
-            ("reader + validation + scoring", median(|r| r.check)),
-        ] {
-            let Some(t) = t else { continue };
-            writeln!(
-                out,
-                "  {label}: {}, {:.2}× the floor",
-                show(t),
-                t.wall.as_secs_f64() / floor_m.wall.as_secs_f64().max(1e-9)
-            )?;
-        }
+        write_medians(&all, files.len(), out)?;
+    }
+    Ok(())
+}
+
+/// A timing as `bench floor` prints it, with the time per workbook.
+fn show_timing(t: Timing, files: usize) -> String {
+    let per_file = |d: Duration| d.as_secs_f64() * 1000.0 / files.max(1) as f64;
+    match t.cpu {
+        Some(cpu) => format!(
+            "{:.2} s ({:.2} ms per workbook; CPU {:.2} s)",
+            t.wall.as_secs_f64(),
+            per_file(t.wall),
+            cpu.as_secs_f64()
+        ),
+        None => format!(
+            "{:.2} s ({:.2} ms per workbook)",
+            t.wall.as_secs_f64(),
+            per_file(t.wall)
+        ),
+    }
+}
+
+/// The medians of several rounds, the reader's and the checks' set beside the floor's.
+fn write_medians(all: &[FloorRound], files: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    let median = |pick: fn(&FloorRound) -> Option<Timing>| {
+        let timings: Vec<Timing> = all.iter().filter_map(pick).collect();
+        let mut wall: Vec<Duration> = timings.iter().map(|t| t.wall).collect();
+        let mut cpu: Vec<Duration> = timings.iter().filter_map(|t| t.cpu).collect();
+        (!wall.is_empty()).then(|| Timing {
+            wall: median_of(&mut wall),
+            cpu: (cpu.len() == wall.len()).then(|| median_of(&mut cpu)),
+        })
+    };
+    let Some(floor_m) = median(|r| Some(r.floor)) else {
+        return Ok(());
+    };
+    writeln!(out, "median of {} rounds:", all.len())?;
+    writeln!(out, "  calamine floor: {}", show_timing(floor_m, files))?;
+    for (label, t) in [
+        ("kpiwatch reader", median(|r| r.read)),
+        ("reader + validation + scoring", median(|r| r.check)),
+    ] {
+        let Some(t) = t else { continue };
+        writeln!(
+            out,
+            "  {label}: {}, {:.2}× the floor",
+            show_timing(t, files),
+            t.wall.as_secs_f64() / floor_m.wall.as_secs_f64().max(1e-9)
+        )?;
     }
     Ok(())
 }
@@ -255,11 +262,11 @@ pub fn watch_latency(
     state: &Path,
     config: &crate::config::Config,
     samples: usize,
-) -> Result<Vec<Duration>, crate::pass::consolidate::PassError> {
+) -> Result<Vec<Duration>, PassError> {
     use crate::pass::RunConfig;
     use crate::pass::watch::{Shutdown, WatchConfig, watch};
 
-    let share = crate::pass::share::Share::open(share_root, &config.folders)?;
+    let share = Share::open(share_root, &config.folders)?;
     let cfg = WatchConfig::new(
         RunConfig {
             share: share_root.to_owned(),
@@ -272,84 +279,88 @@ pub fn watch_latency(
     let shutdown = Shutdown::new();
     let handle = shutdown.clone();
     let watcher = std::thread::spawn(move || watch(&cfg, &handle));
-    // Let the catch-up pass finish: the summary stops changing.
-    let mut stamp = summary_stamp(&share.summary);
-    loop {
-        std::thread::sleep(Duration::from_secs(3));
-        let now = summary_stamp(&share.summary);
-        if now == stamp && !now.is_empty() {
-            break;
-        }
-        stamp = now;
-    }
-    let mut out = Vec::new();
+    wait_for_catch_up(&share.summary);
     // New content and a new folder every time: a workbook an earlier measurement already left
     // in the share would be recognised as unchanged and never replace the summary.
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() % 1_000_000) as usize;
-    for i in 0..samples {
-        let n = 1_000_000 + run * 100 + i;
-        let (sub, _) = crate::tools::demo::generate_submission(n, crate::tools::demo::DEFAULT_SEED);
-        let bytes = crate::workbook::template::to_bytes(
-            &sub,
-            &crate::workbook::template::TemplateOptions {
-                kpi_sheets: sub.kpis.len(),
-                fiscal_year: sub.fiscal_year,
-            },
-        )
-        .map_err(|e| crate::pass::consolidate::PassError::State {
-            path: share.inbox.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        let dir = share.inbox.join(format!("latency-{n}"));
-        let dest = dir.join("kpi.xlsx");
-        let tmp = dir.join(".arriving");
-        let io = |source| crate::pass::consolidate::PassError::State {
-            path: dir.clone(),
-            source,
-        };
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        std::fs::write(&tmp, &bytes).map_err(io)?;
-        let mut stamp = summary_stamp(&share.summary);
-        let landed = Instant::now();
-        std::fs::rename(&tmp, &dest).map_err(io)?;
-        // A pass replaces a book, then the index: the summary is replaced when the last of its
-        // files is, and the sample ends once nothing has changed for `SETTLE`. Ending at the
-        // first change let this pass's later files pass for the next sample's (0.01 s).
-        let mut replaced = None;
-        let mut last_change = landed;
-        loop {
-            std::thread::sleep(Duration::from_millis(5));
-            let now = summary_stamp(&share.summary);
-            if now != stamp {
-                stamp = now;
-                replaced = Some(landed.elapsed());
-                last_change = Instant::now();
-            }
-            match replaced {
-                Some(t) if last_change.elapsed() >= SETTLE || landed.elapsed() > GIVE_UP => {
-                    out.push(t);
-                    break;
-                }
-                None if landed.elapsed() > GIVE_UP => {
-                    shutdown.request();
-                    let _ = watcher.join();
-                    return Err(crate::pass::consolidate::PassError::State {
-                        path: share.summary.clone(),
-                        source: std::io::Error::other(format!(
-                            "{} arrived 5 minutes ago and the summary is still unchanged",
-                            dest.display()
-                        )),
-                    });
-                }
-                _ => {}
-            }
-        }
-    }
+    let measured = (0..samples)
+        .map(|i| measure_one(&share, 1_000_000 + run * 100 + i))
+        .collect();
     shutdown.request();
     let _ = watcher.join();
-    Ok(out)
+    measured
+}
+
+/// Waits until the watcher's catch-up pass has finished: the summary stops changing.
+fn wait_for_catch_up(summary: &Path) {
+    let mut stamp = summary_stamp(summary);
+    loop {
+        std::thread::sleep(Duration::from_secs(3));
+        let now = summary_stamp(summary);
+        if now == stamp && !now.is_empty() {
+            break;
+        }
+        stamp = now;
+    }
+}
+
+/// One sample: demo division `n` lands in the inbox; the time until the summary is replaced.
+fn measure_one(share: &Share, n: usize) -> Result<Duration, PassError> {
+    let (sub, _) = crate::tools::demo::generate_submission(n, crate::tools::demo::DEFAULT_SEED);
+    let bytes = crate::workbook::template::to_bytes(
+        &sub,
+        &crate::workbook::template::TemplateOptions {
+            kpi_sheets: sub.kpis.len(),
+            fiscal_year: sub.fiscal_year,
+        },
+    )
+    .map_err(|e| PassError::State {
+        path: share.inbox.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let dir = share.inbox.join(format!("latency-{n}"));
+    let dest = dir.join("kpi.xlsx");
+    let tmp = dir.join(".arriving");
+    let io = |source| PassError::State {
+        path: dir.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    std::fs::write(&tmp, &bytes).map_err(io)?;
+    let mut stamp = summary_stamp(&share.summary);
+    let landed = Instant::now();
+    std::fs::rename(&tmp, &dest).map_err(io)?;
+    // A pass replaces a book, then the index: the summary is replaced when the last of its
+    // files is, and the sample ends once nothing has changed for `SETTLE`. Ending at the
+    // first change let this pass's later files pass for the next sample's (0.01 s).
+    let mut replaced = None;
+    let mut last_change = landed;
+    loop {
+        std::thread::sleep(Duration::from_millis(5));
+        let now = summary_stamp(&share.summary);
+        if now != stamp {
+            stamp = now;
+            replaced = Some(landed.elapsed());
+            last_change = Instant::now();
+        }
+        match replaced {
+            Some(t) if last_change.elapsed() >= SETTLE || landed.elapsed() > GIVE_UP => {
+                return Ok(t);
+            }
+            None if landed.elapsed() > GIVE_UP => {
+                return Err(PassError::State {
+                    path: share.summary.clone(),
+                    source: std::io::Error::other(format!(
+                        "{} arrived 5 minutes ago and the summary is still unchanged",
+                        dest.display()
+                    )),
+                });
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `kpiwatch bench watch-latency`.
