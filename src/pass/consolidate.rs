@@ -12,89 +12,27 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use thiserror::Error;
-
 use crate::check::validate::CheckOptions;
 use crate::config::Config;
-use crate::ledger::{FileState, Ledger, LedgerError};
+use crate::ledger::{FileState, Ledger};
 use crate::pass::cross_check::Claims;
 use crate::pass::judge::{Outcome, Work};
 use crate::pass::record::Recorder;
 use crate::pass::select::{Selection, select};
-use crate::pass::share::{Share, ShareError};
+use crate::pass::share::Share;
 use crate::pass::{receipt_files, recover};
 use crate::summary::publish;
 
 pub use crate::pass::archive::archive_path;
 pub use crate::pass::judge::expectation;
 pub use crate::pass::recover::clean_up_after_crash;
+use crate::pass::report::{CHUNK, HANDOFF};
+pub use crate::pass::report::{PassError, PassOptions, PassReport};
 pub use crate::pass::select::Stability;
 pub use crate::pass::state::{State, default_state_dir};
-
-#[derive(Debug, Error)]
-pub enum PassError {
-    #[error(transparent)]
-    Share(#[from] ShareError),
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    #[error(transparent)]
-    Publish(#[from] crate::summary::publish::PublishError),
-    #[error("the state folder {path} is in use by another kpiwatch (run or watch) process")]
-    Busy { path: PathBuf },
-    #[error("cannot use the state folder {path}: {source}")]
-    State {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-/// What one pass did.
-#[derive(Debug, Default)]
-pub struct PassReport {
-    pub scanned: usize,
-    /// Workbooks whose bytes were read (new or changed files).
-    pub read: usize,
-    pub new_versions: usize,
-    pub accepted: usize,
-    pub rejected: usize,
-    pub removed: usize,
-    pub receipts: usize,
-    pub summaries: Vec<PathBuf>,
-    /// Present files whose latest version is rejected.
-    pub rejected_current: Vec<String>,
-    /// Files that could not be read this pass (vanished, or locked by another program): retried
-    /// next pass, not an error.
-    pub retries: Vec<String>,
-    /// Files that could not be archived, so were not recorded: the pass failed for them.
-    pub failures: Vec<String>,
-    /// Files still arriving (watch mode): the watcher looks again after the quiet period.
-    pub pending: Vec<String>,
-    /// The pass stopped early on a shutdown request; what it recorded is consistent.
-    pub interrupted: bool,
-}
-
-/// How a pass behaves, beyond the configuration.
-#[derive(Debug, Clone, Default)]
-pub struct PassOptions {
-    /// Show a progress bar when stderr is a terminal.
-    pub progress: bool,
-}
-
-pub(crate) fn now() -> chrono::DateTime<chrono::Local> {
-    chrono::Local::now()
-}
-
-/// Versions recorded per transaction, and the most judged files waiting to be recorded: parsed
-/// workbooks are dropped once recorded, so memory stays flat however large the share.
-pub(super) const CHUNK: usize = 512;
-
-/// Files a worker judges before handing their outcomes over: the recorder then wakes (taking a
-/// core from the workers) once per handful of files rather than once per file.
-pub(super) const HANDOFF: usize = 8;
 
 /// One complete pass.
 pub fn run_pass(

@@ -19,7 +19,7 @@ use crate::domain::model::{Quarter, Submission};
 use crate::ledger::{FileState, NewVersion, StoredData};
 use crate::output::{Staged, stage_copy};
 use crate::pass::archive::{self, archive_path};
-use crate::pass::consolidate::{HANDOFF, now};
+use crate::pass::report::{HANDOFF, now};
 use crate::pass::share::{InboxFile, Share};
 use crate::workbook::layout::Key;
 

@@ -13,6 +13,7 @@ pub mod receipt;
 pub mod receipt_files;
 pub mod record;
 pub mod recover;
+pub mod report;
 pub mod select;
 pub mod share;
 pub mod state;

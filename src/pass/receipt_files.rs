@@ -8,8 +8,8 @@ use crate::config::Config;
 use crate::domain::model::Submission;
 use crate::ledger::{Batch, Ledger};
 use crate::output::{Sync, sync_folder, write_atomic_with};
-use crate::pass::consolidate::{CHUNK, PassError};
 use crate::pass::receipt::{self, ReceiptInput};
+use crate::pass::report::{CHUNK, PassError};
 use crate::pass::share::Share;
 
 /// Writes the receipts of a batch just recorded (`ids` as [`Ledger::record`] returned them);

@@ -8,10 +8,10 @@ use crate::config::Config;
 use crate::domain::model::Submission;
 use crate::ledger::{Batch, Ledger, NewVersion};
 use crate::output::{forget_cached, sync_folder};
-use crate::pass::consolidate::{CHUNK, PassError, PassReport, now};
 use crate::pass::cross_check::{Claims, cross_check};
 use crate::pass::judge::{Judged, Outcome};
 use crate::pass::receipt_files;
+use crate::pass::report::{CHUNK, PassError, PassReport, now};
 use crate::pass::share::Share;
 
 /// The recorder of one pass: the batch being gathered and what the pass has accepted so far.

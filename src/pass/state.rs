@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::ledger::Ledger;
-use crate::pass::consolidate::PassError;
+use crate::pass::report::PassError;
 
 /// The folder kpiwatch keeps its ledger in for `share` when `--state` is not given: local disk,
 /// one folder per share, never on the share itself. `KPIWATCH_STATE_HOME` overrides the

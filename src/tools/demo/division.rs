@@ -8,9 +8,8 @@ use std::collections::BTreeSet;
 use crate::check::validate::Status;
 use crate::domain::model::{BelowLevel1, Division, FiscalYear, Kpi, KpiKind, Quarter, Submission};
 use crate::domain::scoring;
-use crate::tools::demo::kpi::{
-    Shape, draw_shape, make_kpi, plant_wrong_own_score, type_own_scores,
-};
+use crate::tools::demo::figures::Shape;
+use crate::tools::demo::kpi::{draw_shape, make_kpi, plant_wrong_own_score, type_own_scores};
 use crate::tools::demo::log::{make_log, plant_log_mismatch};
 use crate::tools::demo::people::{division_name, make_plan, person};
 use crate::tools::demo::rng::SplitMix64;

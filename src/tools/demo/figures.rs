@@ -2,8 +2,23 @@
 //! cumulative results, written as people type them (Thai digits, "ร้อยละ", thousands commas).
 
 use crate::domain::thai;
-use crate::tools::demo::kpi::Shape;
 use crate::tools::demo::rng::SplitMix64;
+
+/// How a KPI's figures behave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// A cumulative count, higher is better (units inspected); the detail log counts towards it.
+    Count,
+    PercentHigher,
+    PercentLower,
+    /// Average days, lower is better, creeping up through the year.
+    Days,
+    /// Cumulative incidents, lower is better.
+    Incidents,
+    /// Cumulative baht saved or earned, higher is better.
+    Baht,
+    Milestone,
+}
 
 /// Thresholds and the four quarters' cumulative results of one KPI, results as written.
 pub(super) struct Figures {

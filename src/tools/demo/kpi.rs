@@ -5,7 +5,7 @@
 use crate::domain::model::{BelowLevel1, Direction, Kpi, KpiKind, QuarterReport};
 use crate::domain::scoring::{self, Criteria};
 use crate::domain::thai;
-use crate::tools::demo::figures::{Figures, figures, grouped, plain};
+use crate::tools::demo::figures::{Figures, Shape, figures, grouped, plain};
 use crate::tools::demo::people::person;
 use crate::tools::demo::rng::SplitMix64;
 use crate::tools::demo::words::{
@@ -13,22 +13,6 @@ use crate::tools::demo::words::{
     DAYS_NAMES, DESCRIPTIONS, DIMENSIONS, GOALS, INCIDENT_NAMES, MILESTONE_NAMES, MILESTONE_STEPS,
     PERCENT_HIGHER_NAMES, PERCENT_LOWER_NAMES, STRATEGIC_ISSUES,
 };
-
-/// How a KPI's figures behave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Shape {
-    /// A cumulative count, higher is better (units inspected); the detail log counts towards it.
-    Count,
-    PercentHigher,
-    PercentLower,
-    /// Average days, lower is better, creeping up through the year.
-    Days,
-    /// Cumulative incidents, lower is better.
-    Incidents,
-    /// Cumulative baht saved or earned, higher is better.
-    Baht,
-    Milestone,
-}
 
 /// Shapes of the KPIs other than the log's count, with their relative frequencies.
 const SHAPES: [(Shape, u64); 7] = [
