@@ -6,7 +6,7 @@ use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
 use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location, Severity};
-use crate::domain::model::{BelowLevel1, Kpi, Quarter, Submission};
+use crate::domain::model::{BelowLevel1, Kpi, Quarter, QuarterReport, Submission};
 use crate::domain::scoring::{
     self, Criteria, CriteriaError, DivisionScore, QuarterScore, ResultError,
 };
@@ -327,42 +327,8 @@ fn score_kpi(
         weighted: None,
     });
 
-    let weight_loc = loc(Key::Weight);
-    let weight = match scoring::check_weight(kpi.weight) {
-        Ok(w) => Some(w),
-        Err(_) => {
-            // A missing or unreadable weight was reported by the reader already.
-            if !found.flagged(&weight_loc) {
-                found.add(Finding::WeightOutOfRange { weight: kpi.weight }, weight_loc);
-            }
-            None
-        }
-    };
-    let criteria = match Criteria::of_kpi(kpi) {
-        Ok(c) => Some(c),
-        Err(CriteriaError::NotMonotone {
-            direction,
-            level,
-            value,
-            prev,
-        }) => {
-            let at = loc(Key::Threshold(level as u8));
-            let prev_at = loc(Key::Threshold(level as u8 - 1));
-            if !found.flagged(&at) && !found.flagged(&prev_at) {
-                found.add(
-                    Finding::ThresholdsNotMonotone {
-                        ascending: direction == crate::domain::model::Direction::HigherIsBetter,
-                        level,
-                        value,
-                        prev,
-                    },
-                    at,
-                );
-            }
-            None
-        }
-        Err(_) => None,
-    };
+    let weight = checked_weight(kpi, &loc, found);
+    let criteria = checked_criteria(kpi, &loc, found);
 
     let mut previous: Option<(Quarter, f64)> = None;
     for q in Quarter::ALL {
@@ -402,32 +368,92 @@ fn score_kpi(
         slot.score = Some(score);
         slot.weighted = weight.map(|w| scoring::weighted(score, w));
 
-        if let Some(own) = report.own_score
-            && differs(own, score)
-        {
-            found.add(
-                Finding::OwnScoreDiffers {
-                    quarter: q,
-                    own,
-                    official: score,
-                },
-                loc(Key::Quarter(q, QuarterField::OwnScore)),
-            );
-        }
-        if let (Some(own), Some(official)) = (report.own_weighted, slot.weighted)
-            && differs(own, official)
-        {
-            found.add(
-                Finding::OwnWeightedDiffers {
-                    quarter: q,
-                    own,
-                    official,
-                },
-                loc(Key::Quarter(q, QuarterField::OwnWeighted)),
-            );
-        }
+        check_own_figures(q, report, slot, &loc, found);
     }
     scores
+}
+
+/// The KPI's weight if it is valid; an invalid one is a finding on its cell.
+fn checked_weight(kpi: &Kpi, loc: &dyn Fn(Key) -> Location, found: &mut Findings) -> Option<f64> {
+    let weight_loc = loc(Key::Weight);
+    match scoring::check_weight(kpi.weight) {
+        Ok(w) => Some(w),
+        Err(_) => {
+            // A missing or unreadable weight was reported by the reader already.
+            if !found.flagged(&weight_loc) {
+                found.add(Finding::WeightOutOfRange { weight: kpi.weight }, weight_loc);
+            }
+            None
+        }
+    }
+}
+
+/// The KPI's scoring criteria if its thresholds are valid; thresholds out of order are a
+/// finding on the first one that breaks the order.
+fn checked_criteria(
+    kpi: &Kpi,
+    loc: &dyn Fn(Key) -> Location,
+    found: &mut Findings,
+) -> Option<Criteria> {
+    match Criteria::of_kpi(kpi) {
+        Ok(c) => Some(c),
+        Err(CriteriaError::NotMonotone {
+            direction,
+            level,
+            value,
+            prev,
+        }) => {
+            let at = loc(Key::Threshold(level as u8));
+            let prev_at = loc(Key::Threshold(level as u8 - 1));
+            if !found.flagged(&at) && !found.flagged(&prev_at) {
+                found.add(
+                    Finding::ThresholdsNotMonotone {
+                        ascending: direction == crate::domain::model::Direction::HigherIsBetter,
+                        level,
+                        value,
+                        prev,
+                    },
+                    at,
+                );
+            }
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// The score and weighted score the division typed for a quarter, against the official ones.
+fn check_own_figures(
+    q: Quarter,
+    report: &QuarterReport,
+    official: &QuarterScore,
+    loc: &dyn Fn(Key) -> Location,
+    found: &mut Findings,
+) {
+    if let (Some(own), Some(official)) = (report.own_score, official.score)
+        && differs(own, official)
+    {
+        found.add(
+            Finding::OwnScoreDiffers {
+                quarter: q,
+                own,
+                official,
+            },
+            loc(Key::Quarter(q, QuarterField::OwnScore)),
+        );
+    }
+    if let (Some(own), Some(official)) = (report.own_weighted, official.weighted)
+        && differs(own, official)
+    {
+        found.add(
+            Finding::OwnWeightedDiffers {
+                quarter: q,
+                own,
+                official,
+            },
+            loc(Key::Quarter(q, QuarterField::OwnWeighted)),
+        );
+    }
 }
 
 /// Dates, KPI codes and totals of the detail log.
