@@ -58,11 +58,15 @@ pub fn score_at_level(r: ScoreRefs<'_>, n: &str) -> String {
         t1 = tn("+1"),
     );
     format!(
-        "IF(ISNUMBER({res}),ROUND(IF({kind}=\"{milestone}\",IF({res}<1,{below},MIN({res},5)),{level}),4),\"\")",
+        "IF(ISNUMBER({res}),{rounded},\"\")",
+        rounded = round4(&format!(
+            "IF({kind}=\"{milestone}\",IF({res}<1,{below},MIN({res},5)),{level})",
+            kind = r.kind,
+            milestone = KpiKind::Milestone.label_th(),
+            below = r.below_level1,
+            res = r.result,
+        )),
         res = r.result,
-        kind = r.kind,
-        milestone = KpiKind::Milestone.label_th(),
-        below = r.below_level1,
     )
 }
 
@@ -80,16 +84,29 @@ pub fn score(r: ScoreRefs<'_>) -> String {
     score_at_level(r, &n)
 }
 
+/// `x` rounded to four decimals the way kpiwatch rounds (see [`crate::domain::exact`]): first
+/// to nine decimals, which takes away the binary noise of a quotient such as 1 + 0.05/40
+/// (1.0012499999… in binary, 1.00125 in decimal), then half away from zero to four.
+pub fn round4(x: &str) -> String {
+    format!("ROUND(ROUND({x},9),4)")
+}
+
 /// round(score × weight / 100, 4), or "" when the score is blank.
 pub fn weighted(score: &str, weight: &str) -> String {
-    format!("IF(ISNUMBER({score}),ROUND({score}*{weight}/100,4),\"\")")
+    format!(
+        "IF(ISNUMBER({score}),{},\"\")",
+        round4(&format!("{score}*{weight}/100"))
+    )
 }
 
 /// Σ(w·s)/Σw over the KPIs with a score; "" when none has one. SUMPRODUCT counts the "" of an
 /// unreported quarter as 0 in both Excel and LibreOffice, and the denominator leaves it out.
 pub fn roll_up(weights: &str, scores: &str) -> String {
     let reported = format!("SUMPRODUCT({weights},--ISNUMBER({scores}))");
-    format!("IF({reported}=0,\"\",ROUND(SUMPRODUCT({weights},{scores})/{reported},4))",)
+    format!(
+        "IF({reported}=0,\"\",{})",
+        round4(&format!("SUMPRODUCT({weights},{scores})/{reported}"))
+    )
 }
 
 #[cfg(test)]

@@ -278,14 +278,12 @@ fn quarter_label(prefix: &str, q: Quarter) -> String {
     format!("{prefix}{}", q.number())
 }
 
-/// Compares one figure as LibreOffice printed it with kpiwatch's: equal to 4 decimals, and a
-/// blank stays blank (never 0).
+/// Compares one figure as LibreOffice printed it (at full precision) with kpiwatch's: the same
+/// number to the last digit, and a blank stays blank (never 0).
 fn same_figure(printed: &str, expected: Option<f64>, what: &str, mismatches: &mut Vec<String>) {
     let ok = match (printed.trim(), expected) {
         ("", None) => true,
-        (p, Some(x)) => p
-            .parse::<f64>()
-            .is_ok_and(|v| scoring::round4(v) == scoring::round4(x) && (v - x).abs() < 5e-5),
+        (p, Some(x)) => p.parse::<f64>().is_ok_and(|v| v == x),
         _ => false,
     };
     if !ok {
@@ -663,6 +661,87 @@ fn libreoffice_recalculates_every_figure_to_kpiwatchs_own() {
         }
     }
     eprintln!("LibreOffice recalculated {total} figures, all equal to kpiwatch's");
+}
+
+/// A division whose figures fall exactly half-way at the fifth decimal, where binary
+/// arithmetic rounds down: 14760.05 against 14760/14800 is 1 + 0.05/40 = 1.00125 → 1.0013.
+fn half_way() -> Submission {
+    let interpolated = |t: [f64; 5]| (KpiKind::Interpolated, Direction::HigherIsBetter, t);
+    Submission {
+        division: Division {
+            code: "ทดค.".to_owned(),
+            name: "สำนักทดสอบการปัดเศษ".to_owned(),
+        },
+        fiscal_year: Some(FiscalYear::new(2564)),
+        reporting_quarter: Some(Quarter::Q4),
+        kpis: vec![
+            kpi(
+                "ทดค. 01",
+                "จำนวนเอกสารที่ตรวจแล้ว",
+                50.0,
+                interpolated([14760.0, 14800.0, 14840.0, 14880.0, 14920.0]),
+                "ฉบับ",
+                // 1.00125 → 1.0013 (weighted 0.50065 → 0.5007); 1.50125; 2.00375; 4.99875.
+                [
+                    Some(14760.05),
+                    Some(14780.05),
+                    Some(14800.15),
+                    Some(14919.95),
+                ],
+            ),
+            kpi(
+                "ทดค. 02",
+                "ร้อยละของงานที่แล้วเสร็จ",
+                25.0,
+                interpolated([100.0, 101.6, 103.2, 104.8, 106.4]),
+                "ร้อยละ",
+                // 1.04375 → 1.0438.
+                [Some(100.07), Some(101.67), Some(103.27), Some(104.87)],
+            ),
+            kpi(
+                "ทดค. 03",
+                "ร้อยละความพึงพอใจ",
+                25.0,
+                interpolated([86.0, 88.0, 90.0, 92.0, 94.0]),
+                "ร้อยละ",
+                // 2.00075 → 2.0008.
+                [Some(88.0015), Some(90.0015), Some(86.0015), Some(92.0015)],
+            ),
+        ],
+        ..Submission::default()
+    }
+}
+
+#[test]
+fn half_way_figures_recalculate_to_the_same_last_digit() {
+    let mut input = input(BelowLevel1::Zero);
+    let v = check_bytes(&workbook_bytes(&half_way()), &CheckOptions::default());
+    assert_eq!(v.status, Status::Accepted, "{:#?}", v.diagnostics);
+    input.divisions.push(DivisionEntry {
+        submission: v.submission,
+        file: "rounding-office/kpi-2564.xlsx".to_owned(),
+        received_at: "2021-10-05 09:30".to_owned(),
+        revisions: Vec::new(),
+    });
+    input
+        .divisions
+        .sort_by(|a, b| a.submission.division.code.cmp(&b.submission.division.code));
+    let exp = expected(&input, BelowLevel1::Zero);
+    let ours = exp.divisions.iter().find(|d| d.code == "ทดค.").unwrap();
+    let scores = |i: usize| ours.kpis[i].1.map(|q| q.score.unwrap());
+    assert_eq!(scores(0), [1.0013, 1.5013, 2.0038, 4.9988]);
+    assert_eq!(ours.kpis[0].1[0].weighted, Some(0.5007));
+    assert_eq!(scores(1)[0], 1.0438);
+    assert_eq!(scores(2)[0], 2.0008);
+    if !soffice_available() {
+        return;
+    }
+    let env = TestEnv::new();
+    let bytes = summary::to_bytes(&input).unwrap();
+    let poisoned = env.write("half-way.xlsx", &poison_cached_values(&bytes));
+    let sheets = libreoffice_csv(&env, &poisoned, "csv-half-way");
+    let n = compare_all(&sheets, &exp, "half-way");
+    assert_eq!(n, 10 * 8 + 4 * 6);
 }
 
 #[test]
