@@ -2,8 +2,9 @@
 //! what changed ([`select`]), judging and archiving each new version ([`judge`], [`archive`])
 //! and recording it in the ledger ([`record`], [`cross_check`]), answering each file with a
 //! receipt ([`receipt`], [`receipt_files`]), all run in order by [`consolidate`], and watching
-//! the inbox for changes ([`watch`]). The state folder ([`state`]) holds the ledger;
-//! [`recover`] cleans up after a pass that was killed.
+//! the inbox for changes ([`watch`]). Every step speaks the options, report and error of
+//! [`report`]; the state folder ([`state`]) holds the ledger; [`recover`] cleans up after a pass
+//! that was killed.
 
 pub mod archive;
 pub mod consolidate;
