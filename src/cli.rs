@@ -41,15 +41,30 @@ Example:
   kpiwatch score --levels 0,150,300,450,826 --weight 30 0 184 464 826
 
 Exit codes: 0 scored; 2 bad usage (a number or threshold that cannot be read).";
-const EXIT_TEMPLATE: &str = "Exit codes: 0 written; 2 bad usage or the file cannot be written.";
+const EXIT_TEMPLATE: &str = "\
+Example:
+  kpiwatch template --out kpi-template-2568.xlsx --fiscal-year 2568 --kpis 5
+
+Exit codes: 0 written; 2 bad usage or the file cannot be written.";
 const EXIT_CHECK: &str = "\
-Exit codes: 0 every file accepted (warnings allowed); 1 some file rejected; 2 bad usage or a
-report that cannot be written.";
+Example:
+  kpiwatch check --json inbox/inspection-office/kpi-2568.xlsx
+
+Exit codes: 0 every file accepted (warnings allowed); 1 some file rejected; 2 bad usage: a path
+that does not exist or cannot be read (named on standard error; the other files are still
+checked), or a report that cannot be written.";
 const EXIT_RUN: &str = "\
-Exit codes: 0 every file in the inbox accepted; 1 some file in the inbox rejected (see its
-receipt); 2 bad usage, or the pass failed (share or state folder unusable, an output that cannot
-be written: the next pass completes it).";
+Example:
+  kpiwatch run --config kpiwatch.toml --state /var/lib/kpiwatch /srv/kpi-share
+
+Exit codes: 0 nothing rejected this pass; 1 this pass judged a version and rejected it (see its
+receipt; a rejected file left in the inbox is listed by every pass but fails only the pass that
+judged it); 2 bad usage, or the pass failed (share or state folder unusable, an output that
+cannot be written: the next pass completes it).";
 const EXIT_WATCH: &str = "\
+Example:
+  kpiwatch watch --config kpiwatch.toml --poll 10 /mnt/kpi-share
+
 Exit codes: 0 stopped by Ctrl-C or SIGTERM after finishing the current pass; 2 bad usage or a
 failure that stops watching.";
 const EXIT_TOOL: &str = "Exit codes: 0 done; 2 bad usage or failure.";
@@ -231,15 +246,31 @@ pub struct TemplateOpts {
     /// Where to write the workbook.
     #[arg(long, default_value = "kpi-template.xlsx")]
     pub out: PathBuf,
-    /// Number of KPI sheets.
+    /// Number of KPI sheets (1-50; a division adds more with "Move or Copy Sheet").
     #[arg(long, default_value_t = kpiwatch::workbook::layout::DEFAULT_KPI_SHEETS)]
     pub kpis: usize,
     /// Pre-fill the fiscal year (Buddhist Era, e.g. 2568).
-    #[arg(long, value_name = "BE")]
+    #[arg(long, value_name = "BE", value_parser = buddhist_era_year)]
     pub fiscal_year: Option<i32>,
     /// Print the template's defined-name contract (Markdown, as in docs/template.md) instead.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["out", "kpis", "fiscal_year"])]
     pub contract: bool,
+}
+
+/// A fiscal year as the template and the checks accept it: Buddhist Era, so a year the checks
+/// would reject (2021, ค.ศ.) cannot be pre-filled into the form handed out.
+fn buddhist_era_year(s: &str) -> Result<i32, String> {
+    let year: i32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a year"))?;
+    if kpiwatch::domain::model::FiscalYear::new(year).is_plausible() {
+        Ok(year)
+    } else {
+        Err(format!(
+            "{year} is not a Buddhist Era year such as 2568 (ค.ศ. 2025 is พ.ศ. 2568)"
+        ))
+    }
 }
 
 impl From<TemplateOpts> for TemplateConfig {
@@ -307,7 +338,7 @@ pub struct ScoreOpts {
     #[arg(long)]
     pub weight: Option<String>,
     /// Lower results are better (thresholds descending).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "milestone")]
     pub lower_is_better: bool,
     /// Score in steps: the highest level met, no interpolation.
     #[arg(long, conflicts_with = "milestone")]

@@ -97,17 +97,37 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    let format = cli.log_format;
+    init_logging(format);
     match run(cli) {
         Ok(code) => code.into(),
         // The reader of our output went away (`kpiwatch bench floor | head -1`): nothing
         // more to say, as with any Unix filter.
         Err(e) if is_broken_pipe(&e) => ExitCode::Success.into(),
         Err(e) => {
-            eprintln!("kpiwatch: error: {e:#}");
+            let message = describe(&e);
+            match format {
+                // A service's log collector reads JSON lines: the reason it stopped is one too.
+                LogFormat::Json => tracing::error!(error = %message, "kpiwatch failed"),
+                LogFormat::Text => eprintln!("kpiwatch: error: {message}"),
+            }
             ExitCode::Failure.into()
         }
     }
+}
+
+/// The error and its causes on one line, each said once: most of kpiwatch's errors already
+/// name their cause in their own message, which `{:#}` would repeat.
+fn describe(e: &anyhow::Error) -> String {
+    let mut message = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -14,6 +14,8 @@ pub use crate::pass::RunConfig;
 
 /// Opens the share and the state, runs one pass and prints what it did.
 pub fn run(cfg: &RunConfig, out: &mut dyn Write) -> Result<ExitCode, PassError> {
+    // Said once a pass: the ledger is where backups and troubleshooting start.
+    tracing::info!(state = %cfg.state_dir.display(), "ledger folder");
     let share = Share::open(&cfg.share, &cfg.config.folders)?;
     let mut state = State::open(&cfg.state_dir)?;
     clean_up_after_crash(&share, &mut state.ledger)?;
@@ -51,7 +53,9 @@ pub fn print_report(out: &mut dyn Write, r: &PassReport) -> std::io::Result<()> 
     for s in &r.summaries {
         writeln!(out, "summary written: {}", s.display())?;
     }
-    if r.summaries.is_empty() {
+    if r.summaries.is_empty() && r.scanned == 0 {
+        writeln!(out, "no workbook in the inbox yet: no summary written")?;
+    } else if r.summaries.is_empty() {
         writeln!(out, "summary unchanged")?;
     }
     for f in &r.rejected_current {

@@ -27,15 +27,15 @@ pub struct ScoreConfig {
 pub enum ScoreError {
     #[error("--levels needs exactly 5 thresholds (levels 1 to 5), got {0}")]
     LevelCount(usize),
-    #[error("level {level} {text:?} is not a number: {source}")]
+    #[error("level {level}: {source}")]
     Level {
         level: usize,
         text: String,
         source: NumberError,
     },
-    #[error("--weight {text:?} is not a number: {source}")]
+    #[error("--weight: {source}")]
     WeightText { text: String, source: NumberError },
-    #[error("result {text:?} is not a number: {source}")]
+    #[error("result: {source}")]
     ResultText { text: String, source: NumberError },
     #[error("result {text:?}: {source}")]
     Result { text: String, source: ResultError },

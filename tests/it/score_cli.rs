@@ -115,8 +115,12 @@ fn bad_input_is_one_line_and_exit_2() {
     fails_with(&["--levels", "0,150,300,450", "1"], "exactly 5 thresholds");
     fails_with(
         &["--levels", "0,150,300,450,826", "abc"],
-        "result \"abc\" is not a number",
+        "result: \"abc\" is not a number",
     );
+    // Each reason is said once, not repeated by its cause.
+    let out = score(&["--levels", "0,150,300,450,826", "abc"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.matches("is not a number").count(), 1, "{err:?}");
     fails_with(
         &["--levels", "0,150,100,450,826", "1"],
         "level 3 (100) does not follow level 2 (150)",
