@@ -216,7 +216,7 @@ mod tests {
             "--levels needs exactly 5 thresholds (levels 1 to 5), got 4"
         );
         let e = run(&cfg("0,150,300,450,826", None, &["abc"]), &mut Vec::new()).unwrap_err();
-        assert!(e.to_string().starts_with("result \"abc\" is not a number"));
+        assert_eq!(e.to_string(), "result: \"abc\" is not a number");
         let e = run(&cfg("0,150,100,450,826", None, &["1"]), &mut Vec::new()).unwrap_err();
         assert!(
             e.to_string()
