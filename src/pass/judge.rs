@@ -20,6 +20,7 @@ use crate::ledger::{FileState, NewVersion, StoredData};
 use crate::output::{Staged, stage_copy};
 use crate::pass::archive::{self, archive_path};
 use crate::pass::report::{HANDOFF, now};
+use crate::pass::open::{OpenError, Opened, open_inbox_file};
 use crate::pass::share::{InboxFile, Share};
 use crate::workbook::layout::Key;
 
@@ -129,11 +130,20 @@ fn judge_file(
     check: &CheckOptions,
     may_still_arrive: bool,
 ) -> Outcome {
-    let (bytes, staged) = match read_once(file, share) {
+    let (bytes, staged, opened) = match read_once(file, share) {
         Ok(read) => read,
+        Err(e @ OpenError::NotRegular(_)) => {
+            return Outcome::Retry(format!("{}: {e}", file.rel));
+        }
         Err(e) => {
             return Outcome::Retry(format!("{}: cannot read ({e}); will retry", file.rel));
         }
+    };
+    // What was opened is what is judged and recorded, whatever the listing saw.
+    let file = &InboxFile {
+        size: opened.0,
+        mtime_ns: opened.1,
+        ..file.clone()
     };
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
     if let Some(k) = known
@@ -178,11 +188,20 @@ fn judge_file(
 }
 
 /// One read: the same bytes are hashed, parsed and archived. They are read from a copy staged
-/// in the archive folder, which becomes the archived version if it is new.
-fn read_once(file: &InboxFile, share: &Share) -> std::io::Result<(Vec<u8>, Option<Staged>)> {
-    let mut source = std::fs::File::open(&file.path)?;
+/// in the archive folder, which becomes the archived version if it is new. Also the size and
+/// modification time of what was opened.
+fn read_once(
+    file: &InboxFile,
+    share: &Share,
+) -> Result<(Vec<u8>, Option<Staged>, (u64, i64)), OpenError> {
+    let rel = file.path.strip_prefix(&share.inbox).unwrap_or(&file.path);
+    let Opened {
+        file: mut source,
+        size,
+        mtime_ns,
+    } = open_inbox_file(&share.inbox, rel)?;
     match stage_copy(&mut source, &share.archive) {
-        Ok((bytes, staged)) => Ok((bytes, Some(staged))),
+        Ok((bytes, staged)) => Ok((bytes, Some(staged), (size, mtime_ns))),
         // The archive folder refuses the copy: judge the file anyway; archiving it fails the
         // same way and says so.
         Err(e) => {
@@ -190,7 +209,7 @@ fn read_once(file: &InboxFile, share: &Share) -> std::io::Result<(Vec<u8>, Optio
             let mut bytes = Vec::new();
             source.rewind()?;
             source.read_to_end(&mut bytes)?;
-            Ok((bytes, None))
+            Ok((bytes, None, (size, mtime_ns)))
         }
     }
 }
