@@ -202,11 +202,15 @@ fn migration_7_escapes_backslashes_in_file_keys() {
         .unwrap();
     }
     let l = Ledger::open(&p).unwrap();
-    let keys: Vec<String> = l.files().unwrap().into_keys().collect();
-    let mut keys = keys;
+    let mut keys: Vec<String> = l.files().unwrap().into_keys().collect();
     keys.sort();
     assert_eq!(keys, ["d/a\\\\b.xlsx", "plain.xlsx"]);
-    let paths: Vec<String> = l.all_versions().unwrap().into_iter().map(|v| v.path).collect();
+    let paths: Vec<String> = l
+        .all_versions()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.path)
+        .collect();
     assert_eq!(paths, ["d/a\\\\b.xlsx", "plain.xlsx"]);
 }
 

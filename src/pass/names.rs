@@ -225,11 +225,9 @@ fn is_kept(raw: &str, whole: &str, form: Form<'_>) -> bool {
         && !whole.ends_with(['.', ' '])
         && !is_reserved(whole)
         && !(form.case_unique && raw.chars().any(|c| c.to_lowercase().ne([c])))
-        && form.folder_not_ending.is_none_or(|end| {
-            !whole
-                .to_lowercase()
-                .ends_with(&end.to_lowercase())
-        })
+        && form
+            .folder_not_ending
+            .is_none_or(|end| !whole.to_lowercase().ends_with(&end.to_lowercase()))
 }
 
 /// Within both limits: bytes in UTF-8 and units in UTF-16.
@@ -246,12 +244,17 @@ fn is_forbidden(c: char) -> bool {
 fn is_reserved(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default().trim_end();
     let upper = stem.to_ascii_uppercase();
-    matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
-        || ["COM", "LPT"].iter().any(|dev| {
-            upper.strip_prefix(dev).is_some_and(|n| {
-                matches!(n, "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³")
-            })
+    matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ["COM", "LPT"].iter().any(|dev| {
+        upper.strip_prefix(dev).is_some_and(|n| {
+            matches!(
+                n,
+                "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+            )
         })
+    })
 }
 
 /// Forbidden characters become '_'; leading and trailing dots and spaces go.

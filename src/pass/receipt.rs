@@ -102,7 +102,11 @@ fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
             "Receipt for a KPI report (kpiwatch)",
             Value::None,
         ),
-        Row::both("ไฟล์", "File", Value::Same(crate::pass::names::display(r.file))),
+        Row::both(
+            "ไฟล์",
+            "File",
+            Value::Same(crate::pass::names::display(r.file)),
+        ),
         Row::both(
             "ได้รับเมื่อ",
             "Received",

@@ -58,7 +58,8 @@ fn run_while(env: &TestEnv, vars: &[(&str, &Path)], meanwhile: impl FnOnce()) ->
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let text = std::fs::read_to_string(&out).unwrap() + &std::fs::read_to_string(env.path("run.err")).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap()
+        + &std::fs::read_to_string(env.path("run.err")).unwrap();
     assert!(!text.contains("panicked"), "{text}");
     (status.code().unwrap_or(-1), text)
 }
@@ -67,7 +68,11 @@ fn run_while(env: &TestEnv, vars: &[(&str, &Path)], meanwhile: impl FnOnce()) ->
 fn wait_for(path: &Path) {
     let deadline = Instant::now() + DEADLINE;
     while !path.exists() {
-        assert!(Instant::now() < deadline, "{} never appeared", path.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -98,13 +103,23 @@ fn assert_portable_tree(dir: &Path) {
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.unwrap();
         let name = entry.file_name().to_str().expect("a UTF-8 name").to_owned();
-        assert!(name.len() <= 255 && name.encode_utf16().count() <= 255, "{name}");
         assert!(
-            !name.chars().any(|c| c.is_control() || "<>:\"/\\|?*".contains(c)),
+            name.len() <= 255 && name.encode_utf16().count() <= 255,
+            "{name}"
+        );
+        assert!(
+            !name
+                .chars()
+                .any(|c| c.is_control() || "<>:\"/\\|?*".contains(c)),
             "{name}"
         );
         assert!(!name.ends_with(['.', ' ']), "{name}");
-        let stem = name.split('.').next().unwrap().trim_end().to_ascii_uppercase();
+        let stem = name
+            .split('.')
+            .next()
+            .unwrap()
+            .trim_end()
+            .to_ascii_uppercase();
         assert!(
             !["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
                 && !(stem.len() == 4
@@ -181,11 +196,22 @@ fn run_never_follows_a_file_swapped_for_a_link_or_a_pipe_after_the_listing() {
         std::fs::write(hook.join("go"), b"").unwrap();
     });
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("swap/link.xlsx: not a regular file any more (a symbolic link put in its place)"), "{out}");
-    assert!(out.contains("swap/pipe.xlsx: not a regular file any more (a pipe put in its place)"), "{out}");
+    assert!(
+        out.contains(
+            "swap/link.xlsx: not a regular file any more (a symbolic link put in its place)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("swap/pipe.xlsx: not a regular file any more (a pipe put in its place)"),
+        "{out}"
+    );
     assert_eq!(statuses(&env)["good/kpi.xlsx"], Status::Accepted);
     let overview = sheet_rows(&env.path("share/summary/kpi-summary-2564.xlsx"), "ภาพรวม");
-    assert!(overview.iter().flatten().any(|c| c == "ทส.1"), "{overview:?}");
+    assert!(
+        overview.iter().flatten().any(|c| c == "ทส.1"),
+        "{overview:?}"
+    );
     assert_nothing_outside_read(&env, &secret_bytes);
 
     // A later pass reads the files once they are files again.
@@ -204,7 +230,16 @@ fn watch_never_follows_a_file_swapped_for_a_link_or_a_pipe_after_the_listing() {
     env.write("kpiwatch.toml", b"[watch]\nquiet_period_secs = 1\n");
     let mut w = Watcher::start_with(
         &env,
-        &["watch", "--poll", "1", "--config", "kpiwatch.toml", "--state", "state", "share"],
+        &[
+            "watch",
+            "--poll",
+            "1",
+            "--config",
+            "kpiwatch.toml",
+            "--state",
+            "state",
+            "share",
+        ],
         &[("KPIWATCH_TEST_PAUSE_BEFORE_OPEN", &hook)],
     );
     wait_for(&hook.join("listed"));
@@ -212,7 +247,9 @@ fn watch_never_follows_a_file_swapped_for_a_link_or_a_pipe_after_the_listing() {
     std::fs::write(hook.join("go"), b"").unwrap();
     w.wait_for_log("a pipe put in its place");
     w.wait_for_log("a symbolic link put in its place");
-    w.wait_until("the good file recorded", || statuses(&env).contains_key("good/kpi.xlsx"));
+    w.wait_until("the good file recorded", || {
+        statuses(&env).contains_key("good/kpi.xlsx")
+    });
     assert_nothing_outside_read(&env, &secret_bytes);
 
     unswap(&env);
@@ -239,8 +276,14 @@ fn hostile_names() -> Vec<(Vec<u8>, String)> {
     .into_iter()
     .map(|n| (n.clone().into_bytes(), n.replace('\\', "\\\\")))
     .collect();
-    names.push((b"caf/kpi-caf\xe9.xlsx".to_vec(), "caf/kpi-caf\\xe9.xlsx".to_owned()));
-    names.push((b"caf/kpi-caf\xe8.xlsx".to_vec(), "caf/kpi-caf\\xe8.xlsx".to_owned()));
+    names.push((
+        b"caf/kpi-caf\xe9.xlsx".to_vec(),
+        "caf/kpi-caf\\xe9.xlsx".to_owned(),
+    ));
+    names.push((
+        b"caf/kpi-caf\xe8.xlsx".to_vec(),
+        "caf/kpi-caf\\xe8.xlsx".to_owned(),
+    ));
     names
 }
 
@@ -249,7 +292,11 @@ fn hostile_names() -> Vec<(Vec<u8>, String)> {
 fn write_hostile(env: &TestEnv) -> Vec<String> {
     let names = hostile_names();
     for (i, (raw, _)) in names.iter().enumerate() {
-        let code = if i == 0 { "สยผ.".to_owned() } else { format!("ทน.{i}") };
+        let code = if i == 0 {
+            "สยผ.".to_owned()
+        } else {
+            format!("ทน.{i}")
+        };
         let path = env.path("share/inbox").join(OsStr::from_bytes(raw));
         env.write(&path, &division(&code, i + 1));
     }
@@ -280,9 +327,16 @@ fn check_hostile(env: &TestEnv, keys: &[String]) {
         .filter(|(p, _)| p.to_string_lossy().contains("kpi-caf"))
         .count();
     assert_eq!(cafe, 2);
-    assert!(receipts.iter().any(|(_, text)| String::from_utf8_lossy(text).contains("kpi-caf\u{fffd}.xlsx")));
+    assert!(
+        receipts
+            .iter()
+            .any(|(_, text)| String::from_utf8_lossy(text).contains("kpi-caf\u{fffd}.xlsx"))
+    );
     let overview = sheet_rows(&env.path("share/summary/kpi-summary-2564.xlsx"), "ภาพรวม");
-    assert!(overview.iter().flatten().any(|c| c == "สยผ."), "{overview:?}");
+    assert!(
+        overview.iter().flatten().any(|c| c == "สยผ."),
+        "{overview:?}"
+    );
 }
 
 #[test]
@@ -296,7 +350,10 @@ fn run_accepts_names_a_share_cannot_hold_under_portable_unique_names() {
     let (code, out) = run(&env, &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("; 0 read:"), "{out}");
-    assert_eq!(env.ledger().unwrap().all_versions().unwrap().len(), keys.len());
+    assert_eq!(
+        env.ledger().unwrap().all_versions().unwrap().len(),
+        keys.len()
+    );
 }
 
 #[test]
@@ -306,7 +363,16 @@ fn watch_accepts_names_a_share_cannot_hold_under_portable_unique_names() {
     let keys = write_hostile(&env);
     let mut w = Watcher::start(
         &env,
-        &["watch", "--poll", "1", "--config", "kpiwatch.toml", "--state", "state", "share"],
+        &[
+            "watch",
+            "--poll",
+            "1",
+            "--config",
+            "kpiwatch.toml",
+            "--state",
+            "state",
+            "share",
+        ],
     );
     w.wait_for_count("files recorded", keys.len(), || env.recorded());
     w.wait_until("every receipt written", || {
@@ -331,7 +397,10 @@ fn run_fails_loudly_when_a_receipt_cannot_be_written_and_the_next_pass_completes
     let blocked = block_receipt(&env);
     let (code, out) = run(&env, &[]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("FAILED: a.xlsx: cannot write its receipt"), "{out}");
+    assert!(
+        out.contains("FAILED: a.xlsx: cannot write its receipt"),
+        "{out}"
+    );
     assert!(out.contains("receipts/a.xlsx.txt"), "{out}");
     assert_eq!(out.matches("FAILED").count(), 1, "reported once: {out}");
     // The others are done: recorded, their receipt written, in the summary.
@@ -357,7 +426,16 @@ fn watch_retries_a_receipt_that_could_not_be_written() {
     let blocked = block_receipt(&env);
     let mut w = Watcher::start(
         &env,
-        &["watch", "--poll", "1", "--config", "kpiwatch.toml", "--state", "state", "share"],
+        &[
+            "watch",
+            "--poll",
+            "1",
+            "--config",
+            "kpiwatch.toml",
+            "--state",
+            "state",
+            "share",
+        ],
     );
     w.wait_for_log("cannot write a receipt");
     std::fs::remove_dir_all(&blocked).unwrap();

@@ -26,7 +26,10 @@ fn raw_names_that_are_not_utf8_keep_apart() {
     // A real backslash, or a name spelling an escape, is not taken for one.
     let spelled = key_of(Path::new("kpi-caf\\xe9.xlsx"));
     assert_eq!(spelled, "kpi-caf\\\\xe9.xlsx");
-    assert_ne!(spelled, key_of(Path::new(OsStr::from_bytes(b"kpi-caf\xe9.xlsx"))));
+    assert_ne!(
+        spelled,
+        key_of(Path::new(OsStr::from_bytes(b"kpi-caf\xe9.xlsx")))
+    );
     assert_eq!(display(&spelled), "kpi-caf\\xe9.xlsx");
     // Plain names are their own key.
     assert_eq!(key_of(Path::new("กอง/รายงาน.xlsx")), "กอง/รายงาน.xlsx");
@@ -40,10 +43,19 @@ fn raw_names_that_are_not_utf8_keep_apart() {
 
 #[test]
 fn portable_names_are_kept_as_they_are() {
-    assert_eq!(receipt_path("inspection-office/kpi-2564.xlsx"), "inspection-office/kpi-2564.xlsx.txt");
-    assert_eq!(receipt_path("กองคลัง/รายงาน ไตรมาส 2.xlsx"), "กองคลัง/รายงาน ไตรมาส 2.xlsx.txt");
+    assert_eq!(
+        receipt_path("inspection-office/kpi-2564.xlsx"),
+        "inspection-office/kpi-2564.xlsx.txt"
+    );
+    assert_eq!(
+        receipt_path("กองคลัง/รายงาน ไตรมาส 2.xlsx"),
+        "กองคลัง/รายงาน ไตรมาส 2.xlsx.txt"
+    );
     assert_eq!(archive_folder("สตป"), "สตป");
-    assert_eq!(archive_file("abababababababab", "kpi 2564.xlsx"), "abababababababab-kpi 2564.xlsx");
+    assert_eq!(
+        archive_file("abababababababab", "kpi 2564.xlsx"),
+        "abababababababab-kpi 2564.xlsx"
+    );
 }
 
 #[test]
@@ -54,9 +66,26 @@ fn names_windows_cannot_hold_are_marked() {
     assert_ne!(archive_folder("สยผ."), archive_folder("สยผ"));
     assert_ne!(archive_folder("สยผ."), archive_folder("สยผ.."));
     for raw in [
-        "CON", "con.xlsx", "Aux.xlsx", "LPT9.xlsx", "COM1", "nul .xlsx", "a<b>.xlsx", "a:b.xlsx",
-        "q?.xlsx", "s*.xlsx", "p|.xlsx", "q\".xlsx", "tab\t.xlsx", "end. ", "end.", " lead.xlsx",
-        "..", ".", "", "a~b.xlsx",
+        "CON",
+        "con.xlsx",
+        "Aux.xlsx",
+        "LPT9.xlsx",
+        "COM1",
+        "nul .xlsx",
+        "a<b>.xlsx",
+        "a:b.xlsx",
+        "q?.xlsx",
+        "s*.xlsx",
+        "p|.xlsx",
+        "q\".xlsx",
+        "tab\t.xlsx",
+        "end. ",
+        "end.",
+        " lead.xlsx",
+        "..",
+        ".",
+        "",
+        "a~b.xlsx",
     ] {
         for name in receipt_names(&format!("{raw}/{raw}")) {
             assert_portable(&name);
@@ -64,13 +93,22 @@ fn names_windows_cannot_hold_are_marked() {
         assert_portable(&archive_folder(raw));
         assert_portable(&archive_file("0123456789abcdef", raw));
     }
-    assert_eq!(receipt_path("con.xlsx"), format!("con~{}.xlsx.txt", tag("con.xlsx")));
+    assert_eq!(
+        receipt_path("con.xlsx"),
+        format!("con~{}.xlsx.txt", tag("con.xlsx"))
+    );
+    // The examples of docs/operations.md.
+    assert_eq!(archive_folder("สยผ."), "สยผ~d9070f0431");
+    assert_eq!(receipt_path("KPI Q1.xlsx"), "KPI Q1~f9f6f38b06.xlsx.txt");
 }
 
 #[test]
 fn names_differing_only_by_case_map_apart_under_case_folding() {
     let names = ["KPI.xlsx", "kpi.xlsx", "Kpi.xlsx", "KPI.XLSX"];
-    let receipts: Vec<String> = names.iter().map(|n| receipt_path(n).to_lowercase()).collect();
+    let receipts: Vec<String> = names
+        .iter()
+        .map(|n| receipt_path(n).to_lowercase())
+        .collect();
     for (i, a) in receipts.iter().enumerate() {
         for b in &receipts[i + 1..] {
             assert_ne!(a, b);
@@ -90,7 +128,14 @@ fn a_receipt_folder_never_takes_a_receipts_place() {
     assert!(!folder.to_lowercase().ends_with(".txt"), "{folder}");
     // Nor a marked folder.
     let marked = receipt_path("KPI.TXT/more.xlsx");
-    assert!(!marked.split('/').next().unwrap().to_lowercase().ends_with(".txt"));
+    assert!(
+        !marked
+            .split('/')
+            .next()
+            .unwrap()
+            .to_lowercase()
+            .ends_with(".txt")
+    );
 }
 
 #[test]
