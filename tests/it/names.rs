@@ -337,6 +337,22 @@ fn check_hostile(env: &TestEnv, keys: &[String]) {
         overview.iter().flatten().any(|c| c == "สยผ."),
         "{overview:?}"
     );
+    // Nothing written beside the share but the state folder and the test's own files.
+    for entry in std::fs::read_dir(env.dir.path()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            [
+                "share",
+                "state",
+                "kpiwatch.toml",
+                "watch.log",
+                "run.out",
+                "run.err"
+            ]
+            .contains(&name.as_str()),
+            "{name} written outside the share"
+        );
+    }
 }
 
 #[test]
