@@ -1,3 +1,6 @@
+//! Names: keys keep raw bytes apart, derived names are portable, within the limits and unique,
+//! and the examples of docs/operations.md hold.
+
 use super::*;
 
 fn assert_portable(name: &str) {
