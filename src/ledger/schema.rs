@@ -96,6 +96,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     SELECT 1;
     "#,
+    // 7: a file's key keeps its raw name: a byte that is not valid UTF-8 is written \xHH
+    // (where a lossy reading once made two files one), so a real backslash is written \\.
+    r#"
+    UPDATE files SET path = replace(path, '\', '\\') WHERE instr(path, '\') > 0;
+    UPDATE versions SET path = replace(path, '\', '\\') WHERE instr(path, '\') > 0;
+    "#,
 ];
 
 /// The schema version this build writes.

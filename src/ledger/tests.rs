@@ -179,6 +179,41 @@ fn migration_2_backfills_kpi_codes_from_stored_data() {
     assert_eq!(left, None);
 }
 
+#[test]
+fn migration_7_escapes_backslashes_in_file_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ledger.sqlite");
+    {
+        // A ledger of schema 6 with a file whose raw name holds a backslash.
+        let c = Connection::open(&p).unwrap();
+        for sql in &MIGRATIONS[..6] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 6).unwrap();
+        c.execute_batch(
+            "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
+             division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
+             archive_path) VALUES ('d/a\\b.xlsx', 1, 1, 'x', 'now', 'k', 'k', 'n', 2564, \
+             'accepted', 0, 0, '[]', 'a'), ('plain.xlsx', 1, 1, 'y', 'now', 'k', 'k', 'n', \
+             2564, 'accepted', 0, 0, '[]', 'b');
+             INSERT INTO files (path, size, mtime_ns, sha256, version_id) VALUES \
+             ('d/a\\b.xlsx', 1, 1, 'x', 1), ('plain.xlsx', 1, 1, 'y', 2);",
+        )
+        .unwrap();
+    }
+    let l = Ledger::open(&p).unwrap();
+    let mut keys: Vec<String> = l.files().unwrap().into_keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["d/a\\\\b.xlsx", "plain.xlsx"]);
+    let paths: Vec<String> = l
+        .all_versions()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.path)
+        .collect();
+    assert_eq!(paths, ["d/a\\\\b.xlsx", "plain.xlsx"]);
+}
+
 /// A ledger holding one accepted version of the inspection office's example workbook.
 fn ledger_with_sample() -> (Ledger, Submission, i64) {
     let mut l = Ledger::open_in_memory().unwrap();

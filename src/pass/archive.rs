@@ -5,11 +5,13 @@ use std::path::Path;
 
 use crate::domain::model::Submission;
 use crate::output::{Staged, Sync, write_atomic_with};
+use crate::pass::names::{archive_file, archive_folder};
 
 /// Where a version is archived, relative to the archive folder:
 /// `<fiscal year>/<division code>/<first 16 hex of SHA-256>-<file name>`. The hash makes the
 /// name unique per content, so a re-sent identical file is stored once and nothing is ever
-/// overwritten; year and division make the folder browsable.
+/// overwritten; year and division make the folder browsable. Codes and names a share cannot
+/// hold (a code's trailing dot, a name too long) are made portable ([`crate::pass::names`]).
 pub fn archive_path(sub: &Submission, division_key: &str, sha256: &str, rel: &str) -> String {
     let year = sub
         .fiscal_year
@@ -18,10 +20,10 @@ pub fn archive_path(sub: &Submission, division_key: &str, sha256: &str, rel: &st
     let division = if division_key.is_empty() {
         "unknown-division".to_owned()
     } else {
-        safe_name(&sub.division.code)
+        archive_folder(&sub.division.code)
     };
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    format!("{year}/{division}/{}-{}", &sha256[..16], safe_name(name))
+    format!("{year}/{division}/{}", archive_file(&sha256[..16], name))
 }
 
 /// Puts a version at `path` in the archive unless it is there already: the copy staged while
@@ -43,29 +45,6 @@ pub(super) fn keep(path: &Path, staged: Option<Staged>, bytes: &[u8]) -> std::io
         })
 }
 
-/// A file name safe on Windows shares: no separators, reserved characters or control
-/// characters, not empty, not starting with a dot or dash.
-fn safe_name(s: &str) -> String {
-    let cleaned: String = s
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(120)
-        .collect();
-    let cleaned = cleaned.trim_start_matches(['.', '-', ' ']).to_owned();
-    if cleaned.is_empty() {
-        "_".to_owned()
-    } else {
-        cleaned
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,8 +59,13 @@ mod tests {
             &"ab".repeat(32),
             "inspection-office/kpi 2564.xlsx",
         );
-        assert_eq!(p, "2564/สตป./abababababababab-kpi 2564.xlsx");
+        let (folder, name) = p.rsplit_once('/').unwrap();
+        assert!(folder.starts_with("2564/สตป~"), "{p}");
+        assert_eq!(name, "abababababababab-kpi 2564.xlsx");
         let p = archive_path(&Submission::default(), "", &"cd".repeat(32), "-x:y.xlsx");
-        assert_eq!(p, "unknown-year/unknown-division/cdcdcdcdcdcdcdcd-x_y.xlsx");
+        assert!(
+            p.starts_with("unknown-year/unknown-division/cdcdcdcdcdcdcdcd--x_y~"),
+            "{p}"
+        );
     }
 }

@@ -85,7 +85,10 @@ pub fn run_pass_gated(
 
     let judged_at = started.elapsed();
     // Receipts a previous pass could not write (or wrote before a crash, unrecorded).
-    report.receipts += receipt_files::write_pending(share, config, ledger)?;
+    report.receipts += receipt_files::write_pending(share, config, ledger, &mut report.failures)?;
+    // A receipt the batch could not write was tried again just now: report it once.
+    let mut seen = std::collections::HashSet::new();
+    report.failures.retain(|f| seen.insert(f.clone()));
     let receipts_at = started.elapsed();
     report.summaries = publish::write_summaries(&share.summary, config, ledger)?;
     tracing::debug!(

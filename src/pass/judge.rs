@@ -19,6 +19,7 @@ use crate::domain::model::{Quarter, Submission};
 use crate::ledger::{FileState, NewVersion, StoredData};
 use crate::output::{Staged, stage_copy};
 use crate::pass::archive::{self, archive_path};
+use crate::pass::open::{OpenError, Opened, open_inbox_file};
 use crate::pass::report::{HANDOFF, now};
 use crate::pass::share::{InboxFile, Share};
 use crate::workbook::layout::Key;
@@ -129,11 +130,25 @@ fn judge_file(
     check: &CheckOptions,
     may_still_arrive: bool,
 ) -> Outcome {
-    let (bytes, staged) = match read_once(file, share) {
+    let ReadOnce {
+        bytes,
+        staged,
+        size,
+        mtime_ns,
+    } = match read_once(file, share) {
         Ok(read) => read,
+        Err(e @ OpenError::NotRegular(_)) => {
+            return Outcome::Retry(format!("{}: {e}", file.rel));
+        }
         Err(e) => {
             return Outcome::Retry(format!("{}: cannot read ({e}); will retry", file.rel));
         }
+    };
+    // What was opened is what is judged and recorded, whatever the listing saw.
+    let file = &InboxFile {
+        size,
+        mtime_ns,
+        ..file.clone()
     };
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
     if let Some(k) = known
@@ -177,12 +192,31 @@ fn judge_file(
     with_stored_data(file, version, verdict, places, scores)
 }
 
+/// What one read of an inbox file gives: its bytes, the copy staged in the archive folder (if
+/// the folder took it), and the size and modification time of what was opened.
+struct ReadOnce {
+    bytes: Vec<u8>,
+    staged: Option<Staged>,
+    size: u64,
+    mtime_ns: i64,
+}
+
 /// One read: the same bytes are hashed, parsed and archived. They are read from a copy staged
 /// in the archive folder, which becomes the archived version if it is new.
-fn read_once(file: &InboxFile, share: &Share) -> std::io::Result<(Vec<u8>, Option<Staged>)> {
-    let mut source = std::fs::File::open(&file.path)?;
+fn read_once(file: &InboxFile, share: &Share) -> Result<ReadOnce, OpenError> {
+    let rel = file.path.strip_prefix(&share.inbox).unwrap_or(&file.path);
+    let Opened {
+        file: mut source,
+        size,
+        mtime_ns,
+    } = open_inbox_file(&share.inbox, rel)?;
     match stage_copy(&mut source, &share.archive) {
-        Ok((bytes, staged)) => Ok((bytes, Some(staged))),
+        Ok((bytes, staged)) => Ok(ReadOnce {
+            bytes,
+            staged: Some(staged),
+            size,
+            mtime_ns,
+        }),
         // The archive folder refuses the copy: judge the file anyway; archiving it fails the
         // same way and says so.
         Err(e) => {
@@ -190,7 +224,12 @@ fn read_once(file: &InboxFile, share: &Share) -> std::io::Result<(Vec<u8>, Optio
             let mut bytes = Vec::new();
             source.rewind()?;
             source.read_to_end(&mut bytes)?;
-            Ok((bytes, None))
+            Ok(ReadOnce {
+                bytes,
+                staged: None,
+                size,
+                mtime_ns,
+            })
         }
     }
 }

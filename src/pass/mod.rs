@@ -10,6 +10,8 @@ pub mod archive;
 pub mod consolidate;
 pub mod cross_check;
 pub mod judge;
+pub mod names;
+pub mod open;
 pub mod receipt;
 pub mod receipt_files;
 pub mod record;

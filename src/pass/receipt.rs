@@ -102,7 +102,11 @@ fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
             "Receipt for a KPI report (kpiwatch)",
             Value::None,
         ),
-        Row::both("ไฟล์", "File", Value::Same(r.file.to_owned())),
+        Row::both(
+            "ไฟล์",
+            "File",
+            Value::Same(crate::pass::names::display(r.file)),
+        ),
         Row::both(
             "ได้รับเมื่อ",
             "Received",
@@ -246,9 +250,10 @@ fn write_findings(t: &mut String, lang: Lang, diagnostics: &[DiagnosticRecord]) 
 }
 
 /// Where a file's receipt goes, relative to the receipts folder: the inbox path plus ".txt",
-/// so each division finds its receipt in a folder named like its inbox folder.
+/// so each division finds its receipt in a folder named like its inbox folder; a name a share
+/// cannot hold is made portable ([`crate::pass::names::receipt_path`]).
 pub fn receipt_path(file: &str) -> String {
-    format!("{file}.txt")
+    crate::pass::names::receipt_path(file)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Receipts on the share: each recorded version's receipt written into the receipts folder
 //! (see [`receipt`] for its text), flushed, then marked written in the
-//! ledger, so a receipt that could not be written is retried by the next pass.
+//! ledger, so a receipt that could not be written fails the pass and is retried by the next.
 
 use rayon::prelude::*;
 
@@ -13,43 +13,46 @@ use crate::pass::report::{CHUNK, PassError};
 use crate::pass::share::Share;
 
 /// Writes the receipts of a batch just recorded (`ids` as [`Ledger::record`] returned them);
-/// returns the ids whose receipt was written, to mark in the next transaction. Done while the
-/// workers read on: a separate pass over 10,000 receipts would read every submission back
-/// from the ledger.
+/// returns the ids whose receipt was written, to mark in the next transaction, and adds a
+/// failure to `failures` for each that could not be. Done while the workers read on: a separate
+/// pass over 10,000 receipts would read every submission back from the ledger.
 pub(super) fn for_batch(
     share: &Share,
     config: &Config,
-    ids: &[i64],
-    batch: &Batch,
+    (ids, batch): (&[i64], &Batch),
     submissions: &[Option<Submission>],
+    failures: &mut Vec<String>,
 ) -> Vec<i64> {
-    ids.iter()
-        .zip(&batch.versions)
-        .zip(submissions)
-        .filter(|((_, v), sub)| {
-            put(
-                share,
-                &ReceiptInput {
-                    file: &v.path,
-                    received_at: &v.received_at,
-                    sha256: &v.sha256,
-                    status: v.status,
-                    submission: sub.as_ref(),
-                    diagnostics: &v.diagnostics,
-                    below_level1: config.below_level1(),
-                },
-            )
-        })
-        .map(|((id, _), _)| *id)
-        .collect()
+    let mut written = Vec::with_capacity(ids.len());
+    for ((id, v), sub) in ids.iter().zip(&batch.versions).zip(submissions) {
+        let result = put(
+            share,
+            &ReceiptInput {
+                file: &v.path,
+                received_at: &v.received_at,
+                sha256: &v.sha256,
+                status: v.status,
+                submission: sub.as_ref(),
+                diagnostics: &v.diagnostics,
+                below_level1: config.below_level1(),
+            },
+        );
+        match result {
+            Ok(()) => written.push(*id),
+            Err(failure) => failures.push(failure),
+        }
+    }
+    written
 }
 
 /// Writes the receipts still pending, in parallel, a chunk at a time (only a chunk's
-/// submissions are in memory), recording each chunk in one transaction.
+/// submissions are in memory), recording each chunk in one transaction. A receipt that cannot
+/// be written is added to `failures` and stays pending for the next pass.
 pub(super) fn write_pending(
     share: &Share,
     config: &Config,
     ledger: &mut Ledger,
+    failures: &mut Vec<String>,
 ) -> Result<usize, PassError> {
     let mut total = 0;
     for chunk in ledger.receipts_pending()?.chunks(CHUNK) {
@@ -57,24 +60,28 @@ pub(super) fn write_pending(
         for v in chunk {
             work.push((v, ledger.submission(v.id)?));
         }
-        let written: Vec<i64> = work
+        let results: Vec<(i64, Result<(), String>)> = work
             .par_iter()
-            .filter(|(v, submission)| {
-                put(
-                    share,
-                    &ReceiptInput {
-                        file: &v.path,
-                        received_at: &v.received_at,
-                        sha256: &v.sha256,
-                        status: v.status,
-                        submission: submission.as_ref(),
-                        diagnostics: &v.diagnostics,
-                        below_level1: config.below_level1(),
-                    },
-                )
+            .map(|(v, submission)| {
+                let input = ReceiptInput {
+                    file: &v.path,
+                    received_at: &v.received_at,
+                    sha256: &v.sha256,
+                    status: v.status,
+                    submission: submission.as_ref(),
+                    diagnostics: &v.diagnostics,
+                    below_level1: config.below_level1(),
+                };
+                (v.id, put(share, &input))
             })
-            .map(|(v, _)| v.id)
             .collect();
+        let mut written = Vec::with_capacity(results.len());
+        for (id, result) in results {
+            match result {
+                Ok(()) => written.push(id),
+                Err(failure) => failures.push(failure),
+            }
+        }
         if !written.is_empty() {
             flush(share)?;
         }
@@ -92,20 +99,20 @@ pub(super) fn flush(share: &Share) -> Result<(), PassError> {
     })
 }
 
-/// Renders and writes one receipt. False (and a warning) when it cannot be written: it stays
-/// pending and is retried next pass.
-fn put(share: &Share, input: &ReceiptInput<'_>) -> bool {
+/// Renders and writes one receipt. When it cannot be written it stays pending and is retried
+/// next pass; the failure names the receipt's path, and fails this pass.
+fn put(share: &Share, input: &ReceiptInput<'_>) -> Result<(), String> {
     let text = receipt::render(input);
     let path = share.receipts.join(receipt::receipt_path(input.file));
-    let result = path
-        .parent()
+    path.parent()
         .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| write_atomic_with(&path, text.as_bytes(), Sync::Batched));
-    match result {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "cannot write a receipt");
-            false
-        }
-    }
+        .and_then(|()| write_atomic_with(&path, text.as_bytes(), Sync::Batched))
+        .map_err(|e| {
+            tracing::error!(path = %path.display(), error = %e, "cannot write a receipt");
+            format!(
+                "{}: cannot write its receipt {} ({e}); will retry",
+                input.file,
+                path.display()
+            )
+        })
 }

@@ -116,8 +116,13 @@ impl<'a> Recorder<'a> {
         let full = std::mem::replace(&mut self.batch, new_batch(Vec::new()));
         let ids = commit(self.share, self.ledger, &full)?;
         report.new_versions += ids.len();
-        self.batch.receipts_written =
-            receipt_files::for_batch(self.share, self.config, &ids, &full, &self.submissions);
+        self.batch.receipts_written = receipt_files::for_batch(
+            self.share,
+            self.config,
+            (&ids, &full),
+            &self.submissions,
+            &mut report.failures,
+        );
         report.receipts += self.batch.receipts_written.len();
         self.submissions.clear();
         Ok(())
@@ -130,9 +135,9 @@ impl<'a> Recorder<'a> {
         let written = receipt_files::for_batch(
             self.share,
             self.config,
-            &ids,
-            &self.batch,
+            (&ids, &self.batch),
             &self.submissions,
+            &mut report.failures,
         );
         if !written.is_empty() {
             receipt_files::flush(self.share)?;

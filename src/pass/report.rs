@@ -43,7 +43,8 @@ pub struct PassReport {
     /// Files that could not be read this pass (vanished, or locked by another program): retried
     /// next pass, not an error.
     pub retries: Vec<String>,
-    /// Files that could not be archived, so were not recorded: the pass failed for them.
+    /// Files that could not be archived (so were not recorded) or whose receipt could not be
+    /// written (so stays pending): the pass failed for them, and the next completes them.
     pub failures: Vec<String>,
     /// Files still arriving (watch mode): the watcher looks again after the quiet period.
     pub pending: Vec<String>,

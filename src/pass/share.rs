@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Folders;
+use crate::pass::names::key_of;
 
 #[derive(Debug, Error)]
 pub enum ShareError {
@@ -40,7 +41,8 @@ pub struct Share {
 /// One candidate submission found in the inbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxFile {
-    /// Path relative to the inbox with '/' separators: the file's identity in the ledger.
+    /// Path relative to the inbox with '/' separators, the raw OS name escaped where it is not
+    /// text ([`key_of`]): the file's identity in the ledger.
     pub rel: String,
     pub path: PathBuf,
     pub size: u64,
@@ -145,13 +147,10 @@ impl Share {
                 let (Ok(meta), Ok(rel)) = (entry.metadata(), path.strip_prefix(&self.inbox)) else {
                     continue;
                 };
-                let parts: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
+                let key = key_of(rel);
                 files.push(InboxFile {
-                    rel: parts.join("/"),
-                    folder: (parts.len() > 1).then(|| parts[0].clone()),
+                    folder: key.split_once('/').map(|(first, _)| first.to_owned()),
+                    rel: key,
                     size: meta.len(),
                     mtime_ns: mtime_ns(&meta),
                     path,

@@ -152,10 +152,16 @@ pub struct Watcher {
 impl Watcher {
     /// Starts `kpiwatch ARGS` in `env`, without waiting for anything.
     pub fn start(env: &TestEnv, args: &[&str]) -> Self {
+        Self::start_with(env, args, &[])
+    }
+
+    /// [`Watcher::start`] with environment variables set for the process.
+    pub fn start_with(env: &TestEnv, args: &[&str], vars: &[(&str, &Path)]) -> Self {
         let log = env.path("watch.log");
         let child = env
             .kpiwatch()
             .args(args)
+            .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
