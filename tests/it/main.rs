@@ -10,6 +10,7 @@ mod diagnostics;
 mod faults;
 mod hostile;
 mod libreoffice;
+mod print;
 mod reader;
 mod run;
 mod score_cli;
