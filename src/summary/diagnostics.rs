@@ -4,9 +4,13 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::styles::{
-    Cells, Styles, TABLE_HEADER_ROW, column, end_table, start_sheet, table_header,
+    Cells, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, print_across, start_sheet,
+    table_header,
 };
 use super::{DIAGNOSTICS_SHEET, SummaryInput};
+
+/// The column of the English message, where the second printed page of the table starts.
+const ENGLISH_COL: u16 = 7;
 
 pub(super) fn diagnostics_sheet(
     ws: &mut Worksheet,
@@ -29,25 +33,39 @@ pub(super) fn diagnostics_sheet(
         &st.note,
     )?;
     let columns = [
-        column("ไฟล์", 36.0),
-        column("รหัสหน่วยงาน", 10.0),
-        column("แผ่นงาน", 14.0),
-        column("ช่อง", 8.0),
-        column("ระดับ", 11.0),
-        column("รหัส", 22.0),
-        column("ข้อความ", 60.0),
+        column("ไฟล์", 22.0),
+        column("รหัสหน่วยงาน", 8.0),
+        column("แผ่นงาน", 12.0),
+        column("ช่อง", 6.0),
+        column("ระดับ", 9.0),
+        column("รหัส", 18.0),
+        column("ข้อความ", 38.0),
         column("message (English)", 60.0),
     ];
     table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
+    // The file and its division on every page; the English message on a page of its own.
+    print_across(ws, 1, &[ENGLISH_COL])?;
+    let width = |c: usize| columns[c].width;
     let mut row = TABLE_HEADER_ROW + 1;
     for d in &input.diagnostics {
+        fit_row(
+            ws,
+            row,
+            &[
+                (&d.file, width(0)),
+                (&d.sheet, width(2)),
+                (&d.code, width(5)),
+                (&d.message_th, width(6)),
+                (&d.message_en, width(7)),
+            ],
+        )?;
         Cells::at(ws, row)
             .text(&d.file, &st.text)?
             .text(&d.division_code, &st.code)?
-            .text(&d.sheet, &st.code)?
+            .text(&d.sheet, &st.text)?
             .text(&d.cell, &st.code)?
             .text(d.severity.label_th(), &st.code)?
-            .text(&d.code, &st.code)?
+            .text(&d.code, &st.text)?
             .text(&d.message_th, &st.text)?
             .text(&d.message_en, &st.text)?;
         row += 1;

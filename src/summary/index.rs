@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use super::diagnostics::diagnostics_sheet;
 use super::figures::score_all;
 use super::overview::{
-    OV_HEADER_ROW, OV_SETTINGS_ROW, division_note, ov, overview_columns, overview_title,
-    score_scale,
+    OV_HEADER_ROW, OV_SETTINGS_ROW, REJECTED_LABEL_TH, SENT_LABEL_TH, division_note, ov,
+    overview_columns, overview_title, score_scale, unaccepted,
 };
 use super::styles::{
-    Cells, Styles, TABLE_HEADER_ROW, column, end_table, start_sheet, table_header,
+    Cells, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, start_sheet, table_header,
 };
 use super::submissions::submissions_sheet;
 use super::{
@@ -32,6 +32,10 @@ pub struct IndexRow {
     pub total_weight: Option<f64>,
     pub scores: [Option<f64>; 4],
     pub note: String,
+    /// ส่งแล้ว / ส่งแล้วแต่ไม่ผ่าน ให้แก้ไข / ยังไม่ส่ง (rows stored before there was a status
+    /// have none: they are told apart by their KPI count).
+    #[serde(default)]
+    pub status: String,
     /// The book (1-based) holding the division's KPIs, plans and files.
     pub book: usize,
 }
@@ -67,16 +71,18 @@ pub fn index_rows(input: &SummaryInput, book: usize) -> Vec<IndexRow> {
                 total_weight: reported.then_some(d.division[0].total_weight),
                 scores: d.division.map(|q| if reported { q.score } else { None }),
                 note: division_note(d),
+                status: SENT_LABEL_TH.to_owned(),
                 book,
             }
         })
-        .chain(input.missing.iter().map(|m| IndexRow {
-            code: m.code.clone(),
-            name: m.name.clone(),
+        .chain(unaccepted(input).into_iter().map(|u| IndexRow {
+            code: u.code,
+            name: u.name,
             kpis: None,
             total_weight: None,
             scores: [None; 4],
-            note: MISSING_LABEL_TH.to_owned(),
+            note: String::new(),
+            status: u.status.to_owned(),
             book,
         }))
         .collect();
@@ -87,7 +93,7 @@ pub fn index_rows(input: &SummaryInput, book: usize) -> Vec<IndexRow> {
 /// Builds the index of a split summary: every division's figures as values (the live formulas
 /// are in its book), the list of books, and the files that belong to no book.
 pub fn build_index(input: &IndexInput) -> Result<Workbook, XlsxError> {
-    let st = Styles::new();
+    let st = Styles::new().framed(input.fiscal_year, &input.generated_at);
     let mut wb = new_workbook(
         &st,
         input.fiscal_year,
@@ -127,15 +133,24 @@ fn index_overview_sheet(
     st: &Styles,
 ) -> Result<(), XlsxError> {
     start_sheet(ws, OVERVIEW_SHEET, &overview_title(input.fiscal_year), st)?;
-    let missing = input.rows.iter().filter(|r| r.kpis.is_none()).count();
+    let status = |r: &IndexRow| -> String {
+        match (r.status.is_empty(), r.kpis) {
+            (false, _) => r.status.clone(),
+            (true, Some(_)) => SENT_LABEL_TH.to_owned(),
+            (true, None) => MISSING_LABEL_TH.to_owned(),
+        }
+    };
+    let count = |label: &str| input.rows.iter().filter(|r| status(r) == label).count();
     ws.write_string_with_format(
         1,
         0,
         format!(
-            "จัดทำเมื่อ {} โดย kpiwatch · หน่วยงานที่มีผลรายงาน {} หน่วยงาน · ยังไม่ส่ง {} หน่วยงาน · แยกเป็น {} เล่ม",
+            "จัดทำเมื่อ {} โดย kpiwatch · {SENT_LABEL_TH} {} · {REJECTED_LABEL_TH} {} · {MISSING_LABEL_TH} {} · รวม {} หน่วยงาน · แยกเป็น {} เล่ม",
             input.generated_at,
-            input.rows.len() - missing,
-            missing,
+            count(SENT_LABEL_TH),
+            count(REJECTED_LABEL_TH),
+            count(MISSING_LABEL_TH),
+            input.rows.len(),
             input.books.len()
         ),
         &st.line,
@@ -158,10 +173,21 @@ fn index_overview_sheet(
         &st.note,
     )?;
     let mut columns = overview_columns();
-    columns.push(column("เล่มที่", 8.0));
+    columns.push(column("เล่มที่", 5.0));
     table_header(ws, OV_HEADER_ROW, &columns, 0, st)?;
     for (i, r) in input.rows.iter().enumerate() {
-        let mut w = Cells::at(ws, OV_HEADER_ROW + 1 + i as u32);
+        let row = OV_HEADER_ROW + 1 + i as u32;
+        let st_text = status(r);
+        fit_row(
+            ws,
+            row,
+            &[
+                (&r.name, columns[2].width),
+                (&st_text, columns[usize::from(ov::STATUS)].width),
+                (&r.note, columns[usize::from(ov::NOTE)].width),
+            ],
+        )?;
+        let mut w = Cells::at(ws, row);
         w.number(Some(i as f64 + 1.0), &st.integer)?
             .text(&r.code, &st.code)?
             .text(&r.name, &st.text)?
@@ -170,7 +196,8 @@ fn index_overview_sheet(
         for s in r.scores {
             w.number(s, &st.score)?;
         }
-        w.text(&r.note, &st.text)?
+        w.text(&st_text, &st.text)?
+            .text(&r.note, &st.text)?
             .number(Some(r.book as f64), &st.integer)?;
     }
     let n = input.rows.len() as u32;

@@ -7,7 +7,8 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::figures::Scored;
 use super::overview::{settings_a1, settings_ref};
 use super::styles::{
-    Cells, Column, Styles, column, end_table, quarter_columns, start_sheet, table_header,
+    Cells, Column, Styles, column, end_table, fit_row, print_across, quarter_columns, start_sheet,
+    table_header,
 };
 use super::{DivisionEntry, KPI_SHEET, OVERVIEW_SHEET, Revision, SummaryInput};
 use crate::check::validate::normalize_code;
@@ -40,27 +41,32 @@ pub(super) mod kc {
     pub const LEVEL1: u16 = 28;
 }
 
+/// Printed across five pages per block of rows, each with the key columns A–E: the KPI's
+/// description (F–I), its criteria (J–O), results (P–S), scores and weighted scores (T–AA), and
+/// revisions with the levels reached (AB–AF). Every group fits A4 landscape at 75 %.
+const PRINT_BREAKS: [u16; 4] = [kc::T1, kc::RESULT1, kc::SCORE1, kc::REVISIONS];
+
 fn kpi_columns() -> Vec<Column> {
     let mut c = vec![
-        column("ลำดับ", 6.0),
-        column("รหัสหน่วยงาน", 10.0),
-        column("หน่วยงาน", 22.0),
-        column("รหัสตัวชี้วัด", 10.0),
-        column("ตัวชี้วัด", 44.0),
-        column("หน่วยวัด", 10.0),
-        column("น้ำหนัก", 8.0),
-        column("ประเภท", 18.0),
-        column("ทิศทาง", 12.0),
+        column("ลำดับ", 5.0),
+        column("รหัสหน่วยงาน", 8.0),
+        column("หน่วยงาน", 12.0),
+        column("รหัสตัวชี้วัด", 8.0),
+        column("ตัวชี้วัด", 24.0),
+        column("หน่วยวัด", 8.0),
+        column("น้ำหนัก", 7.0),
+        column("ประเภท", 16.0),
+        column("ทิศทาง", 10.0),
     ];
-    c.extend((1..=5).map(|l| column(format!("เกณฑ์ระดับ {l}"), 8.0)));
-    c.push(column("เป้าหมาย", 10.0));
-    c.extend(quarter_columns("ผลไตรมาส ", 9.0));
-    c.extend(quarter_columns("คะแนนไตรมาส ", 10.0));
-    c.extend(quarter_columns("ถ่วงน้ำหนักไตรมาส ", 10.0));
-    c.push(column("การแก้ไข", 30.0));
+    c.extend((1..=5).map(|l| column(format!("เกณฑ์ระดับ {l}"), 7.0)));
+    c.push(column("เป้าหมาย", 9.0));
+    c.extend(quarter_columns("ผลไตรมาส ", 8.0));
+    c.extend(quarter_columns("คะแนนไตรมาส ", 7.0));
+    c.extend(quarter_columns("ถ่วงน้ำหนักไตรมาส ", 7.0));
+    c.push(column("การแก้ไข", 22.0));
     // The level each result reached, the step the score formulas build on (auditable, and it
     // keeps every score formula short).
-    c.extend(quarter_columns("ระดับที่ผ่านเกณฑ์ไตรมาส ", 10.0));
+    c.extend(quarter_columns("ระดับที่ผ่านเกณฑ์ไตรมาส ", 7.0));
     c
 }
 
@@ -88,6 +94,8 @@ pub(super) fn kpi_sheet(
     let columns = kpi_columns();
     // Keep the division and KPI codes in view when scrolling right.
     table_header(ws, KPI_HEADER_ROW, &columns, kc::NAME, st)?;
+    print_across(ws, kc::NAME, &PRINT_BREAKS)?;
+    let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
     let formulas = KpiRowFormulas::new(&settings_ref());
     let mut seq: u32 = 0;
     for d in scored {
@@ -96,7 +104,7 @@ pub(super) fn kpi_sheet(
             let row = d.first_row + j as u32;
             kpi_row(
                 ws,
-                row,
+                (row, &widths),
                 seq,
                 d.entry,
                 kpi,
@@ -187,7 +195,7 @@ impl KpiRowFormulas {
 #[allow(clippy::too_many_arguments)]
 fn kpi_row(
     ws: &mut Worksheet,
-    row: u32,
+    (row, widths): (u32, &[f64]),
     seq: u32,
     entry: &DivisionEntry,
     kpi: &Kpi,
@@ -196,23 +204,45 @@ fn kpi_row(
     st: &Styles,
 ) -> Result<(), XlsxError> {
     let division = &entry.submission.division;
+    let code = normalize_code(&kpi.code);
+    let revisions: Vec<String> = entry
+        .revisions
+        .iter()
+        .filter(|r| normalize_code(&r.kpi_code) == code)
+        .map(Revision::describe)
+        .collect();
+    let revisions = revisions.join("; ");
+    let width = |c: u16| widths[usize::from(c)];
+    fit_row(
+        ws,
+        row,
+        &[
+            (&division.name, width(kc::DIV_CODE + 1)),
+            (&kpi.name, width(kc::NAME)),
+            (&kpi.unit, width(kc::NAME + 1)),
+            (kpi.kind.label_th(), width(kc::KIND)),
+            (kpi.direction.label_th(), width(kc::DIRECTION)),
+            (&kpi.target, width(kc::RESULT1 - 1)),
+            (&revisions, width(kc::REVISIONS)),
+        ],
+    )?;
     let mut w = Cells::at(ws, row);
     w.number(Some(f64::from(seq)), &st.integer)?
         .text(&division.code, &st.code)?
         .text(&division.name, &st.text)?
         .text(&kpi.code, &st.code)?
         .text(&kpi.name, &st.text)?
-        .text(&kpi.unit, &st.code)?
+        .text(&kpi.unit, &st.text)?
         .number(Some(kpi.weight), &st.number)?
         .text(kpi.kind.label_th(), &st.text)?
-        .text(kpi.direction.label_th(), &st.code)?;
+        .text(kpi.direction.label_th(), &st.text)?;
     // A milestone KPI scores the level reached; thresholds it never had stay blank.
     let no_thresholds = kpi.kind == KpiKind::Milestone && kpi.thresholds == [0.0; 5];
     debug_assert_eq!(w.col(), kc::T1);
     for t in kpi.thresholds {
         w.number((!no_thresholds).then_some(t), &st.number)?;
     }
-    w.text(&kpi.target, &st.code)?;
+    w.text(&kpi.target, &st.text)?;
     debug_assert_eq!(w.col(), kc::RESULT1);
     for q in Quarter::ALL {
         w.number(kpi.report(q).result, &st.number)?;
@@ -236,15 +266,8 @@ fn kpi_row(
         let weighted = formulas.weighted[q.index()].at(&excel_row);
         w.formula(&weighted, f[q.index()].weighted, &st.score)?;
     }
-    let code = normalize_code(&kpi.code);
-    let revisions: Vec<String> = entry
-        .revisions
-        .iter()
-        .filter(|r| normalize_code(&r.kpi_code) == code)
-        .map(Revision::describe)
-        .collect();
     debug_assert_eq!(w.col(), kc::REVISIONS);
-    w.text(&revisions.join("; "), &st.text)?;
+    w.text(&revisions, &st.text)?;
     debug_assert_eq!(w.col(), kc::LEVEL1);
     let shown: [Option<f64>; 5] = kpi.thresholds.map(|t| (!no_thresholds).then_some(t));
     for q in Quarter::ALL {

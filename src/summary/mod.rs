@@ -35,6 +35,7 @@ use crate::domain::model::{BelowLevel1, FiscalYear, Quarter, Submission};
 use styles::Styles;
 
 pub use index::{BOOKS_SHEET, IndexInput, IndexRow, build_index, index_rows, index_to_bytes};
+pub use overview::{REJECTED_LABEL_TH, SENT_LABEL_TH};
 
 /// A change to a figure a division had already reported, between two accepted versions.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,7 +205,7 @@ fn new_workbook(
 
 /// Builds the summary workbook.
 pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
-    let st = Styles::new();
+    let st = Styles::new().framed(input.fiscal_year, &input.generated_at);
     let scored = figures::score_all(input);
     let mut wb = new_workbook(
         &st,

@@ -3,15 +3,16 @@
 
 use rust_xlsxwriter::utility::{column_number_to_name, row_col_to_cell, row_col_to_cell_absolute};
 use rust_xlsxwriter::{
-    Chart, ChartFont, ChartLegendPosition, ChartType, Color, ConditionalFormat3ColorScale,
-    ConditionalFormatFormula, ConditionalFormatType, DataValidation, DataValidationRule, Formula,
-    Worksheet, XlsxError,
+    Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ChartType,
+    Color, ConditionalFormat3ColorScale, ConditionalFormatFormula, ConditionalFormatType,
+    DataValidation, DataValidationRule, Formula, Worksheet, XlsxError,
 };
 
 use super::figures::Scored;
 use super::kpis::kc;
 use super::styles::{
-    Cells, Column, Styles, abs_column_range, column, end_table, quoted, start_sheet, table_header,
+    Cells, Column, Styles, abs_column_range, column, end_table, fit_row, quoted, start_sheet,
+    table_header,
 };
 use super::{KPI_SHEET, OVERVIEW_SHEET, SummaryInput, WEIGHTS_NOT_100_TH};
 use crate::domain::formula;
@@ -24,17 +25,85 @@ use crate::workbook::template::{FONT, TABLE_FONT_SIZE};
 pub(super) const OV_SETTINGS_ROW: u32 = 2;
 pub(super) const OV_HEADER_ROW: u32 = 4;
 /// Columns: A ลำดับ, B รหัสหน่วยงาน, C ชื่อหน่วยงาน, D จำนวนตัวชี้วัด, E น้ำหนักรวม, F–I ไตรมาสที่ 1–4,
-/// J หมายเหตุ.
+/// J สถานะ, K หมายเหตุ.
 pub(super) mod ov {
     pub const CODE: u16 = 1;
     pub const COUNT: u16 = 3;
     pub const WEIGHT: u16 = 4;
     /// Division score of Q1; Q2..Q4 follow.
     pub const Q1: u16 = 5;
-    pub const NOTE: u16 = 9;
+    pub const STATUS: u16 = 9;
+    pub const NOTE: u16 = 10;
 }
 /// The settings cell (D3) every score formula reads: the score of a result below level 1.
-const SETTINGS_COL: u16 = ov::COUNT;
+const SETTINGS_COL: u16 = 3;
+
+/// Status of a division that sent an accepted workbook.
+pub const SENT_LABEL_TH: &str = "ส่งแล้ว";
+/// Status of a division whose every workbook was rejected.
+pub const REJECTED_LABEL_TH: &str = "ส่งแล้วแต่ไม่ผ่าน ให้แก้ไข";
+
+/// A division with no accepted workbook: registered and silent, or sent only rejected files.
+pub(super) struct Unaccepted {
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) status: &'static str,
+}
+
+/// Every division the overview must show besides those with an accepted workbook, sorted by
+/// code: the registered ones that sent nothing accepted, and any division code a rejected file
+/// named.
+pub(super) fn unaccepted(input: &SummaryInput) -> Vec<Unaccepted> {
+    use crate::check::validate::{Status, normalize_code};
+    let accepted: std::collections::BTreeSet<String> = input
+        .divisions
+        .iter()
+        .map(|d| normalize_code(&d.submission.division.code))
+        .collect();
+    let mut out: std::collections::BTreeMap<String, Unaccepted> = Default::default();
+    for s in input
+        .submissions
+        .iter()
+        .filter(|s| s.status == Status::Rejected && !s.division_code.trim().is_empty())
+    {
+        let key = normalize_code(&s.division_code);
+        if !accepted.contains(&key) {
+            out.entry(key).or_insert_with(|| Unaccepted {
+                code: s.division_code.clone(),
+                name: s.division_name.clone(),
+                status: REJECTED_LABEL_TH,
+            });
+        }
+    }
+    for m in &input.missing {
+        let key = normalize_code(&m.code);
+        if accepted.contains(&key) {
+            continue;
+        }
+        let e = out.entry(key).or_insert_with(|| Unaccepted {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            status: super::MISSING_LABEL_TH,
+        });
+        // The registry's name is the official one.
+        e.name = m.name.clone();
+    }
+    out.into_values().collect()
+}
+
+/// "ส่งแล้ว 3 · ส่งแล้วแต่ไม่ผ่าน ให้แก้ไข 5 · ยังไม่ส่ง 0 · รวม 8 หน่วยงาน".
+pub(super) fn status_counts(sent: usize, rows: &[Unaccepted]) -> String {
+    let rejected = rows
+        .iter()
+        .filter(|u| u.status == REJECTED_LABEL_TH)
+        .count();
+    let missing = rows.len() - rejected;
+    format!(
+        "{SENT_LABEL_TH} {sent} · {REJECTED_LABEL_TH} {rejected} · {} {missing} · รวม {} หน่วยงาน",
+        super::MISSING_LABEL_TH,
+        sent + rows.len()
+    )
+}
 
 /// "D3", as the notes name the settings cell.
 pub(super) fn settings_a1() -> String {
@@ -67,15 +136,18 @@ pub(super) fn overview_title(fy: FiscalYear) -> String {
 }
 
 pub(super) fn overview_columns() -> Vec<Column> {
+    // 111 units with the cells' padding (117 in the index, with its book column): one A4
+    // landscape page wide at 73 % or more, 14 pt text at 10.2 pt or more.
     let mut c = vec![
-        column("ลำดับ", 6.0),
-        column("รหัสหน่วยงาน", 12.0),
-        column("ชื่อหน่วยงาน", 36.0),
-        column("จำนวนตัวชี้วัด", 10.0),
-        column("น้ำหนักรวม", 10.0),
+        column("ลำดับ", 5.0),
+        column("รหัสหน่วยงาน", 9.0),
+        column("ชื่อหน่วยงาน", 21.0),
+        column("จำนวนตัวชี้วัด", 7.0),
+        column("น้ำหนักรวม", 7.0),
     ];
-    c.extend(Quarter::ALL.map(|q| column(q.label_th(), 11.0)));
-    c.push(column("หมายเหตุ", 44.0));
+    c.extend(Quarter::ALL.map(|q| column(q.label_th(), 7.0)));
+    c.push(column("สถานะ", 12.0));
+    c.push(column("หมายเหตุ", 14.0));
     c
 }
 
@@ -94,14 +166,14 @@ pub(super) fn overview_sheet(
         None => overview_title(input.fiscal_year),
     };
     start_sheet(ws, OVERVIEW_SHEET, &title, st)?;
+    let others = unaccepted(input);
     ws.write_string_with_format(
         1,
         0,
         format!(
-            "จัดทำเมื่อ {} โดย kpiwatch · หน่วยงานที่มีผลรายงาน {} หน่วยงาน · ยังไม่ส่ง {} หน่วยงาน",
+            "จัดทำเมื่อ {} โดย kpiwatch · {}",
             input.generated_at,
-            input.divisions.len(),
-            input.missing.len()
+            status_counts(input.divisions.len(), &others)
         ),
         &st.line,
     )?;
@@ -117,11 +189,28 @@ pub(super) fn overview_sheet(
     )?;
     let columns = overview_columns();
     table_header(ws, OV_HEADER_ROW, &columns, 0, st)?;
+    let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
     for (i, d) in scored.iter().enumerate() {
-        overview_row(ws, OV_HEADER_ROW + 1 + i as u32, i, d, st)?;
+        overview_row(ws, (OV_HEADER_ROW + 1 + i as u32, &widths), i, d, st)?;
     }
+    // Divisions without an accepted workbook follow, so nobody is lost from view; the
+    // accepted ones stay one block, which the chart draws.
     let n = scored.len() as u32;
-    end_table(ws, OV_HEADER_ROW, n, columns.len())?;
+    for (j, u) in others.iter().enumerate() {
+        let row = OV_HEADER_ROW + 1 + n + j as u32;
+        fit_row(ws, row, &[(&u.name, widths[2]), (u.status, widths[9])])?;
+        let mut w = Cells::at(ws, row);
+        w.number(Some(f64::from(n) + j as f64 + 1.0), &st.integer)?
+            .text(&u.code, &st.code)?
+            .text(&u.name, &st.text)?;
+        for _ in ov::COUNT..ov::STATUS {
+            w.number(None, &st.number)?;
+        }
+        w.text(u.status, &st.text)?.text("", &st.text)?;
+    }
+    let all = n + others.len() as u32;
+    end_table(ws, OV_HEADER_ROW, all, columns.len())?;
+    let mut last_printed = OV_HEADER_ROW + all.max(1);
     if n > 0 {
         let (first, last) = (OV_HEADER_ROW + 1, OV_HEADER_ROW + n);
         ws.add_conditional_format(first, ov::Q1, last, ov::Q1 + 3, &score_scale())?;
@@ -137,11 +226,14 @@ pub(super) fn overview_sheet(
             )
             .set_format(&st.alert);
         ws.add_conditional_format(first, ov::WEIGHT, last, ov::WEIGHT, &weight)?;
-        ws.insert_chart(OV_HEADER_ROW, ov::NOTE + 2, &overview_chart(input, n))?;
+        // The chart goes under the table, on a printed page of its own, as wide as the table.
+        let chart_row = last_printed + 2;
+        ws.set_page_breaks(&[chart_row])?;
+        let width: u32 = widths.iter().map(|w| (w * 7.0 + 5.0) as u32).sum();
+        ws.insert_chart(chart_row, 0, &overview_chart(input, n, width))?;
+        last_printed = chart_row + CHART_ROWS;
     }
-    // The chart stands beside the table; the printed pages are the table alone, fitted to the
-    // page width (print the chart on its own from Excel's "Print Selected Chart").
-    ws.set_print_area(0, 0, OV_HEADER_ROW + n.max(1), ov::NOTE)?;
+    ws.set_print_area(0, 0, last_printed, ov::NOTE)?;
     Ok(())
 }
 
@@ -178,12 +270,21 @@ fn settings_row(ws: &mut Worksheet, below: BelowLevel1, st: &Styles) -> Result<(
 
 fn overview_row(
     ws: &mut Worksheet,
-    row: u32,
+    (row, widths): (u32, &[f64]),
     index: usize,
     d: &Scored<'_>,
     st: &Styles,
 ) -> Result<(), XlsxError> {
     let division = &d.entry.submission.division;
+    let note = division_note(d);
+    fit_row(
+        ws,
+        row,
+        &[
+            (&division.name, widths[usize::from(ov::CODE) + 1]),
+            (&note, widths[usize::from(ov::NOTE)]),
+        ],
+    )?;
     let mut w = Cells::at(ws, row);
     w.number(Some(index as f64 + 1.0), &st.integer)?
         .text(&division.code, &st.code)?
@@ -223,8 +324,8 @@ fn overview_row(
             }
         }
     }
-    debug_assert_eq!(w.col(), ov::NOTE);
-    w.text(&division_note(d), &st.text)?;
+    debug_assert_eq!(w.col(), ov::STATUS);
+    w.text(SENT_LABEL_TH, &st.text)?.text(&note, &st.text)?;
     Ok(())
 }
 
@@ -252,22 +353,16 @@ pub(super) fn division_note(d: &Scored<'_>) -> String {
     notes.join("; ")
 }
 
-/// Pixels of chart width per division: four bars and a gap.
-const CHART_PX_PER_DIVISION: u32 = 48;
-const CHART_MIN_WIDTH: u32 = 720;
-/// About three screens: beyond it the bars get thinner rather than the chart wider.
-const CHART_MAX_WIDTH: u32 = 3200;
-const CHART_HEIGHT: u32 = 440;
+/// Rows of the sheet the chart covers: most of an A4 landscape page under the repeated header.
+const CHART_ROWS: u32 = 18;
+/// Pixels, as rust_xlsxwriter counts a 24 pt row.
+const CHART_HEIGHT: u32 = CHART_ROWS * 32;
 
-fn chart_width(divisions: u32) -> u32 {
-    CHART_PX_PER_DIVISION
-        .saturating_mul(divisions)
-        .saturating_add(160)
-        .clamp(CHART_MIN_WIDTH, CHART_MAX_WIDTH)
-}
+/// Fills told apart in black-and-white print: light to dark, each bar outlined.
+const SERIES_FILLS: [u32; 4] = [0xDDEBF7, 0x9DC3E6, 0x2E75B6, 0x1F2D4D];
 
 /// Division scores by quarter: one series per quarter, the division codes as categories.
-fn overview_chart(input: &SummaryInput, n: u32) -> Chart {
+fn overview_chart(input: &SummaryInput, n: u32, width: u32) -> Chart {
     let (first, last) = (OV_HEADER_ROW + 1, OV_HEADER_ROW + n);
     let mut chart = Chart::new(ChartType::Column);
     for q in Quarter::ALL {
@@ -276,7 +371,14 @@ fn overview_chart(input: &SummaryInput, n: u32) -> Chart {
             .add_series()
             .set_categories((OVERVIEW_SHEET, first, ov::CODE, last, ov::CODE))
             .set_values((OVERVIEW_SHEET, first, col, last, col))
-            .set_name((OVERVIEW_SHEET, OV_HEADER_ROW, col));
+            .set_name((OVERVIEW_SHEET, OV_HEADER_ROW, col))
+            .set_format(
+                ChartFormat::new()
+                    .set_solid_fill(
+                        ChartSolidFill::new().set_color(Color::RGB(SERIES_FILLS[q.index()])),
+                    )
+                    .set_border(ChartLine::new().set_color(Color::Black).set_width(0.75)),
+            );
     }
     let font = |size: f64| {
         let mut f = ChartFont::new();
@@ -307,7 +409,7 @@ fn overview_chart(input: &SummaryInput, n: u32) -> Chart {
         .legend()
         .set_position(ChartLegendPosition::Top)
         .set_font(&font(TABLE_FONT_SIZE));
-    chart.set_width(chart_width(n)).set_height(CHART_HEIGHT);
+    chart.set_width(width).set_height(CHART_HEIGHT);
     chart.set_alt_text("กราฟคะแนนรายหน่วยงานรายไตรมาส");
     chart
 }
@@ -455,13 +557,5 @@ mod tests {
             cell(&mut wb, OVERVIEW_SHEET, empty + 1, ov::Q1),
             Data::Float(4.8)
         );
-    }
-
-    #[test]
-    fn the_chart_grows_with_the_divisions_up_to_a_cap() {
-        assert_eq!(chart_width(1), CHART_MIN_WIDTH);
-        assert!(chart_width(20) > CHART_MIN_WIDTH);
-        assert_eq!(chart_width(500), CHART_MAX_WIDTH);
-        assert_eq!(chart_width(u32::MAX), CHART_MAX_WIDTH);
     }
 }

@@ -4,7 +4,8 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::styles::{
-    Cells, Column, Styles, TABLE_HEADER_ROW, column, end_table, start_sheet, table_header,
+    Cells, Column, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, print_across, start_sheet,
+    table_header,
 };
 use super::{PLAN_SHEET, SummaryInput};
 use crate::domain::model::{Activity, FiscalYear, ProcessPlan, Submission};
@@ -12,23 +13,27 @@ use crate::workbook::template;
 
 fn plan_columns(fy: FiscalYear) -> Vec<Column> {
     let mut c = vec![
-        column("รหัสหน่วยงาน", 10.0),
-        column("หน่วยงาน", 22.0),
-        column("กระบวนการ", 32.0),
-        column("ระดับคุณภาพ", 26.0),
-        column("ระดับมาตรฐาน", 26.0),
-        column("ระดับต้องปรับปรุง", 26.0),
-        column("กิจกรรม", 40.0),
+        column("รหัสหน่วยงาน", 8.0),
+        column("หน่วยงาน", 12.0),
+        column("กระบวนการ", 20.0),
+        column("ระดับคุณภาพ", 16.0),
+        column("ระดับมาตรฐาน", 16.0),
+        column("ระดับต้องปรับปรุง", 16.0),
+        column("กิจกรรม", 24.0),
     ];
     c.extend(
         template::month_headers(Some(fy))
             .into_iter()
-            .map(|m| column(m, 7.0)),
+            .map(|m| column(m, 4.0)),
     );
-    c.push(column("งบประมาณ", 12.0));
-    c.push(column("ผู้รับผิดชอบ", 24.0));
+    c.push(column("งบประมาณ", 8.0));
+    c.push(column("ผู้รับผิดชอบ", 13.0));
     c
 }
+
+/// The plan prints on two pages per block of rows, the division's code and name on both: the
+/// process with its three quality tiers, then the activities on the twelve-month grid.
+const ACTIVITY_COL: u16 = 6;
 
 pub(super) fn plan_sheet(
     ws: &mut Worksheet,
@@ -49,6 +54,8 @@ pub(super) fn plan_sheet(
     )?;
     let columns = plan_columns(input.fiscal_year);
     table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
+    print_across(ws, 1, &[ACTIVITY_COL])?;
+    let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
     let mut row = TABLE_HEADER_ROW + 1;
     for entry in &input.divisions {
         let plan = &entry.submission.plan;
@@ -56,11 +63,11 @@ pub(super) fn plan_sheet(
             continue;
         }
         if plan.activities.is_empty() {
-            plan_row(ws, row, &entry.submission, None, st)?;
+            plan_row(ws, (row, &widths), &entry.submission, None, st)?;
             row += 1;
         }
         for a in &plan.activities {
-            plan_row(ws, row, &entry.submission, Some(a), st)?;
+            plan_row(ws, (row, &widths), &entry.submission, Some(a), st)?;
             row += 1;
         }
     }
@@ -75,12 +82,27 @@ pub(super) fn plan_sheet(
 
 fn plan_row(
     ws: &mut Worksheet,
-    row: u32,
+    (row, widths): (u32, &[f64]),
     sub: &Submission,
     activity: Option<&Activity>,
     st: &Styles,
 ) -> Result<(), XlsxError> {
     let plan = &sub.plan;
+    let a = |f: fn(&Activity) -> &str| activity.map_or("", f);
+    fit_row(
+        ws,
+        row,
+        &[
+            (&sub.division.name, widths[1]),
+            (&plan.process, widths[2]),
+            (&plan.tier_quality, widths[3]),
+            (&plan.tier_standard, widths[4]),
+            (&plan.tier_improve, widths[5]),
+            (a(|a| &a.name), widths[6]),
+            (a(|a| &a.budget), widths[19]),
+            (a(|a| &a.owner), widths[20]),
+        ],
+    )?;
     let mut w = Cells::at(ws, row);
     w.text(&sub.division.code, &st.code)?
         .text(&sub.division.name, &st.text)?
@@ -92,7 +114,7 @@ fn plan_row(
     for m in 0..12 {
         w.text(activity.map_or("", |a| &a.months[m]), &st.center)?;
     }
-    w.text(activity.map_or("", |a| &a.budget), &st.code)?
+    w.text(activity.map_or("", |a| &a.budget), &st.text)?
         .text(activity.map_or("", |a| &a.owner), &st.text)?;
     Ok(())
 }

@@ -5,7 +5,8 @@
 use rust_xlsxwriter::utility::row_col_to_cell_absolute;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
 
-use crate::domain::model::Quarter;
+use crate::domain::model::{FiscalYear, Quarter};
+use crate::workbook::template::measure::{row_height, wrapped_lines};
 use crate::workbook::template::{self, Formats, TABLE_FONT_SIZE};
 
 /// The plan, submissions, diagnostics and books sheets: title, note, then the table.
@@ -27,6 +28,8 @@ pub(super) struct Styles {
     pub(super) score: Format,
     /// Conditional format of a total weight that is not 100.
     pub(super) alert: Format,
+    /// Every printed page's header right (the fiscal year) and footer left (when made).
+    pub(super) frame: (String, String),
 }
 
 impl Styles {
@@ -57,7 +60,18 @@ impl Styles {
                 .set_background_color(Color::RGB(0xFFC7CE)),
             code: cell,
             t,
+            frame: Default::default(),
         }
+    }
+
+    /// The same formats, with the fiscal year and the time the summary was made for the page
+    /// header and footer.
+    pub(super) fn framed(mut self, fy: FiscalYear, made: &str) -> Self {
+        self.frame = (
+            format!("ปีงบประมาณ พ.ศ. {fy}"),
+            format!("จัดทำเมื่อ {made} โดย kpiwatch"),
+        );
+        self
     }
 }
 
@@ -161,7 +175,7 @@ impl Drop for Cells<'_, '_> {
 /// A table column: header label and width in characters.
 pub(super) struct Column {
     pub(super) label: String,
-    width: f64,
+    pub(super) width: f64,
 }
 
 pub(super) fn column(label: impl Into<String>, width: f64) -> Column {
@@ -187,6 +201,8 @@ pub(super) fn start_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
     template::print_setup(ws, true);
+    // The header repeats the title; a `&` in it would be read as a header code.
+    template::page_frame(ws, &title.replace('&', "&&"), &st.frame.0, &st.frame.1);
     // A formula whose value is "not reported" caches "", not 0.
     ws.set_formula_result_default("");
     ws.write_string_with_format(0, 0, title, &st.title)?;
@@ -194,6 +210,7 @@ pub(super) fn start_sheet(
 }
 
 /// The header row: labels, column widths, frozen panes under it, repeated on every printed page.
+/// The row is as tall as its most wrapped label.
 pub(super) fn table_header(
     ws: &mut Worksheet,
     row: u32,
@@ -201,15 +218,51 @@ pub(super) fn table_header(
     freeze_cols: u16,
     st: &Styles,
 ) -> Result<(), XlsxError> {
+    let mut lines = 2;
     for (c, col) in columns.iter().enumerate() {
         let c = c as u16;
         ws.set_column_width(c, col.width)?;
         ws.write_string_with_format(row, c, &col.label, &st.t.header)?;
+        lines = lines.max(wrapped_lines(&col.label, col.width, TABLE_FONT_SIZE));
     }
-    // Two lines of 14 pt Thai: the narrow quarter columns wrap their labels.
-    ws.set_row_height(row, 42)?;
+    ws.set_row_height(row, row_height(lines, TABLE_FONT_SIZE))?;
     ws.set_freeze_panes(row + 1, freeze_cols)?;
     ws.set_repeat_rows(row, row)?;
+    Ok(())
+}
+
+/// Print scale of a table too wide for one page: 14 pt text prints at 10.5 pt.
+pub(super) const ACROSS_SCALE: u16 = 75;
+
+/// Prints a wide table across pages instead of shrinking it to one page width: at
+/// [`ACROSS_SCALE`], the key columns up to `last_key` repeated on every page, and a new page
+/// before each column of `breaks` (groups that read as one table: criteria, results, scores).
+pub(super) fn print_across(
+    ws: &mut Worksheet,
+    last_key: u16,
+    breaks: &[u16],
+) -> Result<(), XlsxError> {
+    ws.set_print_scale(ACROSS_SCALE);
+    ws.set_repeat_columns(0, last_key)?;
+    let breaks: Vec<u32> = breaks.iter().map(|&c| u32::from(c)).collect();
+    ws.set_vertical_page_breaks(&breaks)?;
+    Ok(())
+}
+
+/// Height of a table row whose cells hold `texts` (text, column width) in 14 pt, wrapped.
+pub(super) fn fit_row(
+    ws: &mut Worksheet,
+    row: u32,
+    texts: &[(&str, f64)],
+) -> Result<(), XlsxError> {
+    let lines = texts
+        .iter()
+        .map(|(t, w)| wrapped_lines(t, *w, TABLE_FONT_SIZE))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, row_height(lines, TABLE_FONT_SIZE))?;
+    }
     Ok(())
 }
 

@@ -4,9 +4,13 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::styles::{
-    Cells, Styles, TABLE_HEADER_ROW, column, end_table, start_sheet, table_header,
+    Cells, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, print_across, start_sheet,
+    table_header,
 };
 use super::{MISSING_LABEL_TH, Revision, SUBMISSIONS_SHEET, SummaryInput};
+
+/// The column of revisions, where the second printed page of the table starts.
+const REVISIONS_COL: u16 = 9;
 
 pub(super) fn submissions_sheet(
     ws: &mut Worksheet,
@@ -26,37 +30,55 @@ pub(super) fn submissions_sheet(
         &st.note,
     )?;
     let columns = [
-        column("ไฟล์", 36.0),
-        column("รหัสหน่วยงาน", 10.0),
-        column("หน่วยงาน", 24.0),
-        column("ได้รับเมื่อ", 16.0),
-        column("สถานะ", 16.0),
-        column("ข้อผิดพลาด", 9.0),
-        column("คำเตือน", 9.0),
-        column("ฉบับที่ใช้", 8.0),
-        column("ลบจากโฟลเดอร์", 10.0),
-        column("การแก้ไข", 36.0),
-        column("sha256", 20.0),
+        column("ไฟล์", 22.0),
+        column("รหัสหน่วยงาน", 8.0),
+        column("หน่วยงาน", 14.0),
+        column("ได้รับเมื่อ", 12.0),
+        column("สถานะ", 13.0),
+        column("ข้อผิดพลาด", 6.0),
+        column("คำเตือน", 6.0),
+        column("ฉบับที่ใช้", 5.0),
+        column("ลบจากโฟลเดอร์", 6.0),
+        column("การแก้ไข", 26.0),
+        // 64 hexadecimal digits at 14 pt, whole on one line.
+        column("sha256", 58.0),
     ];
     table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
+    // The file and its division on every page; revisions and the hash on a page of their own.
+    print_across(ws, 1, &[REVISIONS_COL])?;
+    let width = |c: usize| columns[c].width;
     let mut row = TABLE_HEADER_ROW + 1;
     for s in &input.submissions {
         let revisions: Vec<String> = s.revisions.iter().map(Revision::describe).collect();
+        let revisions = revisions.join("; ");
+        fit_row(
+            ws,
+            row,
+            &[
+                (&s.file, width(0)),
+                (&s.division_name, width(2)),
+                (&s.received_at, width(3)),
+                (s.status.label_th(), width(4)),
+                (&revisions, width(9)),
+                (&s.sha256, width(10)),
+            ],
+        )?;
         Cells::at(ws, row)
             .text(&s.file, &st.text)?
             .text(&s.division_code, &st.code)?
             .text(&s.division_name, &st.text)?
-            .text(&s.received_at, &st.code)?
-            .text(s.status.label_th(), &st.code)?
+            .text(&s.received_at, &st.text)?
+            .text(s.status.label_th(), &st.text)?
             .number(Some(s.errors as f64), &st.integer)?
             .number(Some(s.warnings as f64), &st.integer)?
             .text(if s.current { "✓" } else { "" }, &st.center)?
             .text(if s.removed { "ลบแล้ว" } else { "" }, &st.center)?
-            .text(&revisions.join("; "), &st.text)?
-            .text(&s.sha256, &st.code)?;
+            .text(&revisions, &st.text)?
+            .text(&s.sha256, &st.text)?;
         row += 1;
     }
     for m in &input.missing {
+        fit_row(ws, row, &[(&m.folder, width(0)), (&m.name, width(2))])?;
         let mut w = Cells::at(ws, row);
         w.text(&m.folder, &st.text)?
             .text(&m.code, &st.code)?

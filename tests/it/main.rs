@@ -11,6 +11,7 @@ mod faults;
 mod hostile;
 mod libreoffice;
 mod names;
+mod print;
 mod reader;
 mod run;
 mod score_cli;

@@ -11,7 +11,6 @@ mod tests;
 use std::sync::LazyLock;
 
 pub use contract::contract_markdown;
-pub(crate) use contract::sheet_display;
 pub use tables::{
     Column, ColumnKey, LOG_MODE_MEANINGS_EN, LOG_MODES, LOG_TABLE, PLAN_TABLE, Table,
 };

@@ -207,3 +207,38 @@ pub(super) fn write_fields(
     }
     Ok(())
 }
+
+/// Grows each field's row so its label and value show whole when wrapped, measured with Thai
+/// metrics; `widths` are the sheet's column widths, `at_least` the rows given a height of their
+/// own (a description box), which only grow.
+pub(super) fn fit_field_rows(
+    ws: &mut Worksheet,
+    role: SheetRole,
+    value: &dyn Fn(Key) -> CellValue,
+    widths: &dyn Fn(u16) -> f64,
+    at_least: &[(u32, f64)],
+) -> Result<(), XlsxError> {
+    use super::FONT_SIZE;
+    use super::measure::{row_height, wrapped_lines};
+    let mut heights: std::collections::BTreeMap<u32, f64> = at_least.iter().copied().collect();
+    for f in layout::fields_of(role) {
+        let mut lines = match value(f.key) {
+            CellValue::Text(t) => {
+                let width: f64 = (f.col..=f.col + f.span).map(widths).sum();
+                wrapped_lines(&t, width, FONT_SIZE)
+            }
+            _ => 1,
+        };
+        if let Anchor::RightOf(label) = f.anchor {
+            lines = lines.max(wrapped_lines(label, widths(f.col - 1), FONT_SIZE));
+        }
+        let h = heights.entry(f.row).or_insert(0.0);
+        *h = h.max(row_height(lines, FONT_SIZE));
+    }
+    for (row, h) in heights {
+        if h > super::ROW_HEIGHT {
+            ws.set_row_height(row, h)?;
+        }
+    }
+    Ok(())
+}

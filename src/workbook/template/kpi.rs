@@ -6,12 +6,17 @@ use rust_xlsxwriter::utility::{
 };
 use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
-use super::cells::{kpi_value, write_fields};
+use super::TABLE_FONT_SIZE;
+use super::cells::{fit_field_rows, kpi_value, write_fields};
+use super::measure::{row_height, wrapped_lines};
 use super::style::{Formats, print_setup, protect};
 use crate::domain::formula::{self, ScoreRefs};
 use crate::domain::model::{FiscalYear, Kpi, Quarter};
 use crate::domain::scoring;
 use crate::workbook::layout::{self, Key, QuarterField, SheetRole};
+
+const LABEL_WIDTH: f64 = 28.0;
+const VALUE_WIDTH: f64 = 13.0;
 
 pub(super) fn kpi_sheet(
     index: usize,
@@ -26,8 +31,9 @@ pub(super) fn kpi_sheet(
     ws.set_name(&name)?;
     // A formula's cached value must be blank, not 0, until a spreadsheet program computes it.
     ws.set_formula_result_default("");
-    ws.set_column_width(0, 34)?;
-    ws.set_column_range_width(1, 4, 24)?;
+    // About 84 units: A4 portrait at 72 %, so 14 pt text prints at 10 pt and 16 pt at 11.5.
+    ws.set_column_width(0, LABEL_WIDTH)?;
+    ws.set_column_range_width(1, 4, VALUE_WIDTH)?;
     ws.merge_range(0, 0, 0, 4, "ผลกระบวนการตามภารกิจ", &fmt.title)?;
     ws.merge_range(1, 0, 1, 4, &format!("ตัวชี้วัดที่ {index}"), &fmt.note)?;
     // The division and year are shown from the division sheet, so they are typed once.
@@ -82,11 +88,8 @@ pub(super) fn kpi_sheet(
         let row = layout::field(Key::Quarter(Quarter::Q1, qf)).row;
         ws.write_string_with_format(row, 0, qf.label_th(), &fmt.label)?;
     }
-    ws.set_row_height(
-        layout::field(Key::Quarter(Quarter::Q1, QuarterField::Details)).row,
-        120,
-    )?;
-    ws.set_row_height(layout::field(Key::Description).row, 60)?;
+    let details_row = layout::field(Key::Quarter(Quarter::Q1, QuarterField::Details)).row;
+    let description_row = layout::field(Key::Description).row;
 
     write_fields(
         names,
@@ -97,6 +100,26 @@ pub(super) fn kpi_sheet(
         fmt,
     )?;
     computed_rows(&mut ws, kpi, fmt)?;
+    fit_field_rows(
+        &mut ws,
+        SheetRole::Kpi,
+        &|k| kpi_value(kpi, k),
+        &|c| if c == 0 { LABEL_WIDTH } else { VALUE_WIDTH },
+        &[
+            (details_row, 120.0),
+            (description_row, 60.0),
+            (
+                layout::KPI_LEVEL_HEADER_ROW,
+                row_height(
+                    wrapped_lines(layout::LEVEL_COL_THRESHOLD, VALUE_WIDTH, TABLE_FONT_SIZE),
+                    TABLE_FONT_SIZE,
+                ),
+            ),
+            // Their labels take two lines.
+            (layout::KPI_COMPUTED_SCORE_ROW, 48.0),
+            (layout::KPI_COMPUTED_WEIGHTED_ROW, 48.0),
+        ],
+    )?;
 
     print_setup(&mut ws, false);
     protect(&mut ws);

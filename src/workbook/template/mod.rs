@@ -6,6 +6,7 @@ mod cells;
 mod division;
 mod instructions;
 mod kpi;
+pub mod measure;
 mod style;
 mod tables;
 
@@ -20,7 +21,7 @@ use crate::workbook::layout;
 
 pub use kpi::kpi_sheet_name;
 pub use style::Formats;
-pub(crate) use style::print_setup;
+pub(crate) use style::{page_frame, print_setup};
 pub(crate) use tables::month_headers;
 
 pub const FONT: &str = "TH Sarabun New";

@@ -117,6 +117,21 @@ pub(crate) fn print_setup(ws: &mut Worksheet, landscape: bool) {
         ws.set_portrait();
     }
     ws.set_print_fit_to_pages(1, 0);
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    ws.set_footer("&C&\"TH Sarabun New\"&12หน้า &P / &N");
+    ws.set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
+    page_frame(ws, "แบบรายงานผลตัวชี้วัดรายไตรมาส", "&A", "");
+}
+
+/// Every printed page's header (`left`, `right`) and footer (`footer_left`, then the page
+/// number as "หน้า X จาก Y"), in the official font at 16 pt like the text (LibreOffice shrinks them with the page anyway). A `&` in
+/// the texts is a header code ("&A" is the sheet's name).
+pub(crate) fn page_frame(ws: &mut Worksheet, left: &str, right: &str, footer_left: &str) {
+    let font = format!("&\"{FONT}\"&16");
+    ws.set_header(format!("&L{font}{left}&R{font}{right}"));
+    let footer_left = if footer_left.is_empty() {
+        String::new()
+    } else {
+        format!("&L{font}{footer_left}")
+    };
+    ws.set_footer(format!("{footer_left}&R{font}หน้า &P จาก &N"));
+    ws.set_header_footer_scale_with_doc(false);
 }

@@ -46,6 +46,24 @@ fn table_header(
     Ok(())
 }
 
+/// Grows a table row so the text of every column (`text(column index)`) shows whole, wrapped.
+fn fit_row<'t>(
+    ws: &mut Worksheet,
+    row: u32,
+    table: &Table,
+    text: impl Fn(usize) -> &'t str,
+) -> Result<(), XlsxError> {
+    use super::measure::{row_height, wrapped_lines};
+    let lines = (0..table.columns.len())
+        .map(|c| wrapped_lines(text(c), table.columns[c].width, super::FONT_SIZE))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, row_height(lines, super::FONT_SIZE))?;
+    }
+    Ok(())
+}
+
 /// The last row of a sheet (Excel's limit), where a table's input columns end.
 const LAST_ROW: u32 = 1_048_575;
 
@@ -122,6 +140,11 @@ pub(super) fn plan_sheet(
     input_columns(&mut ws, table, |r| used.contains(&r), fmt)?;
     for (i, a) in sub.plan.activities.iter().enumerate() {
         let row = table.first_row() + i as u32;
+        fit_row(&mut ws, row, table, |c| match table.columns[c].key {
+            layout::ColumnKey::Activity => a.name.as_str(),
+            layout::ColumnKey::ActivityOwner => a.owner.as_str(),
+            _ => "",
+        })?;
         for (c, col) in table.columns.iter().enumerate() {
             let v = match col.key {
                 layout::ColumnKey::Activity => a.name.as_str(),
@@ -177,6 +200,13 @@ pub(super) fn log_sheet(
     input_columns(&mut ws, table, |_| true, fmt)?;
     for (i, e) in sub.log.iter().enumerate() {
         let row = table.first_row() + i as u32;
+        fit_row(&mut ws, row, table, |c| match table.columns[c].key {
+            C::LogArea => e.area.as_str(),
+            C::LogMode => e.mode.as_str(),
+            C::LogNote => e.note.as_str(),
+            C::LogDate => e.date_text.as_str(),
+            _ => "",
+        })?;
         for (c, col) in table.columns.iter().enumerate() {
             let c = c as u16;
             let v = match col.key {
