@@ -8,6 +8,7 @@ mod cells;
 mod fields;
 mod locate;
 mod open;
+mod percent;
 mod sheet;
 mod tables;
 #[cfg(test)]
@@ -23,7 +24,7 @@ use crate::domain::diagnostic::{Diagnostic, Finding, Location};
 use crate::domain::model::Submission;
 use crate::workbook::layout::{ColumnKey, Key};
 
-pub use cells::data_text;
+pub use cells::{MAX_MAGNITUDE, data_text};
 pub use locate::parse_reference;
 
 /// Limits that keep a hostile or broken file from exhausting memory. The sizes a zip's central
@@ -134,7 +135,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> ReadWorkbook {
         })
     });
     match opened {
-        Ok(sheets) => book::Book::new(sheets, limits).read_into(&mut out),
+        Ok(sheets) => book::Book::new(sheets, bytes, limits).read_into(&mut out),
         Err(finding) => out
             .diagnostics
             .push(Diagnostic::new(finding, Location::file())),
