@@ -34,6 +34,8 @@ pub(super) struct PercentCells<'a> {
     /// Each sheet's percent cells, sorted, once read (.ods: every sheet at once).
     sheets: HashMap<String, Vec<(u32, u16)>>,
     ods_read: bool,
+    /// The zip, opened on first use (`Some(None)`: it cannot be).
+    archive: Option<Option<zip::ZipArchive<Cursor<&'a [u8]>>>>,
 }
 
 impl<'a> PercentCells<'a> {
@@ -47,6 +49,7 @@ impl<'a> PercentCells<'a> {
             parts: HashMap::new(),
             sheets: HashMap::new(),
             ods_read: false,
+            archive: None,
         }
     }
 
@@ -114,14 +117,19 @@ impl<'a> PercentCells<'a> {
     /// Streams one part of the zip through `parse`, reading at most the part size limit (the
     /// declared sizes were checked when the file was opened; this holds even if one lies).
     fn part<T>(
-        &self,
+        &mut self,
         name: &str,
         parse: impl FnOnce(&mut dyn BufRead) -> Result<T, Box<dyn std::error::Error>>,
     ) -> Option<T> {
+        let bytes = self.bytes;
+        let archive = self
+            .archive
+            .get_or_insert_with(|| zip::ZipArchive::new(Cursor::new(bytes)).ok())
+            .as_mut()?;
+        let max = self.max_part_bytes;
         let result = (|| {
-            let mut archive = zip::ZipArchive::new(Cursor::new(self.bytes))?;
             let entry = archive.by_name(name)?;
-            let mut xml = BufReader::new(entry.take(self.max_part_bytes));
+            let mut xml = BufReader::new(entry.take(max));
             parse(&mut xml)
         })();
         result

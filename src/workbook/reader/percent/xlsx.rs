@@ -161,19 +161,30 @@ pub(super) fn percent_cells(
         match reader.read_event_into(&mut buf)? {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "row" => {
-                    row = attr(&e, "r")
-                        .and_then(|r| r.parse::<u32>().ok())
-                        .and_then(|r| r.checked_sub(1))
-                        .unwrap_or(next_row);
+                    // Attributes are looked at in place: this runs for every row and cell of
+                    // the sheet, so nothing is allocated.
+                    let r = e.attributes().flatten().find_map(|a| {
+                        (a.key.local_name().as_ref() == "r").then(|| a.value.parse::<u32>().ok())
+                    });
+                    row = r.flatten().and_then(|r| r.checked_sub(1)).unwrap_or(next_row);
                     next_row = row.saturating_add(1);
                     col = 0;
                 }
                 "c" => {
-                    let (r, c) = attr(&e, "r").and_then(|r| a1(&r)).unwrap_or((row, col));
+                    let (mut at, mut styled) = (None, false);
+                    for a in e.attributes().flatten() {
+                        match a.key.local_name().as_ref() {
+                            "r" => at = a1(&a.value),
+                            "s" => {
+                                styled = a.value.parse::<usize>().ok().is_some_and(|s| {
+                                    percent.get(s).copied().unwrap_or(false)
+                                });
+                            }
+                            _ => {}
+                        }
+                    }
+                    let (r, c) = at.unwrap_or((row, col));
                     col = c.saturating_add(1);
-                    let styled = attr(&e, "s")
-                        .and_then(|s| s.parse::<usize>().ok())
-                        .is_some_and(|s| percent.get(s).copied().unwrap_or(false));
                     if styled
                         && cells.len() < limit
                         && let Ok(c) = u16::try_from(c)
