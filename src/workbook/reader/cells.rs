@@ -94,12 +94,14 @@ pub(super) fn bounded(x: f64, shown: impl FnOnce() -> String) -> Result<f64, Bad
 }
 
 /// A stored number as a finding shows it. Only a crafted file stores an infinity (shown ∞) or
-/// a NaN (shown as Excel shows an impossible number, #NUM!).
+/// a NaN (shown as Excel shows an impossible number, #NUM!); a huge one is shown 1E+308.
 pub(super) fn shown_number(x: f64) -> String {
     match x {
         f64::INFINITY => "∞".to_owned(),
         f64::NEG_INFINITY => "-∞".to_owned(),
         _ if x.is_nan() => "#NUM!".to_owned(),
+        // 1e308 as a spreadsheet shows it, not 309 digits.
+        _ if x.abs() > MAX_MAGNITUDE => format!("{x:e}").replace('e', "E+"),
         _ => thai::plain_number(x),
     }
 }

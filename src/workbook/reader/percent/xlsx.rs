@@ -166,7 +166,10 @@ pub(super) fn percent_cells(
                     let r = e.attributes().flatten().find_map(|a| {
                         (a.key.local_name().as_ref() == "r").then(|| a.value.parse::<u32>().ok())
                     });
-                    row = r.flatten().and_then(|r| r.checked_sub(1)).unwrap_or(next_row);
+                    row = r
+                        .flatten()
+                        .and_then(|r| r.checked_sub(1))
+                        .unwrap_or(next_row);
                     next_row = row.saturating_add(1);
                     col = 0;
                 }
@@ -176,9 +179,11 @@ pub(super) fn percent_cells(
                         match a.key.local_name().as_ref() {
                             "r" => at = a1(&a.value),
                             "s" => {
-                                styled = a.value.parse::<usize>().ok().is_some_and(|s| {
-                                    percent.get(s).copied().unwrap_or(false)
-                                });
+                                styled = a
+                                    .value
+                                    .parse::<usize>()
+                                    .ok()
+                                    .is_some_and(|s| percent.get(s).copied().unwrap_or(false));
                             }
                             _ => {}
                         }
