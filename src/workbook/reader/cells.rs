@@ -4,7 +4,7 @@
 use calamine::{Data, DataRef};
 
 use crate::domain::diagnostic::{FieldName, Finding};
-use crate::domain::thai;
+use crate::domain::thai::{self, MAX_MAGNITUDE, NumberError};
 
 /// A cell value read through calamine's owned [`Data`] (formats other than .xlsx), as the
 /// borrowed form [`SheetData::add`] takes.
@@ -58,11 +58,6 @@ pub(super) fn cell_text(d: &DataRef<'_>) -> String {
     }
 }
 
-/// The largest magnitude a number kpiwatch accepts: 10¹⁵, the most a spreadsheet's 15
-/// significant digits hold as a whole number. Anything beyond is a slip (an exponent typed,
-/// a crafted file), and the exact scoring arithmetic stays far from overflow below it.
-pub const MAX_MAGNITUDE: f64 = 1e15;
-
 /// Why a cell's content is not a number kpiwatch accepts.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum BadNumber {
@@ -109,9 +104,10 @@ pub(super) fn shown_number(x: f64) -> String {
 /// A cell as a number, or why it is not one kpiwatch accepts.
 pub(super) fn cell_number(d: &DataRef<'_>) -> Result<f64, BadNumber> {
     let text = |s: &str| s.trim().to_owned();
-    let typed = |s: &str| {
-        let x = thai::parse_number(s).map_err(|_| BadNumber::NotANumber(text(s)))?;
-        bounded(x, || text(s))
+    let typed = |s: &str| match thai::parse_number(s) {
+        Ok(x) => bounded(x, || text(s)),
+        Err(NumberError::OutOfRange { .. }) => Err(BadNumber::OutOfRange(text(s))),
+        Err(_) => Err(BadNumber::NotANumber(text(s))),
     };
     match d {
         DataRef::Float(x) => bounded(*x, || shown_number(*x)),

@@ -13,7 +13,7 @@ use super::{KpiSource, Sources, cell_location};
 use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location};
 use crate::domain::model::{Contact, Direction, FiscalYear, Kpi, KpiKind, Quarter, Submission};
 use crate::domain::scoring;
-use crate::domain::thai;
+use crate::domain::thai::{self, NumberError};
 use crate::workbook::layout::{self, Field, Key, QuarterField, SheetRole};
 
 /// Reads the fields of one sheet, collecting their cells and problems.
@@ -371,9 +371,13 @@ impl<'b, 'a> FieldReader<'b, 'a> {
                 let parsed = match v {
                     Data::Float(x) => bounded(x, || shown_number(x)),
                     Data::Int(i) => Ok(i as f64),
-                    _ => scoring::parse_result(&text, k.kind)
-                        .map_err(|_| BadNumber::NotANumber(text.clone()))
-                        .and_then(|x| bounded(x, || text.clone())),
+                    _ => match scoring::parse_result(&text, k.kind) {
+                        Ok(x) => bounded(x, || text.clone()),
+                        Err(NumberError::OutOfRange { .. }) => {
+                            Err(BadNumber::OutOfRange(text.clone()))
+                        }
+                        Err(_) => Err(BadNumber::NotANumber(text.clone())),
+                    },
                 };
                 match parsed {
                     Ok(x) => k.quarters[q.index()].result = self.as_seen(key, &v, x),

@@ -24,7 +24,7 @@ use crate::domain::diagnostic::{Diagnostic, Finding, Location};
 use crate::domain::model::Submission;
 use crate::workbook::layout::{ColumnKey, Key};
 
-pub use cells::{MAX_MAGNITUDE, data_text};
+pub use cells::data_text;
 pub use locate::parse_reference;
 
 /// Limits that keep a hostile or broken file from exhausting memory. The sizes a zip's central
