@@ -171,7 +171,7 @@ impl<'b, 'a> FieldReader<'b, 'a> {
         }
         self.percent.push(key);
         let points = percent_points(x);
-        match bounded(points, || format!("{}%", thai::plain_number(points))) {
+        match bounded(points, || format!("{}%", shown_number(points))) {
             Ok(points) => Some(points),
             Err(bad) => {
                 self.bad_number(key, bad);
