@@ -224,6 +224,78 @@ fn not_a_number() {
 }
 
 #[test]
+fn number_out_of_range() {
+    let (r, c) = at(Key::Threshold(5));
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(KPI1)
+            .unwrap()
+            .write_number(r, c, 1e308)
+            .unwrap();
+    });
+    let v = expect(&bytes, "number-out-of-range", Some(KPI1), Some("B22"));
+    assert_eq!(
+        v.diagnostics[0].finding.message_en(),
+        "threshold (result needed) for this score level is too large a number to use \
+         (\"1E+308\"); numbers must be within ±1,000,000,000,000,000"
+    );
+}
+
+#[test]
+fn percent_mix() {
+    // Four levels in percent cells (0.88 shown as 88%), the first typed as a fraction.
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0%");
+    let bytes = typed(|wb| {
+        let sheet = wb.worksheet_from_name(KPI1).unwrap();
+        for (level, x) in [(1, 0.86), (2, 0.88), (3, 0.90), (4, 0.92), (5, 0.94)] {
+            let (r, c) = at(Key::Threshold(level));
+            if level == 1 {
+                sheet.write_number(r, c, x).unwrap();
+            } else {
+                sheet.write_number_with_format(r, c, x, &percent).unwrap();
+            }
+        }
+    });
+    let v = expect(&bytes, "percent-mix", Some(KPI1), Some("B18"));
+    let d = v
+        .diagnostics
+        .iter()
+        .find(|d| d.finding.code() == "percent-mix")
+        .unwrap();
+    assert!(
+        d.finding.message_en().contains("0.86"),
+        "{}",
+        d.finding.message_en()
+    );
+    assert!(
+        d.finding
+            .message_en()
+            .contains("'ตัวชี้วัด 1'!B19 are percent cells (88%)"),
+        "{}",
+        d.finding.message_en()
+    );
+    assert_eq!(
+        v.diagnostics.iter().filter(|d| d.is_error()).count(),
+        1,
+        "{:#?}",
+        v.diagnostics
+    );
+    // Weights are compared with each other too: 30% on one KPI, 0.7 on the other.
+    let bytes = harness::typed(&samples::inspection_office(), |wb| {
+        let (r, c) = at(Key::Weight);
+        wb.worksheet_from_name(KPI1)
+            .unwrap()
+            .write_number_with_format(r, c, 0.3, &percent)
+            .unwrap();
+        wb.worksheet_from_name("ตัวชี้วัด 2")
+            .unwrap()
+            .write_number(r, c, 0.7)
+            .unwrap();
+    });
+    let v = expect(&bytes, "percent-mix", Some("ตัวชี้วัด 2"), Some("B11"));
+    assert_eq!(v.submission.kpis[0].weight, 30.0);
+}
+
+#[test]
 fn not_a_year() {
     let (r, c) = at(Key::FiscalYear);
     let bytes = typed(|wb| {

@@ -528,7 +528,8 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
 }
 
 /// Edits a workbook in LibreOffice as a person would (see tests/lo/edit.py for the operations:
-/// `copy:SHEET:NEW`, `rows:SHEET:ROW:COUNT`, `set:SHEET:CELL:VALUE`) and saves it as `out` with
+/// `copy:SHEET:NEW`, `rows:SHEET:ROW:COUNT`, `set:SHEET:CELL:VALUE`, `type:SHEET:CELL:TEXT`
+/// typing through LibreOffice's input parsing) and saves it as `out` with
 /// the given filter ("Calc MS Excel 2007 XML", "calc8").
 pub fn lo_edit(input: &Path, out: &Path, filter: &str, ops: &[&str]) {
     let profile = tempfile::tempdir().unwrap();

@@ -17,4 +17,5 @@ mod run;
 mod score_cli;
 mod summary;
 mod template;
+mod typed;
 mod watch;

@@ -6,7 +6,10 @@ kpiwatch itself never runs it.
 usage: edit.py PROFILE_ARG PIPE_NAME INPUT OUTPUT FILTER OP...
   copy:SHEET:NEW_NAME         copy SHEET to a new last sheet NEW_NAME
   rows:SHEET:ROW:COUNT        insert COUNT rows before 1-based ROW of SHEET
-  set:SHEET:CELL:VALUE        type VALUE into CELL (a number when it parses as one)
+  set:SHEET:CELL:VALUE        put VALUE into CELL (a number when it parses as one)
+  type:SHEET:CELL:TEXT        type TEXT into CELL through the input line, as a person does:
+                              LibreOffice's own input parsing applies ("92%" becomes 0.92
+                              with a percent format)
 """
 import os
 import subprocess
@@ -24,6 +27,20 @@ def prop(name, value):
     return p
 
 
+def type_into(doc, sheet, cell_name, text):
+    """Selects the cell and enters the text as the keyboard would (.uno:EnterString)."""
+    controller = doc.getCurrentController()
+    controller.setActiveSheet(doc.Sheets.getByName(sheet))
+    frame = controller.getFrame()
+    helper = DISPATCHER[0]
+    helper.executeDispatch(frame, ".uno:GoToCell", "", 0, (prop("ToPoint", cell_name),))
+    helper.executeDispatch(frame, ".uno:EnterString", "", 0, (prop("StringName", text),))
+
+
+# The office's DispatchHelper, created once it is connected.
+DISPATCHER = []
+
+
 def apply(doc, op):
     kind, rest = op.split(":", 1)
     sheets = doc.Sheets
@@ -33,6 +50,9 @@ def apply(doc, op):
     elif kind == "rows":
         sheet, row, count = rest.split(":")
         sheets.getByName(sheet).Rows.insertByIndex(int(row) - 1, int(count))
+    elif kind == "type":
+        sheet, cell_name, text = rest.split(":", 2)
+        type_into(doc, sheet, cell_name, text)
     elif kind == "set":
         sheet, cell_name, value = rest.split(":", 2)
         cell = sheets.getByName(sheet).getCellRangeByName(cell_name)
@@ -68,10 +88,17 @@ def main():
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         doc = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0, (prop("Hidden", True),))
+        DISPATCHER.append(ctx.ServiceManager.createInstanceWithContext(
+            "com.sun.star.frame.DispatchHelper", ctx))
         for op in sys.argv[6:]:
             apply(doc, op)
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(out)), (prop("FilterName", filt),))
-        doc.close(True)
+        try:
+            doc.close(True)
+        except Exception:
+            # Saved already; LibreOffice sometimes drops the connection while closing a
+            # document that went through the dispatcher.
+            pass
     finally:
         if desktop is not None:
             try:

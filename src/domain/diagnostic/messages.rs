@@ -43,6 +43,25 @@ impl Finding {
             Finding::NotANumber { field, text } => {
                 format!("\"{}\" ต้องเป็นตัวเลข แต่พบ \"{text}\"", field.th)
             }
+            Finding::NumberOutOfRange { field, text } => format!(
+                "\"{}\" เป็นตัวเลขที่ใหญ่เกินกว่าจะใช้ได้ (\"{text}\") ตัวเลขต้องไม่เกิน ±1,000,000,000,000,000",
+                field.th
+            ),
+            Finding::PercentMix {
+                field,
+                value,
+                other,
+                other_value,
+            } => format!(
+                "\"{}\" มีค่า {} แต่ช่องที่ต้องเทียบกัน เช่น {other} กรอกเป็นร้อยละ ({}%) จึงไม่ทราบว่าหมายถึง {} หรือ {}% กรุณาพิมพ์เป็นร้อยละเช่นเดียวกัน ({}% หรือ {}%)",
+                field.th,
+                num(*value),
+                num(*other_value),
+                num(*value),
+                num(*value * 100.0),
+                num(*value * 100.0),
+                num(*value)
+            ),
             Finding::NotAYear { field, text } => {
                 format!("\"{}\" ต้องเป็นปี พ.ศ. เช่น 2564 แต่พบ \"{text}\"", field.th)
             }
@@ -211,6 +230,25 @@ impl Finding {
             Finding::NotANumber { field, text } => {
                 format!("{} must be a number, found \"{text}\"", field.en)
             }
+            Finding::NumberOutOfRange { field, text } => format!(
+                "{} is too large a number to use (\"{text}\"); numbers must be within ±1,000,000,000,000,000",
+                field.en
+            ),
+            Finding::PercentMix {
+                field,
+                value,
+                other,
+                other_value,
+            } => format!(
+                "{} holds {}, but cells compared with it such as {other} are percent cells ({}%): it may mean {} or {}%; type it as a percent too ({}% or {}%)",
+                field.en,
+                num(*value),
+                num(*other_value),
+                num(*value),
+                num(*value * 100.0),
+                num(*value * 100.0),
+                num(*value)
+            ),
             Finding::NotAYear { field, text } => format!(
                 "{} must be a Buddhist Era year such as 2564, found \"{text}\"",
                 field.en

@@ -95,6 +95,19 @@ pub enum Finding {
         field: FieldName,
         text: String,
     },
+    /// A number beyond what kpiwatch accepts (±10¹⁵) or infinite: "1e309", ±1e308.
+    NumberOutOfRange {
+        field: FieldName,
+        text: String,
+    },
+    /// A plain number between -1 and 1 among cells compared with it that are percent cells
+    /// (`other`, showing `other_value`%): 0.88 beside 86% may mean 0.88 or 88.
+    PercentMix {
+        field: FieldName,
+        value: f64,
+        other: String,
+        other_value: f64,
+    },
     NotAYear {
         field: FieldName,
         text: String,
@@ -209,7 +222,7 @@ pub enum Finding {
 
 /// Every stable code, as documented in docs/findings.md; tests keep this list, [`Finding::code`] and
 /// the per-code tests in step.
-pub const CODES: [&str; 34] = [
+pub const CODES: [&str; 36] = [
     "not-a-workbook",
     "encrypted",
     "too-large",
@@ -220,6 +233,8 @@ pub const CODES: [&str; 34] = [
     "template-version",
     "missing-field",
     "not-a-number",
+    "number-out-of-range",
+    "percent-mix",
     "not-a-year",
     "invalid-choice",
     "formula-without-value",
@@ -260,6 +275,8 @@ impl Finding {
             Finding::TemplateVersion { .. } => "template-version",
             Finding::MissingField { .. } => "missing-field",
             Finding::NotANumber { .. } => "not-a-number",
+            Finding::NumberOutOfRange { .. } => "number-out-of-range",
+            Finding::PercentMix { .. } => "percent-mix",
             Finding::NotAYear { .. } => "not-a-year",
             Finding::InvalidChoice { .. } => "invalid-choice",
             Finding::FormulaWithoutValue { .. } => "formula-without-value",

@@ -16,7 +16,9 @@ pub use dates::{
     DateError, DateWarning, ThaiDate, ThaiDigits, format_thai_date, format_thai_datetime,
     format_thai_month_year, parse_thai_date, thai_time,
 };
-pub use numbers::{NumberError, normalize_digits, parse_number, plain_number, to_thai_digits};
+pub use numbers::{
+    MAX_MAGNITUDE, NumberError, normalize_digits, parse_number, plain_number, to_thai_digits,
+};
 
 /// Blank for our purposes: Unicode white space (which includes NBSP) plus the zero-width
 /// characters that Word and PDF exports scatter through Thai text, since Thai has no spaces

@@ -55,6 +55,11 @@ pub fn to_thai_digits(s: &str) -> String {
         .collect()
 }
 
+/// The largest magnitude of any number kpiwatch accepts: 10¹⁵, the most a spreadsheet's 15
+/// significant digits hold as a whole number. Beyond it is a slip (an extra zero, an exponent)
+/// or a crafted file, and the exact scoring arithmetic stays far from overflow below it.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 /// Why a text could not be read as a number. `text` is the input as given.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum NumberError {
@@ -75,8 +80,8 @@ pub enum NumberError {
     /// More than one `.`.
     #[error("more than one decimal point in \"{text}\"")]
     MultipleDecimalPoints { text: String },
-    /// Too large for an `f64`.
-    #[error("\"{text}\" is too large to represent")]
+    /// Beyond [`MAX_MAGNITUDE`] (or too large for an `f64` at all).
+    #[error("\"{text}\" is too large: numbers must be within ±1,000,000,000,000,000")]
     OutOfRange { text: String },
 }
 
@@ -158,7 +163,7 @@ pub fn parse_number(s: &str) -> Result<f64, NumberError> {
     let value: f64 = literal
         .parse()
         .map_err(|_| NumberError::NotANumber { text: text() })?;
-    if value.is_finite() {
+    if value.abs() <= MAX_MAGNITUDE {
         Ok(value)
     } else {
         Err(NumberError::OutOfRange { text: text() })

@@ -140,6 +140,12 @@ fn number_errors() {
     }
     let huge = "9".repeat(400);
     assert_eq!(parse_number(&huge), Err(OutOfRange { text: huge.clone() }));
+    // Within ±10¹⁵ (a spreadsheet's 15 digits), and not one beyond.
+    assert_eq!(parse_number("1,000,000,000,000,000"), Ok(1e15));
+    assert_eq!(parse_number("-1000000000000000"), Ok(-1e15));
+    for s in ["1,000,000,000,000,001", "10000000000000000"] {
+        assert_eq!(parse_number(s), Err(OutOfRange { text: text(s) }), "{s:?}");
+    }
 }
 
 #[test]
@@ -628,13 +634,15 @@ proptest! {
     }
 
     #[test]
-    fn thai_digits_number_round_trips(x in any::<f64>().prop_filter("finite", |x| x.is_finite())) {
+    fn thai_digits_number_round_trips(
+        x in any::<f64>().prop_filter("within ±10¹⁵", |x| x.abs() <= MAX_MAGNITUDE)
+    ) {
         let text = to_thai_digits(&format!("{x}"));
         prop_assert_eq!(parse_number(&text), Ok(x));
     }
 
     #[test]
-    fn grouped_integers_round_trip(n in any::<u64>()) {
+    fn grouped_integers_round_trip(n in 0..=1_000_000_000_000_000u64) {
         let plain = n.to_string();
         let mut grouped = String::new();
         for (i, c) in plain.chars().enumerate() {

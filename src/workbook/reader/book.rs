@@ -7,6 +7,7 @@ use foldhash::{HashMap, HashMapExt};
 use super::cells::{Raw, data_ref};
 use super::locate::{lowercase, parse_reference};
 use super::open::Source;
+use super::percent::{Format, PercentCells};
 use super::sheet::SheetData;
 use super::{Limits, ReadWorkbook, Sources, guarded};
 use crate::domain::diagnostic::{Diagnostic, Finding, Location};
@@ -28,10 +29,18 @@ pub(super) struct Book<'a> {
     max_cells: usize,
     /// The most text one sheet may hold (see [`SheetData::max_text`]).
     max_text: u64,
+    /// Which cells show their number as a percentage, read from the file when asked.
+    percent: PercentCells<'a>,
 }
 
 impl<'a> Book<'a> {
-    pub(super) fn new(sheets: Sheets<Source<'a>>, limits: &Limits) -> Self {
+    pub(super) fn new(sheets: Sheets<Source<'a>>, bytes: &'a [u8], limits: &Limits) -> Self {
+        let format = match &sheets {
+            Sheets::Xlsx(_) => Format::Xlsx,
+            Sheets::Ods(_) => Format::Ods,
+            Sheets::Xls(_) | Sheets::Xlsb(_) => Format::Other,
+        };
+        let percent = PercentCells::new(bytes, format, limits);
         let names = sheets.sheet_names();
         let mut defined: HashMap<String, Vec<(usize, u32, u16)>> = HashMap::new();
         for (name, formula) in sheets.defined_names() {
@@ -63,6 +72,15 @@ impl<'a> Book<'a> {
             diagnostics: Vec::new(),
             max_cells: limits.max_cells_per_sheet,
             max_text: limits.max_total_bytes,
+            percent,
+        }
+    }
+
+    /// Whether the cell at (row, col) of sheet `names[sheet]` shows its number as a percentage.
+    pub(super) fn is_percent(&mut self, sheet: usize, row: u32, col: u16) -> bool {
+        match self.names.get(sheet) {
+            Some(name) => self.percent.is_percent(name, row, col),
+            None => false,
         }
     }
 

@@ -3,7 +3,8 @@
 
 use calamine::{Data, DataRef};
 
-use crate::domain::thai;
+use crate::domain::diagnostic::{FieldName, Finding};
+use crate::domain::thai::{self, MAX_MAGNITUDE, NumberError};
 
 /// A cell value read through calamine's owned [`Data`] (formats other than .xlsx), as the
 /// borrowed form [`SheetData::add`] takes.
@@ -57,14 +58,63 @@ pub(super) fn cell_text(d: &DataRef<'_>) -> String {
     }
 }
 
-/// A cell as a number, or the text that is not one.
-pub(super) fn cell_number(d: &DataRef<'_>) -> Result<f64, String> {
+/// Why a cell's content is not a number kpiwatch accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum BadNumber {
+    /// Text that is not a number, or a stored NaN.
+    NotANumber(String),
+    /// Infinite, or beyond [`MAX_MAGNITUDE`]; the text as the cell shows it.
+    OutOfRange(String),
+}
+
+impl BadNumber {
+    /// The finding about a field whose cell holds this.
+    pub(super) fn finding(self, field: FieldName) -> Finding {
+        match self {
+            BadNumber::NotANumber(text) => Finding::NotANumber { field, text },
+            BadNumber::OutOfRange(text) => Finding::NumberOutOfRange { field, text },
+        }
+    }
+}
+
+/// `x` if it is finite and within [`MAX_MAGNITUDE`]; `shown` is the cell as a person sees it.
+pub(super) fn bounded(x: f64, shown: impl FnOnce() -> String) -> Result<f64, BadNumber> {
+    if x.is_nan() {
+        Err(BadNumber::NotANumber(shown()))
+    } else if x.abs() > MAX_MAGNITUDE {
+        Err(BadNumber::OutOfRange(shown()))
+    } else {
+        Ok(x)
+    }
+}
+
+/// A stored number as a finding shows it. Only a crafted file stores an infinity (shown ∞) or
+/// a NaN (shown as Excel shows an impossible number, #NUM!); a huge one is shown 1E+308.
+pub(super) fn shown_number(x: f64) -> String {
+    match x {
+        f64::INFINITY => "∞".to_owned(),
+        f64::NEG_INFINITY => "-∞".to_owned(),
+        _ if x.is_nan() => "#NUM!".to_owned(),
+        // 1e308 as a spreadsheet shows it, not 309 digits.
+        _ if x.abs() > MAX_MAGNITUDE => format!("{x:e}").replace('e', "E+"),
+        _ => thai::plain_number(x),
+    }
+}
+
+/// A cell as a number, or why it is not one kpiwatch accepts.
+pub(super) fn cell_number(d: &DataRef<'_>) -> Result<f64, BadNumber> {
+    let text = |s: &str| s.trim().to_owned();
+    let typed = |s: &str| match thai::parse_number(s) {
+        Ok(x) => bounded(x, || text(s)),
+        Err(NumberError::OutOfRange { .. }) => Err(BadNumber::OutOfRange(text(s))),
+        Err(_) => Err(BadNumber::NotANumber(text(s))),
+    };
     match d {
-        DataRef::Float(x) => Ok(*x),
-        DataRef::Int(i) => Ok(*i as f64),
-        DataRef::String(s) => thai::parse_number(s).map_err(|_| s.trim().to_owned()),
-        DataRef::SharedString(s) => thai::parse_number(s).map_err(|_| s.trim().to_owned()),
-        other => Err(cell_text(other)),
+        DataRef::Float(x) => bounded(*x, || shown_number(*x)),
+        DataRef::Int(i) => bounded(*i as f64, || i.to_string()),
+        DataRef::String(s) => typed(s),
+        DataRef::SharedString(s) => typed(s),
+        other => Err(BadNumber::NotANumber(cell_text(other))),
     }
 }
 

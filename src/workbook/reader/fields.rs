@@ -5,12 +5,15 @@ use calamine::Data;
 use foldhash::{HashMap, HashMapExt};
 
 use super::book::Book;
-use super::cells::{Raw, cell_number, data_ref, data_text, is_error_text};
+use super::cells::{
+    BadNumber, Raw, bounded, cell_number, data_ref, data_text, is_error_text, shown_number,
+};
+use super::percent::percent_points;
 use super::{KpiSource, Sources, cell_location};
 use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location};
 use crate::domain::model::{Contact, Direction, FiscalYear, Kpi, KpiKind, Quarter, Submission};
 use crate::domain::scoring;
-use crate::domain::thai;
+use crate::domain::thai::{self, NumberError};
 use crate::workbook::layout::{self, Field, Key, QuarterField, SheetRole};
 
 /// Reads the fields of one sheet, collecting their cells and problems.
@@ -21,6 +24,8 @@ struct FieldReader<'b, 'a> {
     index: Option<usize>,
     role: SheetRole,
     cells: HashMap<Key, (u32, u16)>,
+    /// The fields whose number came from a percent cell (and was read as the person sees it).
+    percent: Vec<Key>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -28,6 +33,11 @@ impl Drop for FieldReader<'_, '_> {
     fn drop(&mut self) {
         self.book.diagnostics.append(&mut self.diagnostics);
     }
+}
+
+/// A plain number that could be a percentage typed as a fraction: 0.88 for 88%.
+fn looks_like_fraction(x: f64) -> bool {
+    x != 0.0 && x.abs() <= 1.0
 }
 
 fn field_name(f: &Field) -> FieldName {
@@ -42,6 +52,7 @@ impl<'b, 'a> FieldReader<'b, 'a> {
             sheet: sheet.to_owned(),
             role,
             cells: HashMap::new(),
+            percent: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -68,6 +79,15 @@ impl<'b, 'a> FieldReader<'b, 'a> {
         match self.cells.get(&key) {
             Some(&(row, col)) => cell_location(&self.sheet, row, col),
             None => Location::sheet(self.sheet.clone()),
+        }
+    }
+
+    /// Where a field was read, as people write it: `'ตัวชี้วัด 1'!B18`.
+    fn place(&self, key: Key) -> String {
+        let loc = self.location(key);
+        match loc.cell {
+            Some(cell) => format!("'{}'!{cell}", self.sheet),
+            None => format!("'{}'", self.sheet),
         }
     }
 
@@ -124,16 +144,37 @@ impl<'b, 'a> FieldReader<'b, 'a> {
     fn number(&mut self, key: Key) -> Option<f64> {
         let v = self.value(key)?;
         match cell_number(&data_ref(&v)) {
-            Ok(x) => Some(x),
-            Err(text) => {
-                let f = layout::field(key);
-                self.problem(
-                    key,
-                    Finding::NotANumber {
-                        field: field_name(f),
-                        text,
-                    },
-                );
+            Ok(x) => self.as_seen(key, &v, x),
+            Err(bad) => {
+                self.bad_number(key, bad);
+                None
+            }
+        }
+    }
+
+    fn bad_number(&mut self, key: Key, bad: BadNumber) {
+        let field = field_name(layout::field(key));
+        self.problem(key, bad.finding(field));
+    }
+
+    /// A number as the person sees it: a number stored in a percent cell (0.92 shown as 92%)
+    /// is the percentage shown (92). Text and cells of other formats are as typed.
+    fn as_seen(&mut self, key: Key, v: &Data, x: f64) -> Option<f64> {
+        if !matches!(v, Data::Float(_) | Data::Int(_)) {
+            return Some(x);
+        }
+        let (Some(index), Some(&(row, col))) = (self.index, self.cells.get(&key)) else {
+            return Some(x);
+        };
+        if !self.book.is_percent(index, row, col) {
+            return Some(x);
+        }
+        self.percent.push(key);
+        let points = percent_points(x);
+        match bounded(points, || format!("{}%", shown_number(points))) {
+            Ok(points) => Some(points),
+            Err(bad) => {
+                self.bad_number(key, bad);
                 None
             }
         }
@@ -276,7 +317,43 @@ impl<'b, 'a> FieldReader<'b, 'a> {
             }
         }
         self.thresholds(&mut k, thresholds);
+        if k.kind != KpiKind::Milestone {
+            let compared = (1..=5)
+                .map(|i| (Key::Threshold(i), thresholds[usize::from(i) - 1]))
+                .chain(Quarter::ALL.into_iter().map(|q| {
+                    let key = Key::Quarter(q, QuarterField::Result);
+                    (key, k.quarters[q.index()].result)
+                }))
+                .filter_map(|(key, v)| Some((key, v?)))
+                .collect::<Vec<_>>();
+            self.percent_mix(&compared);
+        }
         Some(k)
+    }
+
+    /// Numbers compared with each other (a KPI's thresholds and results) must be on one scale.
+    /// When some come from percent cells, a plain number between -1 and 1 may be a fraction
+    /// typed for a percentage (0.88 for 88%): that is a finding, never a guess.
+    fn percent_mix(&mut self, compared: &[(Key, f64)]) {
+        let Some(&(other, other_value)) = compared.iter().find(|(k, _)| self.percent.contains(k))
+        else {
+            return;
+        };
+        let other = self.place(other);
+        for &(key, value) in compared {
+            if !self.percent.contains(&key) && looks_like_fraction(value) {
+                let field = field_name(layout::field(key));
+                self.problem(
+                    key,
+                    Finding::PercentMix {
+                        field,
+                        value,
+                        other: other.clone(),
+                        other_value,
+                    },
+                );
+            }
+        }
     }
 
     /// The quarterly report of a KPI sheet. A result is a number, or for a milestone KPI a
@@ -292,21 +369,21 @@ impl<'b, 'a> FieldReader<'b, 'a> {
             if let Some(v) = self.value(key) {
                 let text = data_text(&v);
                 let parsed = match v {
-                    Data::Float(x) => Ok(x),
+                    Data::Float(x) => bounded(x, || shown_number(x)),
                     Data::Int(i) => Ok(i as f64),
-                    _ => scoring::parse_result(&text, k.kind),
+                    _ => match scoring::parse_result(&text, k.kind) {
+                        Ok(x) => bounded(x, || text.clone()),
+                        Err(NumberError::OutOfRange { .. }) => {
+                            Err(BadNumber::OutOfRange(text.clone()))
+                        }
+                        Err(_) => Err(BadNumber::NotANumber(text.clone())),
+                    },
                 };
                 match parsed {
-                    Ok(x) => report.result = Some(x),
-                    Err(_) => self.problem(
-                        key,
-                        Finding::NotANumber {
-                            field: field_name(layout::field(key)),
-                            text: text.clone(),
-                        },
-                    ),
+                    Ok(x) => k.quarters[q.index()].result = self.as_seen(key, &v, x),
+                    Err(bad) => self.bad_number(key, bad),
                 }
-                report.result_text = Some(text);
+                k.quarters[q.index()].result_text = Some(text);
             }
         }
     }
@@ -378,9 +455,18 @@ impl Book<'_> {
 
     /// Every KPI sheet that is not a blank spare.
     pub(super) fn read_kpis(&mut self, sub: &mut Submission, sources: &mut Sources) {
+        // Each KPI's weight, whether it was a percent cell, and where: weights are compared
+        // with each other (they sum to 100), so they too must be on one scale.
+        let mut weights = Vec::new();
         for sheet in self.find_kpi_sheets() {
             let mut r = FieldReader::new(self, &sheet, SheetRole::Kpi);
             if let Some(kpi) = r.kpi() {
+                weights.push((
+                    kpi.weight,
+                    r.percent.contains(&Key::Weight),
+                    r.location(Key::Weight),
+                    r.place(Key::Weight),
+                ));
                 sub.kpis.push(kpi);
                 sources.kpis.push(KpiSource {
                     sheet: sheet.clone(),
@@ -392,9 +478,31 @@ impl Book<'_> {
                 r.diagnostics.clear();
             }
         }
+        self.weights_mix(&weights);
         if sub.kpis.is_empty() && sources.division_sheet.is_some() {
             self.diagnostics
                 .push(Diagnostic::new(Finding::NoKpis, Location::file()));
+        }
+    }
+
+    /// A plain weight between 0 and 1 beside weights typed as percent cells may be a fraction
+    /// (0.3 for 30%): a finding at that weight, as for a KPI's own numbers.
+    fn weights_mix(&mut self, weights: &[(f64, bool, Location, String)]) {
+        let Some((other_value, _, _, other)) = weights.iter().find(|w| w.1) else {
+            return;
+        };
+        for (value, percent, location, _) in weights {
+            if !percent && looks_like_fraction(*value) {
+                self.diagnostics.push(Diagnostic::new(
+                    Finding::PercentMix {
+                        field: field_name(layout::field(Key::Weight)),
+                        value: *value,
+                        other: other.clone(),
+                        other_value: *other_value,
+                    },
+                    location.clone(),
+                ));
+            }
         }
     }
 

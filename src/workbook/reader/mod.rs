@@ -8,6 +8,7 @@ mod cells;
 mod fields;
 mod locate;
 mod open;
+mod percent;
 mod sheet;
 mod tables;
 #[cfg(test)]
@@ -134,7 +135,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> ReadWorkbook {
         })
     });
     match opened {
-        Ok(sheets) => book::Book::new(sheets, limits).read_into(&mut out),
+        Ok(sheets) => book::Book::new(sheets, bytes, limits).read_into(&mut out),
         Err(finding) => out
             .diagnostics
             .push(Diagnostic::new(finding, Location::file())),

@@ -8,7 +8,7 @@ use super::book::Book;
 use super::cell_location;
 use super::cells::{cell_date, cell_number, cell_text};
 use super::sheet::SheetData;
-use crate::domain::diagnostic::{Diagnostic, FieldName, Finding};
+use crate::domain::diagnostic::{Diagnostic, FieldName};
 use crate::domain::model::{Activity, LogEntry};
 use crate::domain::thai;
 use crate::workbook::layout::{self, ColumnKey, Table};
@@ -111,7 +111,7 @@ impl Book<'_> {
                 let Some(value) = v.get(&key) else { continue };
                 match cell_number(value) {
                     Ok(x) => *slot = Some(x),
-                    Err(text) => {
+                    Err(bad) => {
                         let c = layout::LOG_TABLE.columns.iter().find(|c| c.key == key);
                         let name = c.map_or_else(
                             || FieldName::new("", ""),
@@ -119,7 +119,7 @@ impl Book<'_> {
                         );
                         let col = columns.get(&key).copied().unwrap_or_default();
                         problems.push(Diagnostic::new(
-                            Finding::NotANumber { field: name, text },
+                            bad.finding(name),
                             cell_location(sheet, row, col),
                         ));
                     }
