@@ -15,4 +15,5 @@ mod run;
 mod score_cli;
 mod summary;
 mod template;
+mod typed_forms;
 mod watch;

@@ -6,7 +6,10 @@ kpiwatch itself never runs it.
 usage: edit.py PROFILE_ARG PIPE_NAME INPUT OUTPUT FILTER OP...
   copy:SHEET:NEW_NAME         copy SHEET to a new last sheet NEW_NAME
   rows:SHEET:ROW:COUNT        insert COUNT rows before 1-based ROW of SHEET
-  set:SHEET:CELL:VALUE        type VALUE into CELL (a number when it parses as one)
+  set:SHEET:CELL:VALUE        put VALUE into CELL (a number when it parses as one)
+  type:SHEET:CELL:TEXT        type TEXT into CELL as on the keyboard: LibreOffice's input
+                              parsing decides (92% becomes 0.92 formatted as a percent, 'x
+                              stays text); the cell's validation is not asked
 """
 import os
 import subprocess
@@ -22,6 +25,22 @@ def prop(name, value):
     p.Name = name
     p.Value = value
     return p
+
+
+# The office's component context, set once connected: the dispatcher is created from it.
+CONTEXT = {}
+
+
+def type_into(doc, sheet_name, cell_name, text):
+    """Selects the cell and enters the text through the dispatcher, as typing then Enter does."""
+    ctx = CONTEXT["ctx"]
+    controller = doc.getCurrentController()
+    controller.setActiveSheet(doc.Sheets.getByName(sheet_name))
+    frame = controller.getFrame()
+    dispatcher = ctx.ServiceManager.createInstanceWithContext(
+        "com.sun.star.frame.DispatchHelper", ctx)
+    dispatcher.executeDispatch(frame, ".uno:GoToCell", "", 0, (prop("ToPoint", cell_name),))
+    dispatcher.executeDispatch(frame, ".uno:EnterString", "", 0, (prop("StringName", text),))
 
 
 def apply(doc, op):
@@ -40,6 +59,9 @@ def apply(doc, op):
             cell.setValue(float(value))
         except ValueError:
             cell.setString(value)
+    elif kind == "type":
+        sheet, cell_name, text = rest.split(":", 2)
+        type_into(doc, sheet, cell_name, text)
     else:
         sys.exit(f"unknown operation {op}")
 
@@ -65,13 +87,18 @@ def main():
                 time.sleep(0.25)
         if ctx is None:
             sys.exit("LibreOffice did not start")
+        CONTEXT["ctx"] = ctx
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         doc = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0, (prop("Hidden", True),))
         for op in sys.argv[6:]:
             apply(doc, op)
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(out)), (prop("FilterName", filt),))
-        doc.close(True)
+        try:
+            doc.close(True)
+        except Exception:
+            # The file is stored; LibreOffice sometimes drops the bridge while closing.
+            pass
     finally:
         if desktop is not None:
             try:
