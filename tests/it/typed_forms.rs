@@ -306,3 +306,146 @@ fn bounds_against_the_direction_and_unknown_choices_are_named() {
         "{d}"
     );
 }
+
+#[test]
+fn the_template_validation_lets_through_what_kpiwatch_reads() {
+    if !soffice_available() {
+        return;
+    }
+    let env = TestEnv::new();
+    let blank = env.path("blank.xlsx");
+    assert!(
+        env.kpiwatch()
+            .args(["template", "--kpis", "3", "--out"])
+            .arg(&blank)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = env.path("judged.xlsx");
+    let list = |sheet: &str| env.path(format!("invalid-{sheet}.txt"));
+    let ops = [
+        "set:หน่วยงาน:B6:๒๕๖๔".to_owned(),
+        "set:หน่วยงาน:B7:๔".to_owned(),
+        "set:ตัวชี้วัด 1:B11:0".to_owned(),
+        "set:ตัวชี้วัด 2:B11:ร้อยละ ๓๐".to_owned(),
+        "set:ตัวชี้วัด 3:B11:100".to_owned(),
+        "set:ตัวชี้วัด 3:B14:higher is better".to_owned(),
+        format!("invalid:หน่วยงาน:{}", list("division").display()),
+        format!("invalid:ตัวชี้วัด 1:{}", list("kpi1").display()),
+        format!("invalid:ตัวชี้วัด 2:{}", list("kpi2").display()),
+        format!("invalid:ตัวชี้วัด 3:{}", list("kpi3").display()),
+    ];
+    let ops: Vec<&str> = ops.iter().map(String::as_str).collect();
+    lo_edit(&blank, &out, "Calc MS Excel 2007 XML", &ops);
+    let invalid = |sheet: &str| std::fs::read_to_string(list(sheet)).unwrap();
+    // ๒๕๖๔, ๔, "ร้อยละ ๓๐" and 100 are what kpiwatch reads; a weight of 0 it refuses.
+    assert_eq!(invalid("division"), "");
+    assert_eq!(invalid("kpi1"), "B11\n");
+    assert_eq!(invalid("kpi2"), "");
+    // The English direction is read, and only warned about by the list (not refused).
+    assert_eq!(invalid("kpi3"), "B14\n");
+    let xml =
+        crate::harness::part_text(&std::fs::read(&blank).unwrap(), "xl/worksheets/sheet3.xml");
+    assert!(
+        xml.contains("errorStyle=\"warning\""),
+        "the lists only warn"
+    );
+}
+
+#[test]
+fn findings_name_the_field_the_quarter_and_the_year_meant() {
+    use kpiwatch::domain::diagnostic::{FieldName, Finding};
+    use kpiwatch::domain::model::{Direction, FiscalYear, Quarter};
+    use kpiwatch::domain::samples;
+    use kpiwatch::workbook::layout::{self, Key, QuarterField};
+
+    use crate::harness::{at, check, typed, workbook_bytes};
+
+    let weight = layout::field(Key::Weight);
+    let missing = Finding::MissingField {
+        field: FieldName::new(weight.label_th.clone(), weight.name_en()),
+    };
+    assert_eq!(missing.message_en(), "weight is missing");
+
+    // A result that is not a number: the English names the quarter, as the Thai does.
+    let (r, c) = at(Key::Quarter(Quarter::Q2, QuarterField::Result));
+    let bytes = typed(&samples::ministers_office(), |wb| {
+        wb.worksheet_from_name("ตัวชี้วัด 1")
+            .unwrap()
+            .write_string(r, c, "เก้าสิบ")
+            .unwrap();
+    });
+    let v = check(&bytes);
+    let d = v
+        .diagnostics
+        .iter()
+        .find(|d| d.finding.code() == "not-a-number")
+        .unwrap();
+    assert_eq!(
+        d.finding.message_en(),
+        "Q2 result must be a number, found \"เก้าสิบ\""
+    );
+    assert!(d.finding.message_th().contains("ไตรมาสที่ 2"));
+
+    // 2021 typed for 2564: said once, and the detail log is judged against 2564.
+    let mut sub = samples::inspection_office();
+    assert!(!sub.log.is_empty());
+    let log_findings = |v: &kpiwatch::check::validate::Verdict| -> Vec<String> {
+        v.diagnostics
+            .iter()
+            .filter(|d| d.finding.code().starts_with("log-date"))
+            .map(|d| format!("{:?} {}", d.location.cell, d.finding.code()))
+            .collect()
+    };
+    let right = log_findings(&check(&workbook_bytes(&sub)));
+    sub.fiscal_year = Some(FiscalYear::new(2021));
+    let v = check(&workbook_bytes(&sub));
+    let codes: Vec<&str> = v.diagnostics.iter().map(|d| d.finding.code()).collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| c.starts_with("fiscal-year"))
+            .count(),
+        1,
+        "{codes:?}"
+    );
+    assert_eq!(log_findings(&v), right, "the log is judged against 2564");
+    let year = &v.diagnostics[0];
+    assert_eq!(year.location.cell.as_deref(), Some("B6"));
+    assert!(
+        year.finding.message_en().contains("2021 looks like ค.ศ.")
+            && year.finding.message_en().contains("พ.ศ. 2564?"),
+        "{}",
+        year.finding.message_en()
+    );
+
+    // A falling cost is the point of a lower-is-better KPI; a falling count still warns.
+    let mut sub = samples::inspection_office();
+    let kpi = &mut sub.kpis[0];
+    kpi.unit = "บาท".to_owned();
+    kpi.thresholds = [1500.0, 1400.0, 1300.0, 1200.0, 1000.0];
+    kpi.direction = Direction::LowerIsBetter;
+    for (q, x) in Quarter::ALL
+        .into_iter()
+        .zip([1450.0, 1234.0, 1300.0, 1050.0])
+    {
+        let report = &mut kpi.quarters[q.index()];
+        report.result = Some(x);
+        report.result_text = Some(x.to_string());
+        report.own_score = None;
+        report.own_weighted = None;
+    }
+    sub.log.clear();
+    let falling = |sub: &kpiwatch::domain::model::Submission| {
+        check(&workbook_bytes(sub))
+            .diagnostics
+            .iter()
+            .filter(|d| d.finding.code() == "cumulative-decrease")
+            .count()
+    };
+    assert_eq!(falling(&sub), 0);
+    sub.kpis[0].direction = Direction::HigherIsBetter;
+    sub.kpis[0].thresholds = [1000.0, 1200.0, 1300.0, 1400.0, 1500.0];
+    assert_eq!(falling(&sub), 2);
+}

@@ -43,6 +43,20 @@ def type_into(doc, sheet_name, cell_name, text):
     dispatcher.executeDispatch(frame, ".uno:EnterString", "", 0, (prop("StringName", text),))
 
 
+def invalid_cells(sheet):
+    """The cells whose content their validation rule refuses, as LibreOffice judges: the
+    detective circles each one, and each circle is anchored to its cell."""
+    sheet.clearArrows()
+    sheet.showInvalid()
+    page = sheet.DrawPage
+    out = []
+    for i in range(page.Count):
+        anchor = page.getByIndex(i).Anchor
+        if anchor is not None and hasattr(anchor, "AbsoluteName"):
+            out.append(anchor.AbsoluteName.split(".")[-1].replace("$", ""))
+    return sorted(set(out))
+
+
 def apply(doc, op):
     kind, rest = op.split(":", 1)
     sheets = doc.Sheets
@@ -62,6 +76,11 @@ def apply(doc, op):
     elif kind == "type":
         sheet, cell_name, text = rest.split(":", 2)
         type_into(doc, sheet, cell_name, text)
+    elif kind == "invalid":
+        sheet_name, path = rest.split(":", 1)
+        sheet = sheets.getByName(sheet_name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(name + "\n" for name in invalid_cells(sheet))
     else:
         sys.exit(f"unknown operation {op}")
 
