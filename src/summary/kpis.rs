@@ -365,7 +365,7 @@ mod tests {
         assert!(f.contains("$P4") && f.contains("$J4:$N4"), "{f}");
         assert_eq!(
             formula_at(&mut wb, KPI_SHEET, r1, kc::WEIGHTED1),
-            "IF(ISNUMBER($T4),ROUND($T4*$G4/100,4),\"\")"
+            "IF(ISNUMBER($T4),ROUND(ROUND($T4*$G4/100,9),4),\"\")"
         );
         assert_eq!(
             cell(&mut wb, KPI_SHEET, r2, kc::REVISIONS),

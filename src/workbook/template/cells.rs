@@ -180,7 +180,7 @@ fn validation_for(f: &Field) -> Result<Option<DataValidation>, XlsxError> {
                 .allow_list_strings(&items)?
                 .set_error_style(DataValidationErrorStyle::Warning)
                 .set_error_title("เลือกจากรายการ")?
-                .set_error_message(&format!(
+                .set_error_message(format!(
                     "กรุณาเลือกจากรายการ หรือพิมพ์ชื่อภาษาอังกฤษ: {}",
                     english.join(", ")
                 ))?
