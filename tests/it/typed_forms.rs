@@ -449,3 +449,123 @@ fn findings_name_the_field_the_quarter_and_the_year_meant() {
     sub.kpis[0].thresholds = [1000.0, 1200.0, 1300.0, 1400.0, 1500.0];
     assert_eq!(falling(&sub), 2);
 }
+
+/// One KPI sheet of the matrix below: kind, direction, thresholds and results as typed.
+struct Case {
+    kind: &'static str,
+    direction: &'static str,
+    thresholds: [&'static str; 5],
+    results: [&'static str; 4],
+}
+
+#[test]
+fn every_accepted_form_shows_kpiwatchs_figure_or_the_placeholder() {
+    use kpiwatch::domain::samples;
+    use kpiwatch::workbook::layout::{Key, QuarterField};
+    use kpiwatch::workbook::template::kpi_sheet_name;
+
+    use crate::harness::{at, check, typed};
+
+    if !soffice_available() {
+        return;
+    }
+    let h = "ยิ่งมากยิ่งดี";
+    let cases = [
+        Case {
+            kind: "เชิงปริมาณ (เทียบบัญญัติไตรยางศ์)",
+            direction: h,
+            thresholds: ["๘๖", "ร้อยละ 88", "90%", "92 %", "94"],
+            results: ["87", "๘๘.๕", "+90", " 93.5 "],
+        },
+        Case {
+            kind: "STEPPED",
+            direction: "lower_is_better",
+            thresholds: ["ตั้งแต่ 10 ลงมา", "≤ 8", "6 ลงมา", "ไม่เกิน 4", "ไม่มากกว่า 2"],
+            results: ["12", "9", "๕", "2"],
+        },
+        Case {
+            kind: "interpolated",
+            direction: "LOWER",
+            thresholds: ["1,500", "1,400 -", "1300", "1200 –", "1000"],
+            results: ["1,450", "1234", "1,300", "1050"],
+        },
+        Case {
+            kind: "milestone",
+            direction: h,
+            thresholds: ["", "", "", "", ""],
+            results: ["ระดับที่ ๓", "๔ - ๕", "0.5", "ร้อยละ 5"],
+        },
+        Case {
+            kind: "เชิงปริมาณ (ขั้นบันได)",
+            direction: "higher-is-better",
+            thresholds: ["ตั้งแต่ 0", "150", "300 ขึ้นไป", ">= 450", "≥ 826"],
+            results: ["0", "184", "464", "826"],
+        },
+    ];
+    let mut sub = samples::ministers_office();
+    let base = sub.kpis[0].clone();
+    sub.kpis = (0..cases.len())
+        .map(|i| {
+            let mut k = base.clone();
+            k.code = format!("F{i}");
+            k.weight = 20.0;
+            k
+        })
+        .collect();
+    let bytes = typed(&sub, |wb| {
+        for (i, case) in cases.iter().enumerate() {
+            let ws = wb.worksheet_from_name(&kpi_sheet_name(i + 1)).unwrap();
+            let mut put = |key: Key, text: &str| {
+                let (r, c) = at(key);
+                if text.is_empty() {
+                    ws.write_blank(r, c, &rust_xlsxwriter::Format::new())
+                        .unwrap();
+                } else {
+                    ws.write_string(r, c, text).unwrap();
+                }
+            };
+            put(Key::Kind, case.kind);
+            put(Key::Direction, case.direction);
+            for (l, t) in case.thresholds.iter().enumerate() {
+                put(Key::Threshold(l as u8 + 1), t);
+            }
+            for (q, r) in kpiwatch::domain::model::Quarter::ALL
+                .iter()
+                .zip(case.results)
+            {
+                put(Key::Quarter(*q, QuarterField::Result), r);
+                put(Key::Quarter(*q, QuarterField::OwnScore), "");
+                put(Key::Quarter(*q, QuarterField::OwnWeighted), "");
+            }
+        }
+    });
+    let v = check(&bytes);
+    let errors: Vec<_> = v.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let env = TestEnv::new();
+    let file = env.write("forms.xlsx", &bytes);
+    let out = env.path("csv");
+    std::fs::create_dir_all(&out).unwrap();
+    let sheets = lo_sheets_as_csv(&file, &out);
+    let mut shown_numbers = 0;
+    for (i, scores) in v.kpi_scores.iter().enumerate() {
+        let sheet = kpi_sheet_name(i + 1);
+        let rows = &sheets[&sheet];
+        assert_no_error_values(&sheet, rows);
+        for ((s, w), q) in shown(rows).iter().zip(scores) {
+            let what = format!(
+                "{sheet} {:?} ({})",
+                q.quarter,
+                cases[i].results[q.quarter.index()]
+            );
+            let official = |x: Option<f64>| x.map_or(Value::Null, Value::from);
+            if shown_matches(&what, s, &official(q.score)).is_some() {
+                shown_numbers += 1;
+            }
+            shown_matches(&format!("{what} weighted"), w, &official(q.weighted));
+        }
+    }
+    // Converted: the first KPI's four quarters and three of the milestone's; the placeholder
+    // for bounds, thousands separators in text and the range "๔ - ๕".
+    assert_eq!(shown_numbers, 7, "figures shown as numbers");
+}
