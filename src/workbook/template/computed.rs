@@ -256,77 +256,102 @@ fn choice_formula(input: &str, choices: &[(&str, &[&str])]) -> String {
     format!("IF(ISERROR({input}),\"{UNREAD}\",IF(TRIM({input}&\"\")=\"\",\"\",{f}))")
 }
 
-/// The two computed rows of a KPI sheet and their helpers; `names` gets their defined names.
-pub(super) fn computed_rows(
+fn cell(key: Key) -> (u32, u16) {
+    let f = layout::field(key);
+    (f.row, f.col)
+}
+
+/// The helper of a drop-down field: the Thai label the score formula compares with, "" when
+/// blank, "?" for text kpiwatch does not accept. Returns what kpiwatch reads and the helper.
+fn choice_helper<T: Copy>(
     ws: &mut Worksheet,
-    sheet_name: &str,
-    kpi: Option<&Kpi>,
-    names: &mut Vec<(String, String)>,
-    fmt: &Formats,
-) -> Result<(), XlsxError> {
-    let cell = |key: Key| {
-        let f = layout::field(key);
-        (f.row, f.col)
+    key: Key,
+    typed: &CellValue,
+    list: &[(T, &'static str, Vec<&'static str>)],
+    parse: fn(&str) -> Option<T>,
+    label: fn(T) -> &'static str,
+) -> Result<(Option<T>, String), XlsxError> {
+    let typed = match typed {
+        CellValue::Text(t) => t.as_str(),
+        _ => "",
     };
-    let value = |key: Key| kpi_value(kpi, key);
-    let text = |v: CellValue| match v {
-        CellValue::Text(t) => t,
-        _ => String::new(),
+    let parsed = parse(typed);
+    let cached = match parsed {
+        Some(v) => label(v).to_owned(),
+        None if typed.trim().is_empty() => String::new(),
+        None => UNREAD.to_owned(),
     };
+    let refs: Vec<(&str, &[&str])> = list.iter().map(|(_, t, e)| (*t, e.as_slice())).collect();
+    let (r, c) = cell(key);
+    let (hr, hc) = helper(r, c, 0);
+    let f = choice_formula(&row_col_to_cell(r, c), &refs);
+    ws.write_formula(hr, hc, Formula::new(format!("={f}")).set_result(cached))?;
+    Ok((parsed, helper_a1(r, c, 0)))
+}
 
-    // Kind and direction: one helper each, the Thai label the score formula compares with.
-    let kinds: Vec<(&str, Vec<&str>)> = KpiKind::ALL
-        .iter()
-        .map(|k| (k.label_th(), vec![k.name_en()]))
-        .collect();
-    let directions: Vec<(&str, Vec<&str>)> = Direction::ALL
-        .iter()
-        .map(|d| (d.label_th(), d.names_en().to_vec()))
-        .collect();
-    let kind_text = text(value(Key::Kind));
-    let direction_text = text(value(Key::Direction));
-    let kind = KpiKind::parse(&kind_text);
-    let direction = Direction::parse(&direction_text);
-    let mut choice_cell =
-        |key: Key, list: &[(&str, Vec<&str>)], cached: Option<&str>, typed: &str| {
-            let (r, c) = cell(key);
-            let refs: Vec<(&str, &[&str])> = list.iter().map(|(t, e)| (*t, e.as_slice())).collect();
-            let cached = match cached {
-                Some(th) => th.to_owned(),
-                None if typed.trim().is_empty() => String::new(),
-                None => UNREAD.to_owned(),
-            };
-            let (hr, hc) = helper(r, c, 0);
-            ws.write_formula(
-                hr,
-                hc,
-                Formula::new(format!(
-                    "={}",
-                    choice_formula(&row_col_to_cell(r, c), &refs)
-                ))
-                .set_result(cached),
-            )?;
-            Ok::<(), XlsxError>(())
-        };
-    choice_cell(Key::Kind, &kinds, kind.map(|k| k.label_th()), &kind_text)?;
-    choice_cell(
-        Key::Direction,
-        &directions,
-        direction.map(|d| d.label_th()),
-        &direction_text,
-    )?;
-    let (kr, kc) = cell(Key::Kind);
-    let (dr, dc) = cell(Key::Direction);
-    let kind_ref = helper_a1(kr, kc, 0);
-    let direction_ref = helper_a1(dr, dc, 0);
-    let milestone = kind == Some(KpiKind::Milestone);
+/// The helper cells a KPI sheet's score formulas read.
+struct Refs {
+    kind: String,
+    direction: String,
+    /// The five thresholds as read, and levels 1–4 and 2–5 for the order check.
+    thresholds: String,
+    lower: String,
+    upper: String,
+    weight: String,
+}
 
+/// The score of the result read in helper `r`: blank for a blank result, the placeholder for
+/// anything kpiwatch would refuse or the helpers could not read, else the rule's score.
+fn score_formula(r: &str, refs: &Refs) -> String {
+    let ph = format!("\"{COMPUTED_PLACEHOLDER}\"");
+    let Refs {
+        kind,
+        direction,
+        thresholds,
+        lower,
+        upper,
+        ..
+    } = refs;
+    let score = formula::score(ScoreRefs {
+        result: r,
+        kind,
+        direction,
+        thresholds,
+        below_level1: "0",
+    });
+    let criteria_ok = format!(
+        "IF(COUNT({thresholds})<5,{ph},IF(IF({direction}=\"{lo}\",SUMPRODUCT(--({upper}<{lower})),SUMPRODUCT(--({upper}>{lower})))=4,{score},{ph}))",
+        lo = Direction::LowerIsBetter.label_th(),
+    );
+    format!(
+        "=IF({r}=\"\",\"\",IF(OR({r}=\"{UNREAD}\",{kind}=\"{UNREAD}\",{kind}=\"\"),{ph},IF({kind}=\"{m}\",IF(OR({r}<0,{r}>5),{ph},{score}),IF(OR({direction}=\"{UNREAD}\",{direction}=\"\"),{ph},{criteria_ok}))))",
+        m = KpiKind::Milestone.label_th(),
+    )
+}
+
+/// The weighted score of a score cell: the placeholder when the weight is not one kpiwatch
+/// accepts (0 < w ≤ 100) or the score is the placeholder.
+fn weighted_formula(score_cell: &str, weight: &str) -> String {
+    let ph = format!("\"{COMPUTED_PLACEHOLDER}\"");
+    format!(
+        "=IF(ISNUMBER({score_cell}),IF(AND(ISNUMBER({weight}),{weight}>0,{weight}<=100),{},{ph}),IF({score_cell}=\"\",\"\",{ph}))",
+        formula::round4(&format!("{score_cell}*{weight}/100")),
+    )
+}
+
+/// The helpers of the weight and the five thresholds; what they read.
+fn criteria_helpers(
+    ws: &mut Worksheet,
+    value: &dyn Fn(Key) -> CellValue,
+    kind_ref: &str,
+    milestone: bool,
+) -> Result<(Read, [Read; 5]), XlsxError> {
     let weight = write_stages(
         ws,
         cell(Key::Weight),
         &value(Key::Weight),
         Role::Plain,
-        (&kind_ref, milestone),
+        (kind_ref, milestone),
     )?;
     let mut thresholds = [Read::Blank; 5];
     for (i, t) in thresholds.iter_mut().enumerate() {
@@ -336,9 +361,48 @@ pub(super) fn computed_rows(
             cell(key),
             &value(key),
             Role::Threshold,
-            (&kind_ref, milestone),
+            (kind_ref, milestone),
         )?;
     }
+    Ok((weight, thresholds))
+}
+
+/// The two computed rows of a KPI sheet and their helpers; `names` gets their defined names.
+pub(super) fn computed_rows(
+    ws: &mut Worksheet,
+    sheet_name: &str,
+    kpi: Option<&Kpi>,
+    names: &mut Vec<(String, String)>,
+    fmt: &Formats,
+) -> Result<(), XlsxError> {
+    let value = |key: Key| kpi_value(kpi, key);
+    let kinds: Vec<_> = KpiKind::ALL
+        .iter()
+        .map(|k| (*k, k.label_th(), vec![k.name_en()]))
+        .collect();
+    let directions: Vec<_> = Direction::ALL
+        .iter()
+        .map(|d| (*d, d.label_th(), d.names_en().to_vec()))
+        .collect();
+    let (kind, kind_ref) = choice_helper(
+        ws,
+        Key::Kind,
+        &value(Key::Kind),
+        &kinds,
+        KpiKind::parse,
+        KpiKind::label_th,
+    )?;
+    let (direction, direction_ref) = choice_helper(
+        ws,
+        Key::Direction,
+        &value(Key::Direction),
+        &directions,
+        Direction::parse,
+        Direction::label_th,
+    )?;
+    let milestone = kind == Some(KpiKind::Milestone);
+
+    let (weight, thresholds) = criteria_helpers(ws, &value, &kind_ref, milestone)?;
     let (t1r, t1c) = helper(cell(Key::Threshold(1)).0, 1, STAGES - 1);
     let (t5r, _) = helper(cell(Key::Threshold(5)).0, 1, STAGES - 1);
     let th_range = cell_range_absolute(t1r, t1c, t5r, t1c);
@@ -347,13 +411,19 @@ pub(super) fn computed_rows(
     let lower = cell_range_absolute(t1r, t1c, t4r, t1c);
     let upper = cell_range_absolute(t2r, t1c, t5r, t1c);
     let (wr, wc) = cell(Key::Weight);
-    let weight_ref = helper_a1(wr, wc, STAGES - 1);
+    let refs = Refs {
+        kind: kind_ref,
+        direction: direction_ref,
+        thresholds: th_range,
+        lower,
+        upper,
+        weight: helper_a1(wr, wc, STAGES - 1),
+    };
 
     let srow = layout::KPI_COMPUTED_SCORE_ROW;
     let wrow = layout::KPI_COMPUTED_WEIGHTED_ROW;
     ws.write_string_with_format(srow, 0, layout::COMPUTED_SCORE_LABEL, &fmt.label)?;
     ws.write_string_with_format(wrow, 0, layout::COMPUTED_WEIGHTED_LABEL, &fmt.label)?;
-    let ph = format!("\"{COMPUTED_PLACEHOLDER}\"");
     for q in Quarter::ALL {
         let key = Key::Quarter(q, QuarterField::Result);
         let (rr, rc) = cell(key);
@@ -362,30 +432,13 @@ pub(super) fn computed_rows(
             (rr, rc),
             &value(key),
             Role::Result,
-            (&kind_ref, milestone),
+            (&refs.kind, milestone),
         )?;
         let r = helper_a1(rr, rc, STAGES - 1);
-        let score = formula::score(ScoreRefs {
-            result: &r,
-            kind: &kind_ref,
-            direction: &direction_ref,
-            thresholds: &th_range,
-            below_level1: "0",
-        });
-        let criteria_ok = format!(
-            "IF(COUNT({th_range})<5,{ph},IF(IF({direction_ref}=\"{lo}\",SUMPRODUCT(--({upper}<{lower})),SUMPRODUCT(--({upper}>{lower})))=4,{score},{ph}))",
-            lo = Direction::LowerIsBetter.label_th(),
-        );
-        let score_formula = format!(
-            "=IF({r}=\"\",\"\",IF(OR({r}=\"{UNREAD}\",{kind_ref}=\"{UNREAD}\",{kind_ref}=\"\"),{ph},IF({kind_ref}=\"{m}\",IF(OR({r}<0,{r}>5),{ph},{score}),IF(OR({direction_ref}=\"{UNREAD}\",{direction_ref}=\"\"),{ph},{criteria_ok}))))",
-            m = KpiKind::Milestone.label_th(),
-        );
         let col = rc;
         let score_cell = row_col_to_cell(srow, col);
-        let weighted_formula = format!(
-            "=IF(ISNUMBER({score_cell}),IF(AND(ISNUMBER({weight_ref}),{weight_ref}>0,{weight_ref}<=100),{},{ph}),IF({score_cell}=\"\",\"\",{ph}))",
-            formula::round4(&format!("{score_cell}*{weight_ref}/100")),
-        );
+        let score_formula = score_formula(&r, &refs);
+        let weighted_formula = weighted_formula(&score_cell, &refs.weight);
         let (s, w) = cached(kind, direction, result, &thresholds, weight);
         ws.write_formula_with_format(
             srow,
