@@ -6,7 +6,9 @@ use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
 use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location, Severity};
-use crate::domain::model::{BelowLevel1, Kpi, Quarter, QuarterReport, Submission};
+use crate::domain::model::{
+    BelowLevel1, Direction, Kpi, KpiKind, Quarter, QuarterReport, Submission,
+};
 use crate::domain::scoring::{
     self, Criteria, CriteriaError, DivisionScore, QuarterScore, ResultError,
 };
@@ -133,6 +135,15 @@ fn is_percentage(unit: &str) -> bool {
     u.contains('%') || u.contains("ร้อยละ") || u.eq_ignore_ascii_case("percent")
 }
 
+/// Whether a falling cumulative result is worth a warning: only a higher-is-better count
+/// should grow. A lower-is-better KPI (a cost, days taken) falls by design, and a percentage or
+/// a milestone level may fall.
+fn counts_up(kpi: &Kpi) -> bool {
+    kpi.direction == Direction::HigherIsBetter
+        && kpi.kind != KpiKind::Milestone
+        && !is_percentage(&kpi.unit)
+}
+
 /// Two published figures differ when they differ at 4 decimals.
 fn differs(a: f64, b: f64) -> bool {
     (scoring::round4(a) - scoring::round4(b)).abs() > 1e-9
@@ -244,7 +255,7 @@ fn check_division(sub: &Submission, sources: &Sources, found: &mut Findings) {
             let f = layout::field(key);
             found.add(
                 Finding::MissingField {
-                    field: FieldName::new(f.label_th.clone(), f.meaning_en),
+                    field: FieldName::new(f.label_th.clone(), f.name_en()),
                 },
                 loc,
             );
@@ -339,7 +350,7 @@ fn score_kpi(
         let result_loc = loc(Key::Quarter(q, QuarterField::Result));
         if let Some((_, prev)) = previous
             && result < prev
-            && !is_percentage(&kpi.unit)
+            && counts_up(kpi)
         {
             found.add(
                 Finding::CumulativeDecrease {
@@ -408,7 +419,7 @@ fn checked_criteria(
             if !found.flagged(&at) && !found.flagged(&prev_at) {
                 found.add(
                     Finding::ThresholdsNotMonotone {
-                        ascending: direction == crate::domain::model::Direction::HigherIsBetter,
+                        ascending: direction == Direction::HigherIsBetter,
                         level,
                         value,
                         prev,
@@ -487,7 +498,10 @@ fn check_log(sub: &mut Submission, sources: &Sources, found: &mut Findings) {
                 ),
             }
         }
-        if let (Some(fy), Some(start), Some(end)) = (sub.fiscal_year, entry.start, entry.end)
+        // A Common Era year typed for a Buddhist Era one is said once, on the year's cell; the
+        // log is judged against the year the division meant.
+        let meant = sub.fiscal_year.map(|fy| fy.meant());
+        if let (Some(fy), Some(start), Some(end)) = (meant, entry.start, entry.end)
             && fy.bounds().is_some()
             && (!fy.contains(start) || !fy.contains(end))
         {

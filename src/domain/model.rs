@@ -50,6 +50,18 @@ impl FiscalYear {
         Self::PLAUSIBLE.contains(&self.0)
     }
 
+    /// The year a division meant when it typed a Common Era year (2021 for 2564): the year plus
+    /// 543 when that is plausible and the year itself is not.
+    pub fn ce_typed_for(self) -> Option<FiscalYear> {
+        let be = self.0.checked_add(thai::BE_OFFSET)?;
+        (!self.is_plausible() && Self::PLAUSIBLE.contains(&be)).then_some(Self(be))
+    }
+
+    /// The year the division meant: itself, or the Buddhist Era year of a Common Era one.
+    pub fn meant(self) -> FiscalYear {
+        self.ce_typed_for().unwrap_or(self)
+    }
+
     /// The twelve months of the year in order, as (CE year, month) pairs: Oct … Sep.
     pub fn months(self) -> [(i32, u32); 12] {
         // The year starts in October of the CE year before the one it ends in.
@@ -151,12 +163,13 @@ impl KpiKind {
         }
     }
 
-    /// Reads either the Thai drop-down label or the English name.
+    /// Reads either the Thai drop-down label or the English name (in any case).
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
+        let words = english_words(t);
         Self::ALL
             .into_iter()
-            .find(|k| t == k.label_th() || t.eq_ignore_ascii_case(k.name_en()))
+            .find(|k| t == k.label_th() || words == k.name_en())
     }
 }
 
@@ -189,8 +202,8 @@ impl Direction {
     /// Every English name [`Direction::parse`] accepts (in any case), [`Direction::name_en`] first.
     pub const fn names_en(self) -> &'static [&'static str] {
         match self {
-            Direction::HigherIsBetter => &["higher", "higher-is-better"],
-            Direction::LowerIsBetter => &["lower", "lower-is-better"],
+            Direction::HigherIsBetter => &["higher", "higher is better", "higher-is-better"],
+            Direction::LowerIsBetter => &["lower", "lower is better", "lower-is-better"],
         }
     }
 
@@ -202,13 +215,25 @@ impl Direction {
         }
     }
 
-    /// Reads either the Thai drop-down label or one of the English names.
+    /// Reads either the Thai drop-down label or one of the English names, in any case and with
+    /// spaces, hyphens or underscores between the words ("Higher is better", "lower_is_better").
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
+        let words = english_words(t);
         Self::ALL
             .into_iter()
-            .find(|d| t == d.label_th() || d.names_en().iter().any(|n| t.eq_ignore_ascii_case(n)))
+            .find(|d| t == d.label_th() || d.names_en().iter().any(|n| english_words(n) == words))
     }
+}
+
+/// An English name as compared: lower case, words separated by one space whatever separated
+/// them ("Higher-is_better " → "higher is better").
+fn english_words(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What to do with a result below the level-1 threshold: 0 by default ("did not
@@ -436,6 +461,35 @@ mod tests {
         assert_eq!(fy.months()[3], (2021, 1));
         assert_eq!(fy.months()[11], (2021, 9));
         assert!(!fy.contains(NaiveDate::from_ymd_opt(2017, 8, 24).unwrap()));
+    }
+
+    #[test]
+    fn a_common_era_year_is_read_as_the_year_meant() {
+        assert_eq!(
+            FiscalYear::new(2021).ce_typed_for(),
+            Some(FiscalYear::new(2564))
+        );
+        assert_eq!(FiscalYear::new(2021).meant(), FiscalYear::new(2564));
+        assert_eq!(FiscalYear::new(2564).ce_typed_for(), None);
+        assert_eq!(FiscalYear::new(64).ce_typed_for(), None);
+        assert_eq!(FiscalYear::new(64).meant(), FiscalYear::new(64));
+    }
+
+    #[test]
+    fn directions_read_in_english_words() {
+        for t in [
+            "higher is better",
+            "Higher-is-better",
+            " HIGHER_is better ",
+            "higher",
+        ] {
+            assert_eq!(Direction::parse(t), Some(Direction::HigherIsBetter), "{t}");
+        }
+        assert_eq!(
+            Direction::parse("lower is better"),
+            Some(Direction::LowerIsBetter)
+        );
+        assert_eq!(Direction::parse("better"), None);
     }
 
     #[test]

@@ -175,20 +175,13 @@ fn ascending_score(r: f64, t: &[f64; 5], stepped: bool, below: BelowLevel1) -> f
     }
 }
 
-/// Reads a result as a division writes it. Milestone KPIs may report a range of levels reached
-/// in the quarter ("4-5", "๔ - ๕"): a range scores its highest level. Everything else is a number,
-/// with Thai or Arabic digits, separators and "%"/"ร้อยละ" allowed.
+/// Reads a result as a division writes it. Milestone KPIs may report a level with its word
+/// ("ระดับ 4") or a range of levels reached in the quarter ("4-5", "4–5", "๔ - ๕"): a range
+/// scores its highest level ([`thai::parse_level`]). Everything else is a number, with Thai or
+/// Arabic digits, separators and "%"/"ร้อยละ" allowed.
 pub fn parse_result(text: &str, kind: KpiKind) -> Result<f64, NumberError> {
     if kind == KpiKind::Milestone {
-        let t = text.trim();
-        // A leading minus is a sign, not a range: look for the dash after the first character.
-        let first = t.chars().next().map_or(0, char::len_utf8);
-        if let Some(pos) = t[first..].find('-') {
-            let (a, b) = (&t[..first + pos], &t[first + pos + 1..]);
-            let lo = thai::parse_number(a)?;
-            let hi = thai::parse_number(b)?;
-            return Ok(lo.max(hi));
-        }
+        return thai::parse_level(text);
     }
     thai::parse_number(text)
 }

@@ -296,6 +296,38 @@ fn percent_mix() {
 }
 
 #[test]
+fn threshold_against_direction() {
+    // "At most 86" on a higher-is-better KPI: the direction or the threshold is wrong.
+    let (r, c) = at(Key::Threshold(1));
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(KPI1)
+            .unwrap()
+            .write_string(r, c, "ไม่เกิน 86")
+            .unwrap();
+    });
+    expect(
+        &bytes,
+        "threshold-against-direction",
+        Some(KPI1),
+        Some("B18"),
+    );
+    // In the KPI's own direction the bound is the threshold: the file scores as before.
+    let bytes = typed(|wb| {
+        wb.worksheet_from_name(KPI1)
+            .unwrap()
+            .write_string(r, c, "86 ขึ้นไป")
+            .unwrap();
+    });
+    let v = check(&bytes);
+    assert!(
+        v.diagnostics.iter().all(|d| !d.is_error()),
+        "{:#?}",
+        v.diagnostics
+    );
+    assert_eq!(v.kpi_scores[0][1].score, Some(3.0));
+}
+
+#[test]
 fn not_a_year() {
     let (r, c) = at(Key::FiscalYear);
     let bytes = typed(|wb| {

@@ -18,4 +18,5 @@ mod score_cli;
 mod summary;
 mod template;
 mod typed;
+mod typed_forms;
 mod watch;

@@ -88,7 +88,7 @@ fn sheets_are_protected_printable_and_guarded() {
     assert!(styles.contains("TH Sarabun New"));
     let kpi1 = part_text(&bytes, "xl/worksheets/sheet3.xml");
     assert!(kpi1.contains(r#"type="list""#), "kind/direction drop-downs");
-    assert!(kpi1.contains(r#"type="decimal""#), "weight validation");
+    assert!(kpi1.contains(r#"type="custom""#), "weight validation");
     let workbook = part_text(&bytes, "xl/workbook.xml");
     assert!(
         workbook.contains(r#"name="kw_kpi_code" localSheetId="2""#),

@@ -2,6 +2,7 @@
 //! one `match` per language, so a new finding cannot be added without both.
 
 use super::Finding;
+use crate::domain::model::FiscalYear;
 
 /// A figure in a message: whole numbers without decimals, others to four decimals without
 /// trailing zeros, the way the scores themselves are shown.
@@ -94,6 +95,15 @@ impl Finding {
                 level - 1,
                 num(*prev)
             ),
+            Finding::ThresholdAgainstDirection {
+                level,
+                text,
+                higher_is_better,
+            } => format!(
+                "เกณฑ์ระดับ {level} เขียนว่า \"{text}\" ซึ่งเป็น{} แต่ตัวชี้วัดนี้{} กรุณากรอกเกณฑ์เป็นตัวเลข หรือตรวจสอบทิศทางของตัวชี้วัด",
+                if *higher_is_better { "ค่าไม่เกิน" } else { "ค่าไม่น้อยกว่า" },
+                if *higher_is_better { "ยิ่งมากยิ่งดี" } else { "ยิ่งน้อยยิ่งดี" }
+            ),
             Finding::WeightOutOfRange { weight } => format!(
                 "น้ำหนักต้องมากกว่า 0 และไม่เกินร้อยละ 100 แต่พบ {}",
                 num(*weight)
@@ -105,9 +115,16 @@ impl Finding {
             Finding::DuplicateKpiCode { code, first_sheet } => format!(
                 "รหัสตัวชี้วัด \"{code}\" ซ้ำกับแผ่นงาน \"{first_sheet}\""
             ),
-            Finding::FiscalYearImplausible { year } => format!(
-                "ปีงบประมาณ {year} ไม่สมเหตุสมผล ต้องเป็นปี พ.ศ. (เช่น 2564)"
-            ),
+            Finding::FiscalYearImplausible { year } => {
+                match FiscalYear::new(*year).ce_typed_for() {
+                    Some(be) => format!(
+                        "ปีงบประมาณ {year} ดูเหมือนเป็นปี ค.ศ. หมายถึง พ.ศ. {be} หรือไม่? กรุณากรอกเป็นปี พ.ศ."
+                    ),
+                    None => format!(
+                        "ปีงบประมาณ {year} ไม่สมเหตุสมผล ต้องเป็นปี พ.ศ. (เช่น 2564)"
+                    ),
+                }
+            }
             Finding::MilestoneOutOfRange { quarter, value } => format!(
                 "{}: ระดับความสำเร็จต้องอยู่ระหว่าง 0 ถึง 5 แต่พบ {}",
                 quarter.label_th(),
@@ -286,6 +303,19 @@ impl Finding {
                 level - 1,
                 num(*prev)
             ),
+            Finding::ThresholdAgainstDirection {
+                level,
+                text,
+                higher_is_better,
+            } => format!(
+                "level {level} threshold \"{text}\" is an {} bound, but this KPI is {}; type the threshold as a number, or correct the direction",
+                if *higher_is_better { "at-most" } else { "at-least" },
+                if *higher_is_better {
+                    "higher-is-better"
+                } else {
+                    "lower-is-better"
+                }
+            ),
             Finding::WeightOutOfRange { weight } => {
                 format!("weight {} is outside 0 < weight ≤ 100", num(*weight))
             }
@@ -296,9 +326,16 @@ impl Finding {
             Finding::DuplicateKpiCode { code, first_sheet } => format!(
                 "KPI code \"{code}\" is already used on sheet \"{first_sheet}\""
             ),
-            Finding::FiscalYearImplausible { year } => format!(
-                "fiscal year {year} is implausible; it must be a Buddhist Era year such as 2564"
-            ),
+            Finding::FiscalYearImplausible { year } => {
+                match FiscalYear::new(*year).ce_typed_for() {
+                    Some(be) => format!(
+                        "fiscal year {year} looks like ค.ศ. (Common Era); พ.ศ. {be}? Type the Buddhist Era year"
+                    ),
+                    None => format!(
+                        "fiscal year {year} is implausible; it must be a Buddhist Era year such as 2564"
+                    ),
+                }
+            }
             Finding::MilestoneOutOfRange { quarter, value } => format!(
                 "{quarter}: a milestone level must be between 0 and 5, found {}",
                 num(*value)

@@ -133,6 +133,12 @@ pub enum Finding {
         value: f64,
         prev: f64,
     },
+    /// A threshold typed as a bound of the other direction: "≥ 94" on a lower-is-better KPI.
+    ThresholdAgainstDirection {
+        level: u8,
+        text: String,
+        higher_is_better: bool,
+    },
     WeightOutOfRange {
         weight: f64,
     },
@@ -222,7 +228,7 @@ pub enum Finding {
 
 /// Every stable code, as documented in docs/findings.md; tests keep this list, [`Finding::code`] and
 /// the per-code tests in step.
-pub const CODES: [&str; 36] = [
+pub const CODES: [&str; 37] = [
     "not-a-workbook",
     "encrypted",
     "too-large",
@@ -240,6 +246,7 @@ pub const CODES: [&str; 36] = [
     "formula-without-value",
     "error-value",
     "thresholds-not-monotone",
+    "threshold-against-direction",
     "weight-out-of-range",
     "weights-not-100",
     "duplicate-kpi-code",
@@ -282,6 +289,7 @@ impl Finding {
             Finding::FormulaWithoutValue { .. } => "formula-without-value",
             Finding::ErrorValue { .. } => "error-value",
             Finding::ThresholdsNotMonotone { .. } => "thresholds-not-monotone",
+            Finding::ThresholdAgainstDirection { .. } => "threshold-against-direction",
             Finding::WeightOutOfRange { .. } => "weight-out-of-range",
             Finding::WeightsNot100 { .. } => "weights-not-100",
             Finding::DuplicateKpiCode { .. } => "duplicate-kpi-code",

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod dates;
+mod levels;
 mod numbers;
 #[cfg(test)]
 mod tests;
@@ -16,6 +17,7 @@ pub use dates::{
     DateError, DateWarning, ThaiDate, ThaiDigits, format_thai_date, format_thai_datetime,
     format_thai_month_year, parse_thai_date, thai_time,
 };
+pub use levels::{Bound, ThresholdError, parse_level, parse_threshold};
 pub use numbers::{
     MAX_MAGNITUDE, NumberError, normalize_digits, parse_number, plain_number, to_thai_digits,
 };

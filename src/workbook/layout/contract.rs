@@ -27,6 +27,7 @@ pub fn contract_markdown() -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Template version: `{TEMPLATE_VERSION}`.\n");
     field_table(&mut out);
+    computed_table(&mut out);
     for f in fields().iter().filter(|f| !choice_list(f.ty).is_empty()) {
         drop_down(&mut out, f);
     }
@@ -70,11 +71,36 @@ fn field_table(out: &mut String) {
     }
 }
 
+/// The computed cells: named so a program can read what the template showed.
+fn computed_table(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "\nComputed cells (green, คำนวณโดยระบบ): live formulas on every KPI sheet, sheet-local names, locked, never read back. Each shows kpiwatch's figure for what is typed, in every form kpiwatch reads that the formula converts (numbers, text numbers with Thai digits, \"ร้อยละ\" or \"%\", a threshold's trailing dash, \"ระดับ 4\", the English names of the drop-downs); for other accepted forms (a range \"4-5\", a bound \"≥ 94\", a number in a percent or date format) it shows \"{}\", and kpiwatch computes the figure when the file is sent. Results below level 1 score 0 here.\n",
+        super::COMPUTED_PLACEHOLDER
+    );
+    let _ = writeln!(
+        out,
+        "| defined name | sheet | cell | Thai label | meaning |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for c in super::computed_cells() {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            c.name,
+            sheet_display(SheetRole::Kpi),
+            c.a1(),
+            c.label_th,
+            c.meaning_en
+        );
+    }
+}
+
 /// The values a drop-down field allows, as its list offers them and as the reader accepts them.
 fn drop_down(out: &mut String, f: &Field) {
     let _ = writeln!(
         out,
-        "\nDrop-down `{}` ({}): the template's list offers the Thai values; the reader accepts a Thai value or one of its English names (in any case); any other text is an `invalid-choice` error.\n",
+        "\nDrop-down `{}` ({}): the template's list offers the Thai values; the reader accepts a Thai value or one of its English names (in any case, with spaces, hyphens or underscores between words); any other text is an `invalid-choice` error naming every accepted value.\n",
         f.name, f.label_th
     );
     let _ = writeln!(out, "| Thai value | English names | meaning |");

@@ -242,7 +242,7 @@ pub(super) fn build_fields() -> Vec<Field> {
             span: 0,
             label_th: format!("{} {}", LEVEL_COL_THRESHOLD, level_label(level)),
             meaning_en: "threshold (result needed) for this score level",
-            ty: ValueType::Number,
+            ty: ValueType::Threshold,
             required: UnlessMilestone,
             anchor: Anchor::Grid {
                 row: level_label(level),

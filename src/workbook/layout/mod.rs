@@ -50,6 +50,9 @@ pub enum ValueType {
     Text,
     /// Any number; Thai digits, separators and "%" accepted.
     Number,
+    /// A score level's threshold: a number, or an open range or bound in the KPI's direction
+    /// ("86 -", "≥ 94", "94 ขึ้นไป"; see `thai::parse_threshold`).
+    Threshold,
     /// A weight in percent, 0 < w ≤ 100.
     Percent,
     /// A Buddhist Era year.
@@ -71,12 +74,15 @@ impl ValueType {
         match self {
             ValueType::Text => "text",
             ValueType::Number => "number",
+            ValueType::Threshold => {
+                "number; also \"86 -\" or \"ตั้งแต่ 86\", and for higher-is-better \"≥ 94\", \"94 ขึ้นไป\", \"ไม่น้อยกว่า 94\" (lower-is-better: \"≤ 10\", \"10 ลงมา\", \"ไม่เกิน 10\")"
+            }
             ValueType::Percent => "number, 0 < x ≤ 100",
             ValueType::Year => "Buddhist Era year",
             ValueType::Quarter => "whole number 1-4",
             ValueType::Kind => "list: kind",
             ValueType::Direction => "list: direction",
-            ValueType::Result => "number (milestone: level or range like 4-5)",
+            ValueType::Result => "number (milestone: level, \"ระดับ 4\", or range like 4-5 or 4–5)",
             ValueType::Date => "date or Thai date text",
         }
     }
@@ -184,6 +190,18 @@ impl Field {
     pub fn a1(&self) -> String {
         rust_xlsxwriter::utility::row_col_to_cell(self.row, self.col)
     }
+
+    /// The field's short English name, for findings: "weight", "Q2 result", "level 3
+    /// threshold". Messages name a field; [`Field::meaning_en`] explains it in the contract.
+    pub fn name_en(&self) -> String {
+        match self.key {
+            Key::Threshold(level) => format!("level {level} threshold"),
+            Key::LevelDescription(level) => format!("level {level} description"),
+            Key::Baseline(n) => format!("baseline {n} year(s) back"),
+            Key::Quarter(q, qf) => format!("{q} {}", qf.slug().replace('_', " ")),
+            _ => self.name.trim_start_matches(NAME_PREFIX).replace('_', " "),
+        }
+    }
 }
 
 // Column widths of the KPI sheet: labels in A, values in B..E (one per quarter in the report).
@@ -203,6 +221,71 @@ pub const REPORT_HEADER_LABEL: &str = "รายงานผลการดำ�
 /// live formulas (not read back).
 pub const KPI_COMPUTED_SCORE_ROW: u32 = KPI_REPORT_HEADER_ROW + 6;
 pub const KPI_COMPUTED_WEIGHTED_ROW: u32 = KPI_REPORT_HEADER_ROW + 7;
+
+/// What the template shows in a computed cell whose inputs are typed in a form its formulas do
+/// not convert (a range "4-5", a bound "≥ 94", a percent-formatted number…): kpiwatch computes
+/// the figure when the file is sent. Never a number that could be wrong, never an error value.
+pub const COMPUTED_PLACEHOLDER: &str = "คำนวณเมื่อส่งไฟล์";
+
+/// A cell of a KPI sheet's computed rows (คำนวณโดยระบบ): a live formula showing kpiwatch's
+/// figure as the division types. Read-only, and never read back.
+#[derive(Debug, Clone)]
+pub struct ComputedCell {
+    /// The sheet-local defined name: `kw_q2_score`, `kw_q2_weighted`.
+    pub name: String,
+    pub quarter: Quarter,
+    /// The weighted score (row 41) rather than the score (row 40).
+    pub weighted: bool,
+    pub row: u32,
+    pub col: u16,
+    pub label_th: String,
+    pub meaning_en: &'static str,
+}
+
+impl ComputedCell {
+    pub fn a1(&self) -> String {
+        rust_xlsxwriter::utility::row_col_to_cell(self.row, self.col)
+    }
+}
+
+/// Row labels of the computed rows.
+pub const COMPUTED_SCORE_LABEL: &str = "คะแนนตัวชี้วัด (คำนวณโดยระบบ)";
+pub const COMPUTED_WEIGHTED_LABEL: &str = "คะแนนถ่วงน้ำหนัก (คำนวณโดยระบบ)";
+
+/// The computed cells of a KPI sheet, score row first, quarters in order.
+pub fn computed_cells() -> Vec<ComputedCell> {
+    [false, true]
+        .into_iter()
+        .flat_map(|weighted| {
+            Quarter::ALL.into_iter().map(move |q| {
+                let (row, slug, label, meaning) = if weighted {
+                    (
+                        KPI_COMPUTED_WEIGHTED_ROW,
+                        "weighted",
+                        COMPUTED_WEIGHTED_LABEL,
+                        "kpiwatch's weighted score, live (or the placeholder)",
+                    )
+                } else {
+                    (
+                        KPI_COMPUTED_SCORE_ROW,
+                        "score",
+                        COMPUTED_SCORE_LABEL,
+                        "kpiwatch's score, live (or the placeholder)",
+                    )
+                };
+                ComputedCell {
+                    name: format!("{NAME_PREFIX}q{}_{slug}", q.number()),
+                    quarter: q,
+                    weighted,
+                    row,
+                    col: 1 + q.index() as u16,
+                    label_th: format!("{label} {}", q.label_th()),
+                    meaning_en: meaning,
+                }
+            })
+        })
+        .collect()
+}
 
 /// "ระดับ 3": the row label of one threshold level.
 pub fn level_label(level: u8) -> String {
@@ -284,6 +367,17 @@ pub fn fields_of(sheet: SheetRole) -> impl Iterator<Item = &'static Field> {
 /// The allowed entries of a drop-down field: the Thai texts its list offers.
 pub fn choices(ty: ValueType) -> Vec<&'static str> {
     choice_list(ty).iter().map(|c| c.th).collect()
+}
+
+/// Every text the reader accepts in a drop-down field, Thai values first: what a finding about
+/// an unknown value lists.
+pub fn accepted_values(ty: ValueType) -> Vec<String> {
+    let list = choice_list(ty);
+    let th = list.iter().map(|c| c.th.to_owned());
+    let en = list
+        .iter()
+        .flat_map(|c| c.en.iter().map(|n| (*n).to_owned()));
+    th.chain(en).collect()
 }
 
 /// One entry of a drop-down field: the Thai text the template's list offers, the English names

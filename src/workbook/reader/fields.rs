@@ -41,7 +41,7 @@ fn looks_like_fraction(x: f64) -> bool {
 }
 
 fn field_name(f: &Field) -> FieldName {
-    FieldName::new(f.label_th.clone(), f.meaning_en)
+    FieldName::new(f.label_th.clone(), f.name_en())
 }
 
 impl<'b, 'a> FieldReader<'b, 'a> {
@@ -180,6 +180,50 @@ impl<'b, 'a> FieldReader<'b, 'a> {
         }
     }
 
+    /// A threshold: a number, or text in one of the forms [`thai::parse_threshold`] reads.
+    fn threshold(&mut self, key: Key, higher_is_better: bool) -> Option<f64> {
+        let v = self.value(key)?;
+        let text = match v {
+            Data::String(s) => s,
+            other => {
+                // Numbers (a percent cell read as the percentage shown), and anything else
+                // `number` knows how to refuse.
+                return match cell_number(&data_ref(&other)) {
+                    Ok(x) => self.as_seen(key, &other, x),
+                    Err(bad) => {
+                        self.bad_number(key, bad);
+                        None
+                    }
+                };
+            }
+        };
+        match thai::parse_threshold(&text, higher_is_better) {
+            Ok(x) => Some(x),
+            Err(thai::ThresholdError::AgainstDirection { text, .. }) => {
+                let Key::Threshold(level) = key else {
+                    return None;
+                };
+                self.problem(
+                    key,
+                    Finding::ThresholdAgainstDirection {
+                        level,
+                        text,
+                        higher_is_better,
+                    },
+                );
+                None
+            }
+            Err(thai::ThresholdError::Number(NumberError::OutOfRange { .. })) => {
+                self.bad_number(key, BadNumber::OutOfRange(text.trim().to_owned()));
+                None
+            }
+            Err(thai::ThresholdError::Number(_)) => {
+                self.bad_number(key, BadNumber::NotANumber(text.trim().to_owned()));
+                None
+            }
+        }
+    }
+
     fn year(&mut self, key: Key) -> Option<i32> {
         let v = self.value(key)?;
         let text = data_text(&v);
@@ -233,10 +277,7 @@ impl<'b, 'a> FieldReader<'b, 'a> {
                 Finding::InvalidChoice {
                     field: field_name(f),
                     text,
-                    allowed: layout::choices(f.ty)
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect(),
+                    allowed: layout::accepted_values(f.ty),
                 },
             );
         }
@@ -279,8 +320,9 @@ impl<'b, 'a> FieldReader<'b, 'a> {
         let weight = self.number(Key::Weight);
         let kind = self.choice(Key::Kind, KpiKind::parse);
         let direction = self.choice(Key::Direction, Direction::parse);
+        let higher = direction.unwrap_or_default() == Direction::HigherIsBetter;
         let thresholds: [Option<f64>; 5] =
-            std::array::from_fn(|i| self.number(Key::Threshold(i as u8 + 1)));
+            std::array::from_fn(|i| self.threshold(Key::Threshold(i as u8 + 1), higher));
         k.level_descriptions =
             std::array::from_fn(|i| self.text(Key::LevelDescription(i as u8 + 1)));
         k.baselines = std::array::from_fn(|i| self.text(Key::Baseline(i as u8 + 1)));

@@ -2,10 +2,12 @@
 //! with its label, format, validation and defined name.
 
 use rust_xlsxwriter::utility::row_col_to_cell_absolute;
-use rust_xlsxwriter::{DataValidation, DataValidationRule, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, Formula, IgnoreError, Worksheet, XlsxError,
+};
 
 use super::style::{Formats, input_format};
-use crate::domain::model::{Kpi, KpiKind, Submission};
+use crate::domain::model::{FiscalYear, Kpi, KpiKind, Submission};
 use crate::workbook::layout::{self, Anchor, Field, Key, QuarterField, SheetRole, ValueType};
 
 /// A value to put in an input cell.
@@ -145,26 +147,43 @@ fn write_label(ws: &mut Worksheet, f: &Field, fmt: &Formats) -> Result<(), XlsxE
     Ok(())
 }
 
-fn validation_for(ty: ValueType) -> Result<Option<DataValidation>, XlsxError> {
-    let dv = match ty {
-        ValueType::Percent => DataValidation::new()
-            .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
+fn validation_for(f: &Field) -> Result<Option<DataValidation>, XlsxError> {
+    // Text is let through: kpiwatch reads Thai digits and words ("๒๕๖๔", "พ.ศ. 2564", "ร้อยละ 30")
+    // that a number rule would refuse, and judges the text itself when the file is sent.
+    let cell = f.a1();
+    let custom = |rule: String| {
+        DataValidation::new().allow_custom(Formula::new(format!("=OR(ISTEXT({cell}),{rule})")))
+    };
+    let dv = match f.ty {
+        ValueType::Percent => custom(format!("AND({cell}>0,{cell}<=100)"))
             .set_error_title("น้ำหนักไม่ถูกต้อง")?
-            .set_error_message("น้ำหนักต้องเป็นตัวเลขระหว่าง 0 ถึง 100 (ร้อยละ)")?,
-        ValueType::Year => DataValidation::new()
-            .allow_whole_number(DataValidationRule::Between(2500, 2700))
-            .set_error_title("ปีงบประมาณไม่ถูกต้อง")?
-            .set_error_message("กรอกปีงบประมาณเป็นปี พ.ศ. เช่น 2564")?,
-        ValueType::Quarter => DataValidation::new()
-            .allow_whole_number(DataValidationRule::Between(1, 4))
+            .set_error_message("น้ำหนักต้องมากกว่า 0 และไม่เกิน 100 (ร้อยละ)")?,
+        ValueType::Year => custom(format!(
+            "AND({cell}>={},{cell}<={},INT({cell})={cell})",
+            FiscalYear::PLAUSIBLE.start(),
+            FiscalYear::PLAUSIBLE.end()
+        ))
+        .set_error_title("ปีงบประมาณไม่ถูกต้อง")?
+        .set_error_message("กรอกปีงบประมาณเป็นปี พ.ศ. เช่น 2564 หรือ ๒๕๖๔")?,
+        ValueType::Quarter => custom(format!("AND({cell}>=1,{cell}<=4,INT({cell})={cell})"))
             .set_error_title("ไตรมาสไม่ถูกต้อง")?
             .set_error_message("กรอกไตรมาสเป็นตัวเลข 1 ถึง 4")?,
         ValueType::Kind | ValueType::Direction => {
-            let items = layout::choices(ty);
+            let items = layout::choices(f.ty);
+            let english: Vec<&str> = layout::choice_list(f.ty)
+                .iter()
+                .flat_map(|c| c.en.iter().copied())
+                .collect();
+            // A warning, not a stop: kpiwatch also reads the English names, which the list
+            // does not offer.
             DataValidation::new()
                 .allow_list_strings(&items)?
+                .set_error_style(DataValidationErrorStyle::Warning)
                 .set_error_title("เลือกจากรายการ")?
-                .set_error_message("กรุณาเลือกจากรายการเท่านั้น")?
+                .set_error_message(format!(
+                    "กรุณาเลือกจากรายการ หรือพิมพ์ชื่อภาษาอังกฤษ: {}",
+                    english.join(", ")
+                ))?
         }
         _ => return Ok(None),
     };
@@ -193,7 +212,11 @@ pub(super) fn write_fields(
             ws.write_string_with_format(f.row, f.col, &s, &fmt.label)?;
         } else {
             write_input(ws, f, v, fmt)?;
-            if let Some(dv) = validation_for(f.ty)? {
+            if f.ty == ValueType::Threshold {
+                // A number typed into the text cell is meant as a number: no green triangle.
+                ws.ignore_error(f.row, f.col, IgnoreError::NumberStoredAsText)?;
+            }
+            if let Some(dv) = validation_for(f)? {
                 ws.add_data_validation(f.row, f.col, f.row, f.col, &dv)?;
             }
         }

@@ -1,18 +1,15 @@
 //! A KPI sheet: the KPI's description, its five score levels, the quarterly report, and
 //! kpiwatch's own score as live formulas under it.
 
-use rust_xlsxwriter::utility::{
-    cell_range_absolute, quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute,
-};
+use rust_xlsxwriter::utility::quote_sheet_name;
 use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
 use super::TABLE_FONT_SIZE;
 use super::cells::{fit_field_rows, kpi_value, write_fields};
+use super::computed::computed_rows;
 use super::measure::{row_height, wrapped_lines};
 use super::style::{Formats, print_setup, protect};
-use crate::domain::formula::{self, ScoreRefs};
 use crate::domain::model::{FiscalYear, Kpi, Quarter};
-use crate::domain::scoring;
 use crate::workbook::layout::{self, Key, QuarterField, SheetRole};
 
 const LABEL_WIDTH: f64 = 28.0;
@@ -99,7 +96,7 @@ pub(super) fn kpi_sheet(
         &|k| kpi_value(kpi, k),
         fmt,
     )?;
-    computed_rows(&mut ws, kpi, fmt)?;
+    computed_rows(&mut ws, &name, kpi, names, fmt)?;
     fit_field_rows(
         &mut ws,
         SheetRole::Kpi,
@@ -124,52 +121,6 @@ pub(super) fn kpi_sheet(
     print_setup(&mut ws, false);
     protect(&mut ws);
     Ok(ws)
-}
-
-/// The two rows where the template shows kpiwatch's own figures as live formulas. They are never
-/// read back: the input cells are the submission.
-fn computed_rows(ws: &mut Worksheet, kpi: Option<&Kpi>, fmt: &Formats) -> Result<(), XlsxError> {
-    let abs = |key: Key| {
-        let f = layout::field(key);
-        row_col_to_cell_absolute(f.row, f.col)
-    };
-    let t1 = layout::field(Key::Threshold(1));
-    let t5 = layout::field(Key::Threshold(5));
-    let thresholds = cell_range_absolute(t1.row, t1.col, t5.row, t5.col);
-    let (kind, direction, weight) = (abs(Key::Kind), abs(Key::Direction), abs(Key::Weight));
-    let srow = layout::KPI_COMPUTED_SCORE_ROW;
-    let wrow = layout::KPI_COMPUTED_WEIGHTED_ROW;
-    ws.write_string_with_format(srow, 0, "คะแนนตัวชี้วัด (คำนวณโดยระบบ)", &fmt.label)?;
-    ws.write_string_with_format(wrow, 0, "คะแนนถ่วงน้ำหนัก (คำนวณโดยระบบ)", &fmt.label)?;
-    let official = kpi.and_then(|k| scoring::score_kpi(k, Default::default()).ok());
-    for q in Quarter::ALL {
-        let col = 1 + q.index() as u16;
-        let result = layout::field(Key::Quarter(q, QuarterField::Result)).a1();
-        let score_cell = row_col_to_cell(srow, col);
-        let s = formula::score(ScoreRefs {
-            result: &result,
-            kind: &kind,
-            direction: &direction,
-            thresholds: &thresholds,
-            below_level1: "0",
-        });
-        let cached = official.as_ref().map(|o| o[q.index()]);
-        let as_text = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-        ws.write_formula_with_format(
-            srow,
-            col,
-            Formula::new(format!("={s}")).set_result(as_text(cached.and_then(|c| c.score))),
-            &fmt.computed,
-        )?;
-        ws.write_formula_with_format(
-            wrow,
-            col,
-            Formula::new(format!("={}", formula::weighted(&score_cell, &weight)))
-                .set_result(as_text(cached.and_then(|c| c.weighted))),
-            &fmt.computed,
-        )?;
-    }
-    Ok(())
 }
 
 /// "ตัวชี้วัด 3": the name of the third KPI sheet.

@@ -3,6 +3,7 @@
 //! New, shaded unlocked input cells, protected sheets, drop-downs and A4 print setup.
 
 mod cells;
+mod computed;
 mod division;
 mod instructions;
 mod kpi;

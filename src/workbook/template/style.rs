@@ -20,6 +20,10 @@ pub struct Formats {
     pub input_number: Format,
     /// Years and quarters: no thousands separator (2564, not 2,564).
     pub input_integer: Format,
+    /// Thresholds: a text cell, so "86 -" stays what was typed instead of becoming −86 (both
+    /// Excel and LibreOffice read a trailing minus as a sign). kpiwatch reads numbers typed
+    /// into it as text all the same.
+    pub input_threshold: Format,
     pub computed: Format,
     pub note: Format,
 }
@@ -63,6 +67,7 @@ impl Formats {
             ),
             input_number: input.clone().set_num_format("General"),
             input_integer: input.clone().set_num_format("0"),
+            input_threshold: input.clone().set_num_format("@"),
             computed: border(
                 base.clone()
                     .set_background_color(Color::RGB(0xE2EFDA))
@@ -92,6 +97,7 @@ impl Default for Formats {
 pub(super) fn input_format(ty: ValueType, fmt: &Formats) -> &Format {
     match ty {
         ValueType::Text | ValueType::Kind | ValueType::Direction | ValueType::Date => &fmt.input,
+        ValueType::Threshold => &fmt.input_threshold,
         _ => &fmt.input_number,
     }
 }
