@@ -235,8 +235,8 @@ fn number_out_of_range() {
     let v = expect(&bytes, "number-out-of-range", Some(KPI1), Some("B22"));
     assert_eq!(
         v.diagnostics[0].finding.message_en(),
-        "threshold (result needed) for this score level is too large a number to use \
-         (\"1E+308\"); numbers must be within ±1,000,000,000,000,000"
+        "level 5 threshold is too large a number to use (\"1E+308\"); numbers must be within \
+         ±1,000,000,000,000,000"
     );
 }
 

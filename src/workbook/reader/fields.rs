@@ -143,12 +143,23 @@ impl<'b, 'a> FieldReader<'b, 'a> {
 
     fn number(&mut self, key: Key) -> Option<f64> {
         let v = self.value(key)?;
+        self.note_percent_text(key, &v);
         match cell_number(&data_ref(&v)) {
             Ok(x) => self.as_seen(key, &v, x),
             Err(bad) => {
                 self.bad_number(key, bad);
                 None
             }
+        }
+    }
+
+    /// Text typed with its percent sign ("90%", "ร้อยละ 90") says its scale as a percent cell
+    /// does: a plain fraction beside it is as ambiguous (see [`Self::percent_mix`]).
+    fn note_percent_text(&mut self, key: Key, v: &Data) {
+        if let Data::String(s) = v
+            && (s.contains('%') || s.contains("ร้อยละ"))
+        {
+            self.percent.push(key);
         }
     }
 
@@ -183,6 +194,7 @@ impl<'b, 'a> FieldReader<'b, 'a> {
     /// A threshold: a number, or text in one of the forms [`thai::parse_threshold`] reads.
     fn threshold(&mut self, key: Key, higher_is_better: bool) -> Option<f64> {
         let v = self.value(key)?;
+        self.note_percent_text(key, &v);
         let text = match v {
             Data::String(s) => s,
             other => {
