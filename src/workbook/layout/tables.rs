@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use super::{SheetRole, ValueType};
+use super::{SheetRole, TextBound, ValueType};
 use crate::domain::thai;
 
 // Drop-down suggestions of the log's mode column; the seed samples use them too.
@@ -17,6 +17,8 @@ pub struct Column {
     pub meaning_en: &'static str,
     pub ty: ValueType,
     pub width: f64,
+    /// The longest text kept from one of its cells.
+    pub bound: TextBound,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +62,7 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
         meaning_en: "activity",
         ty: ValueType::Text,
         width: 46.0,
+        bound: TextBound::Name,
     }];
     columns.extend((0..12u8).map(|m| Column {
         key: ColumnKey::Month(m),
@@ -67,6 +70,7 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
         meaning_en: "mark the months the activity runs (any mark, e.g. ✓ or ↔)",
         ty: ValueType::Text,
         width: 6.5,
+        bound: TextBound::Code,
     }));
     columns.extend([
         Column {
@@ -75,6 +79,7 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
             meaning_en: "budget",
             ty: ValueType::Text,
             width: 12.0,
+            bound: TextBound::Short,
         },
         Column {
             key: ColumnKey::ActivityOwner,
@@ -82,6 +87,7 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
             meaning_en: "who is responsible",
             ty: ValueType::Text,
             width: 22.0,
+            bound: TextBound::Short,
         },
     ]);
     Table {
@@ -103,6 +109,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "the KPI this record counts towards",
             ty: ValueType::Text,
             width: 14.0,
+            bound: TextBound::Code,
         },
         Column {
             key: ColumnKey::LogDate,
@@ -110,6 +117,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "date or range, e.g. ๒๒ - ๒๓ มี.ค. ๖๔",
             ty: ValueType::Date,
             width: 18.0,
+            bound: TextBound::Short,
         },
         Column {
             key: ColumnKey::LogArea,
@@ -117,6 +125,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "area (province, office)",
             ty: ValueType::Text,
             width: 26.0,
+            bound: TextBound::Short,
         },
         Column {
             key: ColumnKey::LogUnits,
@@ -124,6 +133,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "units counted by this record",
             ty: ValueType::Number,
             width: 12.0,
+            bound: TextBound::Code,
         },
         Column {
             key: ColumnKey::LogMode,
@@ -131,6 +141,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "mode: on site, video conference, on paper",
             ty: ValueType::Text,
             width: 22.0,
+            bound: TextBound::Short,
         },
         Column {
             key: ColumnKey::LogCost,
@@ -138,6 +149,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "cost in baht",
             ty: ValueType::Number,
             width: 14.0,
+            bound: TextBound::Code,
         },
         Column {
             key: ColumnKey::LogNote,
@@ -145,6 +157,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "note",
             ty: ValueType::Text,
             width: 30.0,
+            bound: TextBound::Long,
         },
     ],
 });
