@@ -118,6 +118,9 @@ mod tests {
 
     #[test]
     fn a_bound_below_the_mark_keeps_the_start() {
-        assert_eq!(cut("abcdefghijklmnopqrstuvwxyz", 5).as_deref(), Some("abcde"));
+        assert_eq!(
+            cut("abcdefghijklmnopqrstuvwxyz", 5).as_deref(),
+            Some("abcde")
+        );
     }
 }

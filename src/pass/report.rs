@@ -45,7 +45,8 @@ pub struct PassReport {
     pub retries: Vec<String>,
     /// Files that could not be archived, so were not recorded: the pass failed for them.
     pub failures: Vec<String>,
-    /// Files still arriving (watch mode): the watcher looks again after the quiet period.
+    /// Files still arriving (changed within the quiet period): left for a later pass; the
+    /// watcher looks again after the quiet period.
     pub pending: Vec<String>,
     /// The pass stopped early on a shutdown request; what it recorded is consistent.
     pub interrupted: bool,
