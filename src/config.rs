@@ -51,7 +51,8 @@ impl Default for Folders {
 pub struct Watch {
     /// Poll the share every this many seconds instead of native events (SMB/NFS shares).
     pub poll_interval_secs: Option<f64>,
-    /// A file is read only after its size and mtime stayed the same this long.
+    /// A file is read only after its size and mtime stayed the same this long (`watch` and
+    /// `run` alike).
     pub quiet_period_secs: f64,
 }
 

@@ -27,6 +27,9 @@ pub fn run(cfg: &RunConfig, out: &mut dyn Write) -> Result<ExitCode, PassError> 
             progress: cfg.progress,
         },
     )?;
+    for f in &report.pending {
+        tracing::info!(file = %f, "still arriving (changed within the quiet period); left for the next pass");
+    }
     let _ = print_report(out, &report);
     Ok(exit_code(&report))
 }
@@ -60,6 +63,9 @@ pub fn print_report(out: &mut dyn Write, r: &PassReport) -> std::io::Result<()> 
     }
     for f in &r.rejected_current {
         writeln!(out, "rejected (see its receipt): {f}")?;
+    }
+    for f in &r.pending {
+        writeln!(out, "still arriving, left for the next pass: {f}")?;
     }
     for f in &r.retries {
         writeln!(out, "not read this time: {f}")?;

@@ -34,18 +34,22 @@ pub use crate::pass::report::{PassError, PassOptions, PassReport};
 pub use crate::pass::select::Stability;
 pub use crate::pass::state::{State, default_state_dir};
 
-/// One complete pass.
+/// One complete pass (`run`). A file modified within the quiet period may still be arriving:
+/// it is left for the next pass, as the watcher leaves it, so a scheduler may run a pass at any
+/// moment.
 pub fn run_pass(
     share: &Share,
     config: &Config,
     ledger: &mut Ledger,
     opts: &PassOptions,
 ) -> Result<PassReport, PassError> {
-    run_pass_gated(share, config, ledger, opts, None, None)
+    let mut stability =
+        Stability::by_modification_time(config.watch.quiet_period(), std::time::SystemTime::now());
+    run_pass_gated(share, config, ledger, opts, Some(&mut stability), None)
 }
 
-/// One pass for the watcher: only files that stopped changing are read, and a shutdown request
-/// stops it between chunks (each chunk is one committed transaction).
+/// One pass for the watcher: only files that stopped changing are read (by `stability`), and a
+/// shutdown request stops it between chunks (each chunk is one committed transaction).
 pub fn run_pass_gated(
     share: &Share,
     config: &Config,

@@ -46,7 +46,8 @@ pub struct PassReport {
     /// Files that could not be archived (so were not recorded) or whose receipt could not be
     /// written (so stays pending): the pass failed for them, and the next completes them.
     pub failures: Vec<String>,
-    /// Files still arriving (watch mode): the watcher looks again after the quiet period.
+    /// Files still arriving (changed within the quiet period): left for a later pass; the
+    /// watcher looks again after the quiet period.
     pub pending: Vec<String>,
     /// The pass stopped early on a shutdown request; what it recorded is consistent.
     pub interrupted: bool,

@@ -5,9 +5,13 @@
 use rust_xlsxwriter::utility::row_col_to_cell_absolute;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
 
+use crate::domain::bounded;
 use crate::domain::model::{FiscalYear, Quarter};
 use crate::workbook::template::measure::{row_height, wrapped_lines};
 use crate::workbook::template::{self, Formats, TABLE_FONT_SIZE};
+
+/// The most UTF-16 units Excel (and rust_xlsxwriter) accept in one cell.
+const EXCEL_CELL_UNITS: usize = 32_767;
 
 /// The plan, submissions, diagnostics and books sheets: title, note, then the table.
 pub(super) const TABLE_HEADER_ROW: u32 = 2;
@@ -101,11 +105,17 @@ impl<'a, 'f> Cells<'a, 'f> {
     }
 
     /// Text, always as a string: a division's "=SUM(…)" or "@name" stays text, never a formula.
+    /// A text over Excel's cell limit is cut there with a visible mark: the reader bounds every
+    /// text of a submission far below it, and this keeps one cell from failing the workbook
+    /// whatever the ledger holds.
     pub(super) fn text(&mut self, s: &str, f: &'f Format) -> Result<&mut Self, XlsxError> {
         self.styled(f)?;
         // A blank cell needs no write: the run's format creates it.
         if !s.is_empty() {
-            self.ws.write_string(self.row, self.col, s)?;
+            match bounded::cut_utf16(s, EXCEL_CELL_UNITS) {
+                Some(cut) => self.ws.write_string(self.row, self.col, cut)?,
+                None => self.ws.write_string(self.row, self.col, s)?,
+            };
         }
         self.col += 1;
         Ok(self)

@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, DataType, Reader, open_workbook_auto_from_rs};
 
 use super::overview::{OV_HEADER_ROW, ov};
 use super::*;
@@ -197,4 +197,22 @@ fn an_empty_year_still_builds() {
         cell(&mut wb, OVERVIEW_SHEET, OV_HEADER_ROW, ov::CODE),
         Data::String("รหัสหน่วยงาน".to_owned())
     );
+}
+
+#[test]
+fn a_text_over_the_cell_limit_is_cut_not_fatal() {
+    // A ledger written before texts were bounded may hold one: the workbook is still written.
+    let mut input = sample();
+    input.divisions[0].submission.kpis[0].name = "ตัวชี้วัด".repeat(5_000);
+    input.divisions[0].submission.division.name = "😀".repeat(20_000);
+    let bytes = to_bytes(&input).expect("the summary is written");
+    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
+    let kpis = wb.worksheet_range(KPI_SHEET).unwrap();
+    let name = kpis
+        .cells()
+        .filter_map(|(_, _, d)| d.as_string())
+        .find(|s| s.starts_with("ตัวชี้วัดตัวชี้วัด"))
+        .expect("the long name is in the sheet");
+    assert!(name.encode_utf16().count() <= 32_767);
+    assert!(name.ends_with(crate::domain::bounded::CUT_MARK));
 }

@@ -526,6 +526,29 @@ fn own_weighted_differs() {
 }
 
 #[test]
+fn text_too_long() {
+    let limit = layout::field(Key::Description).bound.chars();
+    let v = expect(
+        &changed(|s| s.kpis[0].description = "ค".repeat(limit + 1)),
+        "text-too-long",
+        Some(KPI1),
+        Some(&layout::field(Key::Description).a1()),
+    );
+    // A warning: the file is accepted, with the text cut to its bound and marked.
+    assert_eq!(v.status, Status::Accepted);
+    let kept = &v.submission.kpis[0].description;
+    assert_eq!(kept.chars().count(), limit);
+    assert!(kept.ends_with(kpiwatch::domain::bounded::CUT_MARK));
+    // One character less fits and is kept whole.
+    let v = check(&changed(|s| s.kpis[0].description = "ค".repeat(limit)));
+    assert!(
+        !v.diagnostics
+            .iter()
+            .any(|d| d.finding.code() == "text-too-long")
+    );
+}
+
+#[test]
 fn log_total_mismatch() {
     let v = expect(
         &workbook_bytes(&samples::inspection_office()),

@@ -52,11 +52,13 @@ impl TestEnv {
         self.dir.path().join(rel)
     }
 
-    /// Writes `bytes` at `rel`, creating folders.
+    /// Writes `bytes` at `rel`, creating folders, as a file that finished arriving a minute
+    /// ago: `run` leaves a file modified within the quiet period for the next pass.
     pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> PathBuf {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, bytes).unwrap();
+        settle(&p);
         p
     }
 
@@ -136,6 +138,19 @@ impl TestEnv {
         });
         (code, v)
     }
+}
+
+/// Sets a file's modification time a minute back, as if it had finished arriving then: past
+/// any quiet period the tests configure, so `run` reads it now.
+pub fn settle(path: &Path) {
+    age(path, Duration::from_secs(60));
+}
+
+/// Sets a file's modification time `ago` back from now.
+pub fn age(path: &Path, ago: Duration) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - ago)
+        .unwrap();
 }
 
 /// How long a wait for a running watcher may take before the test fails: generous, because it

@@ -4,6 +4,8 @@
 
 mod harness;
 
+mod arriving;
+mod bounds;
 mod check_cli;
 mod demo;
 mod diagnostics;

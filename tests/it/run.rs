@@ -46,11 +46,9 @@ impl Share {
         sub.kpis[0].quarters[1].result_text = Some("190".into());
         sub.kpis[0].quarters[1].own_score = None;
         sub.kpis[0].quarters[1].own_weighted = None;
-        std::fs::write(
-            self.inbox("inspection-office/kpi-2564.xlsx"),
-            workbook_bytes(&sub),
-        )
-        .unwrap();
+        let path = self.inbox("inspection-office/kpi-2564.xlsx");
+        std::fs::write(&path, workbook_bytes(&sub)).unwrap();
+        harness::settle(&path);
     }
 
     fn inbox(&self, rel: &str) -> PathBuf {
@@ -318,13 +316,7 @@ fn a_file_saved_again_unchanged_is_not_archived_again() {
     let path = s.inbox("inspection-office/kpi-2564.xlsx");
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes).unwrap();
-    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(later)
-        .unwrap();
+    harness::age(&path, std::time::Duration::from_secs(30));
 
     let (code, out) = s.run();
     assert_eq!(code, 0, "{out}");
@@ -342,7 +334,8 @@ fn a_locked_summary_gets_a_dated_copy_and_the_run_says_so() {
     std::fs::remove_file(s.summary()).unwrap();
     std::fs::create_dir(s.summary()).unwrap();
     std::fs::write(s.summary().join("keep"), b"x").unwrap();
-    std::fs::write(s.inbox("ministers-office/extra.xlsx"), broken_weight()).unwrap();
+    s.env
+        .write("share/inbox/ministers-office/extra.xlsx", &broken_weight());
     let (code, out) = s.run();
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("locked"), "{out}");

@@ -2,6 +2,7 @@
 //! one `match` per language, so a new finding cannot be added without both.
 
 use super::Finding;
+use crate::domain::bounded::CUT_MARK;
 use crate::domain::model::FiscalYear;
 
 /// A figure in a message: whole numbers without decimals, others to four decimals without
@@ -215,6 +216,14 @@ impl Finding {
             Finding::AnotherFileForDivision { other } => format!(
                 "ในโฟลเดอร์มีไฟล์ \"{other}\" ของหน่วยงานเดียวกัน ปีและไตรมาสเดียวกันอยู่แล้ว ระบบใช้ไฟล์ที่รับล่าสุด กรุณาลบไฟล์ที่ไม่ใช้"
             ),
+            Finding::TextTooLong {
+                field,
+                length,
+                limit,
+            } => format!(
+                "\"{}\" ยาว {length} ตัวอักษร เกินที่ระบบรับได้ {limit} ตัวอักษร ระบบตัดส่วนที่เกินออกและแสดงเครื่องหมาย \"{CUT_MARK}\" ท้ายข้อความ กรุณาย่อข้อความ",
+                field.th
+            ),
         }
     }
 
@@ -420,6 +429,14 @@ impl Finding {
             ),
             Finding::AnotherFileForDivision { other } => format!(
                 "\"{other}\" in the inbox is also this division's workbook for the same year and quarter; the newest accepted one is used (remove the other)"
+            ),
+            Finding::TextTooLong {
+                field,
+                length,
+                limit,
+            } => format!(
+                "{} is {length} characters long, over the {limit}-character limit; it was cut and ends in \"{CUT_MARK}\" wherever it is shown (shorten it)",
+                field.en
             ),
         }
     }

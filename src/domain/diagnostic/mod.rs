@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 
 use crate::domain::model::Quarter;
 
+mod bounds;
 mod messages;
 
 /// How bad a finding is. Any error rejects the file; warnings are reported but accepted.
@@ -224,11 +225,17 @@ pub enum Finding {
     AnotherFileForDivision {
         other: String,
     },
+    /// A text longer than its field's bound (`limit` characters), cut with a visible mark.
+    TextTooLong {
+        field: FieldName,
+        length: usize,
+        limit: usize,
+    },
 }
 
 /// Every stable code, as documented in docs/findings.md; tests keep this list, [`Finding::code`] and
 /// the per-code tests in step.
-pub const CODES: [&str; 37] = [
+pub const CODES: [&str; 38] = [
     "not-a-workbook",
     "encrypted",
     "too-large",
@@ -266,6 +273,7 @@ pub const CODES: [&str; 37] = [
     "kpi-code-in-other-division",
     "foreign-kpi-code",
     "another-file-for-division",
+    "text-too-long",
 ];
 
 impl Finding {
@@ -309,6 +317,7 @@ impl Finding {
             Finding::KpiCodeInOtherDivision { .. } => "kpi-code-in-other-division",
             Finding::ForeignKpiCode { .. } => "foreign-kpi-code",
             Finding::AnotherFileForDivision { .. } => "another-file-for-division",
+            Finding::TextTooLong { .. } => "text-too-long",
         }
     }
 
@@ -325,7 +334,8 @@ impl Finding {
             | Finding::LogDateTypo { .. }
             | Finding::LogDateOutsideYear { .. }
             | Finding::KpiCodeInOtherDivision { .. }
-            | Finding::AnotherFileForDivision { .. } => Severity::Warning,
+            | Finding::AnotherFileForDivision { .. }
+            | Finding::TextTooLong { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -367,8 +377,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding at a location. The cell contents and sheet names it repeats are bounded
+    /// ([`crate::domain::bounded`]): a message stays a line of a receipt.
     pub fn new(finding: Finding, location: Location) -> Self {
-        Self { finding, location }
+        Self {
+            finding: finding.quotes_bounded(),
+            location: location.bounded(),
+        }
     }
 
     pub fn severity(&self) -> Severity {

@@ -163,6 +163,19 @@ pub fn generate(
     })
 }
 
+/// How long before the generation a demo workbook says it was saved.
+const ARRIVED_AGO: Duration = Duration::from_secs(3600);
+
+/// Dates a workbook as a file that arrived an hour ago, as a share's files did: a pass leaves
+/// files modified within the quiet period for the next one, and a demo share is read at once.
+fn settled(path: &Path) -> Result<(), io::Error> {
+    let arrived = std::time::SystemTime::now() - ARRIVED_AGO;
+    std::fs::File::options()
+        .write(true)
+        .open(path)?
+        .set_modified(arrived)
+}
+
 /// Generates and writes one division's workbook; its expectation and size.
 fn write_division(inbox: &Path, index: usize, seed: u64) -> Result<(Expected, u64), io::Error> {
     let (sub, expected) = generate_submission(index, seed);
@@ -173,6 +186,8 @@ fn write_division(inbox: &Path, index: usize, seed: u64) -> Result<(Expected, u6
     let bytes = template::to_bytes(&sub, &opts).map_err(io::Error::other)?;
     let dir = inbox.join(&expected.folder);
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join(FILE_NAME), &bytes)?;
+    let path = dir.join(FILE_NAME);
+    std::fs::write(&path, &bytes)?;
+    settled(&path)?;
     Ok((expected, bytes.len() as u64))
 }

@@ -1,10 +1,12 @@
 //! The template's contract in Markdown, printed by `kpiwatch template --contract` and kept in
-//! docs/template.md: every defined name with its cell, label and type, every value a drop-down
-//! offers, and the tables whose rows a division adds.
+//! docs/template.md: every defined name with its cell, label, type and longest text kept, every
+//! value a drop-down offers, and the tables whose rows a division adds.
 
 use std::fmt::Write as _;
 
 use rust_xlsxwriter::utility::column_number_to_name;
+
+use crate::domain::bounded::CUT_MARK;
 
 use super::{
     ColumnKey, DIVISION_SHEET, Field, LOG_MODE_MEANINGS_EN, LOG_MODES, LOG_SHEET, LOG_TABLE,
@@ -26,6 +28,10 @@ pub(crate) fn sheet_display(sheet: SheetRole) -> &'static str {
 pub fn contract_markdown() -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Template version: `{TEMPLATE_VERSION}`.\n");
+    let _ = writeln!(
+        out,
+        "A text longer than its field's \"longest text kept\" (in characters) is cut, ends in `{CUT_MARK}` wherever kpiwatch shows it, and gets a `text-too-long` warning at its cell.\n"
+    );
     field_table(&mut out);
     computed_table(&mut out);
     for f in fields().iter().filter(|f| !choice_list(f.ty).is_empty()) {
@@ -42,9 +48,9 @@ pub fn contract_markdown() -> String {
 fn field_table(out: &mut String) {
     let _ = writeln!(
         out,
-        "| defined name | scope | sheet | cell | Thai label | meaning | type | required |"
+        "| defined name | scope | sheet | cell | Thai label | meaning | type | required | longest text kept |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
     for f in fields() {
         let scope = if f.sheet == SheetRole::Kpi {
             "sheet"
@@ -58,7 +64,7 @@ fn field_table(out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
             f.name,
             scope,
             sheet_display(f.sheet),
@@ -66,7 +72,8 @@ fn field_table(out: &mut String) {
             f.label_th,
             f.meaning_en,
             f.ty.describe_en(),
-            required
+            required,
+            thousands(f.bound.chars())
         );
     }
 }
@@ -96,6 +103,15 @@ fn computed_table(out: &mut String) {
     }
 }
 
+/// "2,000": a bound as the docs write numbers.
+fn thousands(n: usize) -> String {
+    if n >= 1_000 {
+        format!("{},{:03}", n / 1_000, n % 1_000)
+    } else {
+        n.to_string()
+    }
+}
+
 /// The values a drop-down field allows, as its list offers them and as the reader accepts them.
 fn drop_down(out: &mut String, f: &Field) {
     let _ = writeln!(
@@ -120,16 +136,20 @@ fn column_table(out: &mut String, table: &Table) {
         sheet_display(table.sheet),
         table.header_row + 1
     );
-    let _ = writeln!(out, "| column | Thai header | meaning | type |");
-    let _ = writeln!(out, "|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| column | Thai header | meaning | type | longest text kept |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
     for (i, c) in table.columns.iter().enumerate() {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             column_number_to_name(i as u16),
             c.label_th,
             c.meaning_en,
-            c.ty.describe_en()
+            c.ty.describe_en(),
+            thousands(c.bound.chars())
         );
     }
 }

@@ -4,7 +4,7 @@
 use super::{
     Anchor, Field, KPI_LEVEL_HEADER_ROW, KPI_REPORT_HEADER_ROW, KPI_VALUE_COL, KPI_VALUE_SPAN, Key,
     LEVEL_COL_DESCRIPTION, LEVEL_COL_THRESHOLD, NAME_PREFIX, PLAN_TABLE, QuarterField, Required,
-    SheetRole, ValueType, level_label,
+    SheetRole, TextBound, ValueType, level_label,
 };
 use crate::domain::model::Quarter;
 
@@ -37,6 +37,36 @@ fn simple(
         ty,
         required,
         anchor: Anchor::RightOf(label),
+        bound: bound(key, ty),
+    }
+}
+
+/// How long a text each field keeps: names are printed in the summary's tables, descriptions
+/// and plans are paragraphs, everything else is a line or a code.
+fn bound(key: Key, ty: ValueType) -> TextBound {
+    match key {
+        Key::DivisionName | Key::KpiName | Key::Goal | Key::PlanProcess | Key::PlanIndicator => {
+            TextBound::Name
+        }
+        Key::ActionPlan
+        | Key::StrategicIssue
+        | Key::Description
+        | Key::LevelDescription(_)
+        | Key::Conditions
+        | Key::DataSource
+        | Key::PlanClients
+        | Key::PlanStakeholders
+        | Key::PlanTierQuality
+        | Key::PlanTierStandard
+        | Key::PlanTierImprove
+        | Key::PlanDigital
+        | Key::PlanStepReduction
+        | Key::PlanExpectedResults => TextBound::Long,
+        Key::Quarter(_, qf) => qf.bound(),
+        _ if matches!(ty, ValueType::Text) && key != Key::DivisionCode && key != Key::KpiCode => {
+            TextBound::Short
+        }
+        _ => TextBound::Code,
     }
 }
 
@@ -248,6 +278,7 @@ pub(super) fn build_fields() -> Vec<Field> {
                 row: level_label(level),
                 col: LEVEL_COL_THRESHOLD.to_owned(),
             },
+            bound: TextBound::Code,
         });
         f.push(Field {
             key: Key::LevelDescription(level),
@@ -264,6 +295,7 @@ pub(super) fn build_fields() -> Vec<Field> {
                 row: level_label(level),
                 col: LEVEL_COL_DESCRIPTION.to_owned(),
             },
+            bound: TextBound::Long,
         });
     }
     f.extend([
@@ -395,6 +427,7 @@ pub(super) fn build_fields() -> Vec<Field> {
                     row: qf.label_th().to_owned(),
                     col: q.label_th(),
                 },
+                bound: qf.bound(),
             });
         }
     }

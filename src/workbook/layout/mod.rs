@@ -88,6 +88,32 @@ impl ValueType {
     }
 }
 
+/// How long a text a field keeps: anything longer is cut with a visible mark and a
+/// `text-too-long` warning at its cell. Bounded so that one cell can neither overflow a summary
+/// cell (32,767 characters in Excel) nor turn a receipt or a printed row into pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextBound {
+    /// Codes, numbers, dates and drop-down values: the key of a row, printed in narrow columns.
+    Code,
+    /// Contacts, units, targets, a month's mark, a budget: one line.
+    Short,
+    /// The names people print: division, KPI, activity.
+    Name,
+    /// Descriptions, plans, a quarter's account of what was done.
+    Long,
+}
+
+impl TextBound {
+    pub const fn chars(self) -> usize {
+        match self {
+            TextBound::Code => 50,
+            TextBound::Short => 200,
+            TextBound::Name => 500,
+            TextBound::Long => 2_000,
+        }
+    }
+}
+
 /// The fields of one quarter's column in the KPI sheet's report table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QuarterField {
@@ -174,6 +200,8 @@ pub struct Field {
     pub ty: ValueType,
     pub required: Required,
     pub anchor: Anchor,
+    /// The longest text kept from the cell.
+    pub bound: TextBound,
 }
 
 /// Whether a field must be filled.
@@ -341,6 +369,15 @@ impl QuarterField {
 
     const fn offset(self) -> u32 {
         self as u32 + 1
+    }
+
+    const fn bound(self) -> TextBound {
+        match self {
+            QuarterField::Details | QuarterField::Evidence => TextBound::Long,
+            QuarterField::Result | QuarterField::OwnScore | QuarterField::OwnWeighted => {
+                TextBound::Code
+            }
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use super::{SheetRole, ValueType};
+use super::{SheetRole, TextBound, ValueType};
 use crate::domain::thai;
 
 // Drop-down suggestions of the log's mode column; the seed samples use them too.
@@ -17,6 +17,8 @@ pub struct Column {
     pub meaning_en: &'static str,
     pub ty: ValueType,
     pub width: f64,
+    /// The longest text kept from one of its cells.
+    pub bound: TextBound,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,6 +63,7 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
         ty: ValueType::Text,
         // About 120 units in all: A4 landscape at 74 %, 14 pt prints at 10 pt.
         width: 30.0,
+        bound: TextBound::Name,
     }];
     columns.extend((0..12u8).map(|m| Column {
         key: ColumnKey::Month(m),
@@ -68,6 +71,7 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
         meaning_en: "mark the months the activity runs (any mark, e.g. ✓ or ↔)",
         ty: ValueType::Text,
         width: 4.3,
+        bound: TextBound::Code,
     }));
     columns.extend([
         Column {
@@ -76,6 +80,7 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
             meaning_en: "budget",
             ty: ValueType::Text,
             width: 10.0,
+            bound: TextBound::Short,
         },
         Column {
             key: ColumnKey::ActivityOwner,
@@ -83,6 +88,7 @@ pub static PLAN_TABLE: LazyLock<Table> = LazyLock::new(|| {
             meaning_en: "who is responsible",
             ty: ValueType::Text,
             width: 18.0,
+            bound: TextBound::Short,
         },
     ]);
     Table {
@@ -104,6 +110,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "the KPI this record counts towards",
             ty: ValueType::Text,
             width: 12.0,
+            bound: TextBound::Code,
         },
         Column {
             key: ColumnKey::LogDate,
@@ -111,6 +118,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "date or range, e.g. ๒๒ - ๒๓ มี.ค. ๖๔",
             ty: ValueType::Date,
             width: 16.0,
+            bound: TextBound::Short,
         },
         Column {
             key: ColumnKey::LogArea,
@@ -118,6 +126,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "area (province, office)",
             ty: ValueType::Text,
             width: 22.0,
+            bound: TextBound::Short,
         },
         Column {
             key: ColumnKey::LogUnits,
@@ -125,6 +134,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "units counted by this record",
             ty: ValueType::Number,
             width: 10.0,
+            bound: TextBound::Code,
         },
         Column {
             key: ColumnKey::LogMode,
@@ -132,6 +142,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "mode: on site, video conference, on paper",
             ty: ValueType::Text,
             width: 18.0,
+            bound: TextBound::Short,
         },
         Column {
             key: ColumnKey::LogCost,
@@ -139,6 +150,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "cost in baht",
             ty: ValueType::Number,
             width: 12.0,
+            bound: TextBound::Code,
         },
         Column {
             key: ColumnKey::LogNote,
@@ -146,6 +158,7 @@ pub static LOG_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
             meaning_en: "note",
             ty: ValueType::Text,
             width: 26.0,
+            bound: TextBound::Long,
         },
     ],
 });

@@ -10,6 +10,7 @@ use super::cells::{
 };
 use super::percent::percent_points;
 use super::{KpiSource, Sources, cell_location};
+use crate::domain::bounded;
 use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location};
 use crate::domain::model::{Contact, Direction, FiscalYear, Kpi, KpiKind, Quarter, Submission};
 use crate::domain::scoring;
@@ -137,8 +138,35 @@ impl<'b, 'a> FieldReader<'b, 'a> {
         }
     }
 
+    /// The text of a field, within the field's bound.
     fn text(&mut self, key: Key) -> String {
+        let text = self.raw_text(key);
+        self.bounded(key, text)
+    }
+
+    fn raw_text(&mut self, key: Key) -> String {
         self.value(key).map(|d| data_text(&d)).unwrap_or_default()
+    }
+
+    /// `text` as kept from the field's cell: a text over the field's bound is cut with a
+    /// visible mark, and the cell gets a warning saying so.
+    fn bounded(&mut self, key: Key, text: String) -> String {
+        let f = layout::field(key);
+        let limit = f.bound.chars();
+        match bounded::cut(&text, limit) {
+            Some(cut) => {
+                self.problem(
+                    key,
+                    Finding::TextTooLong {
+                        field: field_name(f),
+                        length: text.chars().count(),
+                        limit,
+                    },
+                );
+                cut
+            }
+            None => text,
+        }
     }
 
     fn number(&mut self, key: Key) -> Option<f64> {
@@ -277,7 +305,8 @@ impl<'b, 'a> FieldReader<'b, 'a> {
     }
 
     fn choice<T>(&mut self, key: Key, parse: fn(&str) -> Option<T>) -> Option<T> {
-        let text = self.text(key);
+        // Not kept, only matched: a long text is an invalid choice, not a long one.
+        let text = self.raw_text(key);
         if text.is_empty() {
             return None;
         }
@@ -437,7 +466,7 @@ impl<'b, 'a> FieldReader<'b, 'a> {
                     Ok(x) => k.quarters[q.index()].result = self.as_seen(key, &v, x),
                     Err(bad) => self.bad_number(key, bad),
                 }
-                k.quarters[q.index()].result_text = Some(text);
+                k.quarters[q.index()].result_text = Some(self.bounded(key, text));
             }
         }
     }

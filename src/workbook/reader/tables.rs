@@ -8,10 +8,44 @@ use super::book::Book;
 use super::cell_location;
 use super::cells::{cell_date, cell_number, cell_text};
 use super::sheet::SheetData;
-use crate::domain::diagnostic::{Diagnostic, FieldName};
+use crate::domain::bounded;
+use crate::domain::diagnostic::{Diagnostic, FieldName, Finding};
 use crate::domain::model::{Activity, LogEntry};
 use crate::domain::thai;
 use crate::workbook::layout::{self, ColumnKey, Table};
+
+/// Reads a table's cells as text within each column's bound, noting every cut at its cell.
+struct TextCells<'t> {
+    sheet: &'t str,
+    table: &'t Table,
+    columns: &'t HashMap<ColumnKey, u16>,
+    problems: Vec<Diagnostic>,
+}
+
+impl TextCells<'_> {
+    fn text(&mut self, row: u32, cells: &Row<'_>, key: ColumnKey) -> String {
+        let text = cells.get(&key).map(cell_text).unwrap_or_default();
+        let Some(column) = self.table.columns.iter().find(|c| c.key == key) else {
+            return text;
+        };
+        let limit = column.bound.chars();
+        match bounded::cut(&text, limit) {
+            Some(cut) => {
+                let col = self.columns.get(&key).copied().unwrap_or_default();
+                self.problems.push(Diagnostic::new(
+                    Finding::TextTooLong {
+                        field: FieldName::new(column.label_th, column.meaning_en),
+                        length: text.chars().count(),
+                        limit,
+                    },
+                    cell_location(self.sheet, row, col),
+                ));
+                cut
+            }
+            None => text,
+        }
+    }
+}
 
 impl Book<'_> {
     /// The header row of a table and the column of each of its fields. Columns are matched by
@@ -60,10 +94,16 @@ impl Book<'_> {
         let Some(data) = self.sheet(sheet) else {
             return Vec::new();
         };
-        table_rows(data, header, &columns)
+        let mut cells = TextCells {
+            sheet,
+            table: &layout::PLAN_TABLE,
+            columns: &columns,
+            problems: Vec::new(),
+        };
+        let activities = table_rows(data, header, &columns)
             .into_iter()
-            .map(|(_, v)| {
-                let t = |k: ColumnKey| v.get(&k).map(cell_text).unwrap_or_default();
+            .map(|(row, v)| {
+                let mut t = |k: ColumnKey| cells.text(row, &v, k);
                 Activity {
                     name: t(ColumnKey::Activity),
                     months: std::array::from_fn(|m| t(ColumnKey::Month(m as u8))),
@@ -71,7 +111,9 @@ impl Book<'_> {
                     owner: t(ColumnKey::ActivityOwner),
                 }
             })
-            .collect()
+            .collect();
+        self.diagnostics.append(&mut cells.problems);
+        activities
     }
 
     pub(super) fn log(
@@ -87,8 +129,14 @@ impl Book<'_> {
         let mut entries = Vec::new();
         let mut rows = Vec::new();
         let mut problems = Vec::new();
+        let mut cells = TextCells {
+            sheet,
+            table: &layout::LOG_TABLE,
+            columns: &columns,
+            problems: Vec::new(),
+        };
         for (row, v) in table_rows(data, header, &columns) {
-            let t = |k: ColumnKey| v.get(&k).map(cell_text).unwrap_or_default();
+            let mut t = |k: ColumnKey| cells.text(row, &v, k);
             let mut entry = LogEntry {
                 kpi_code: t(ColumnKey::LogKpiCode),
                 date_text: t(ColumnKey::LogDate),
@@ -128,6 +176,7 @@ impl Book<'_> {
             entries.push(entry);
             rows.push(row);
         }
+        self.diagnostics.append(&mut cells.problems);
         self.diagnostics.append(&mut problems);
         (entries, rows, columns)
     }
