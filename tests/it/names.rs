@@ -15,7 +15,7 @@ use kpiwatch::check::validate::Status;
 use kpiwatch::domain::model::Submission;
 use kpiwatch::domain::samples;
 
-use crate::harness::{TestEnv, Watcher, numbered, sheet_rows, workbook_bytes};
+use crate::harness::{TestEnv, Watcher, numbered, settle, sheet_rows, workbook_bytes};
 
 /// A division of its own under `code`, accepted as it is.
 fn division(code: &str, n: usize) -> Vec<u8> {
@@ -160,6 +160,8 @@ fn unswap(env: &TestEnv) {
         let p = env.path(format!("share/inbox/swap/{name}.xlsx"));
         std::fs::remove_file(&p).unwrap();
         env.drop_file(&p, &division(&format!("ทส.{n}"), n));
+        // Settled, as a file copied a while ago: `run` leaves a file still arriving for later.
+        settle(&p);
     }
 }
 
