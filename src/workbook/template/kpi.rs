@@ -55,36 +55,8 @@ pub(super) fn kpi_sheet(
         &fmt.label,
     )?;
 
-    ws.merge_range(
-        layout::KPI_LEVEL_HEADER_ROW - 1,
-        0,
-        layout::KPI_LEVEL_HEADER_ROW - 1,
-        4,
-        "เกณฑ์การให้คะแนน",
-        &fmt.header,
-    )?;
-    let h = layout::KPI_LEVEL_HEADER_ROW;
-    ws.write_string_with_format(h, 0, layout::LEVEL_COL_LABEL, &fmt.header)?;
-    ws.write_string_with_format(h, 1, layout::LEVEL_COL_THRESHOLD, &fmt.header)?;
-    ws.merge_range(h, 2, h, 4, layout::LEVEL_COL_DESCRIPTION, &fmt.header)?;
-    for level in 1..=5u8 {
-        ws.write_string_with_format(
-            h + u32::from(level),
-            0,
-            layout::level_label(level),
-            &fmt.label,
-        )?;
-    }
+    level_and_report_labels(&mut ws, fmt)?;
 
-    let r = layout::KPI_REPORT_HEADER_ROW;
-    ws.write_string_with_format(r, 0, layout::REPORT_HEADER_LABEL, &fmt.header)?;
-    for q in Quarter::ALL {
-        ws.write_string_with_format(r, 1 + q.index() as u16, q.label_th(), &fmt.header)?;
-    }
-    for qf in QuarterField::ALL {
-        let row = layout::field(Key::Quarter(Quarter::Q1, qf)).row;
-        ws.write_string_with_format(row, 0, qf.label_th(), &fmt.label)?;
-    }
     let details_row = layout::field(Key::Quarter(Quarter::Q1, QuarterField::Details)).row;
     let description_row = layout::field(Key::Description).row;
 
@@ -121,6 +93,41 @@ pub(super) fn kpi_sheet(
     print_setup(&mut ws, false);
     protect(&mut ws);
     Ok(ws)
+}
+
+/// The labels of the score-level table and of the quarterly report: the sheet's fixed text.
+fn level_and_report_labels(ws: &mut Worksheet, fmt: &Formats) -> Result<(), XlsxError> {
+    ws.merge_range(
+        layout::KPI_LEVEL_HEADER_ROW - 1,
+        0,
+        layout::KPI_LEVEL_HEADER_ROW - 1,
+        4,
+        "เกณฑ์การให้คะแนน",
+        &fmt.header,
+    )?;
+    let h = layout::KPI_LEVEL_HEADER_ROW;
+    ws.write_string_with_format(h, 0, layout::LEVEL_COL_LABEL, &fmt.header)?;
+    ws.write_string_with_format(h, 1, layout::LEVEL_COL_THRESHOLD, &fmt.header)?;
+    ws.merge_range(h, 2, h, 4, layout::LEVEL_COL_DESCRIPTION, &fmt.header)?;
+    for level in 1..=5u8 {
+        ws.write_string_with_format(
+            h + u32::from(level),
+            0,
+            layout::level_label(level),
+            &fmt.label,
+        )?;
+    }
+
+    let r = layout::KPI_REPORT_HEADER_ROW;
+    ws.write_string_with_format(r, 0, layout::REPORT_HEADER_LABEL, &fmt.header)?;
+    for q in Quarter::ALL {
+        ws.write_string_with_format(r, 1 + q.index() as u16, q.label_th(), &fmt.header)?;
+    }
+    for qf in QuarterField::ALL {
+        let row = layout::field(Key::Quarter(Quarter::Q1, qf)).row;
+        ws.write_string_with_format(row, 0, qf.label_th(), &fmt.label)?;
+    }
+    Ok(())
 }
 
 /// "ตัวชี้วัด 3": the name of the third KPI sheet.
