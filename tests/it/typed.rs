@@ -11,7 +11,8 @@ use kpiwatch::workbook::layout::{Key, QuarterField};
 use serde_json::Value;
 
 use crate::harness::{
-    TestEnv, at, check_file, example, lo_edit, part_text, replace_part, soffice_available, typed,
+    TestEnv, at, check_file, example, lo_edit, part_text, replace_part, settle, sheet_rows,
+    soffice_available, typed,
 };
 
 const KPI1: &str = "ตัวชี้วัด 1";
@@ -126,7 +127,52 @@ fn percentages_typed_in_libreoffice_read_as_shown() {
             [Some(2.0), Some(3.0), Some(2.0), Some(4.0)],
             "{ext}"
         );
+        assert_receipt_and_summary(&env, &percent, ext);
     }
+}
+
+/// `run` on a share holding `file` alone: its receipt and the summary show the golden figures
+/// of the ministers' office (88, 90, 88, 92 against 86–94 %: 2, 3, 2, 4; weighted at 30 %).
+fn assert_receipt_and_summary(env: &TestEnv, file: &Path, ext: &str) {
+    let share = env.path(format!("share-{ext}"));
+    let dest = share.join(format!("inbox/ministers-office/kpi.{ext}"));
+    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+    std::fs::copy(file, &dest).unwrap();
+    settle(&dest);
+    let out = env
+        .kpiwatch()
+        .arg("run")
+        .arg("--state")
+        .arg(env.path(format!("state-{ext}")))
+        .arg(&share)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{ext}: {out:?}");
+    let receipt =
+        std::fs::read_to_string(share.join(format!("receipts/ministers-office/kpi.{ext}.txt")))
+            .unwrap();
+    for line in [
+        "Q1: result 88  score 2.0000  weighted 0.6000",
+        "Q2: result 90  score 3.0000  weighted 0.9000",
+        "Q3: result 88  score 2.0000  weighted 0.6000",
+        "Q4: result 92  score 4.0000  weighted 1.2000",
+    ] {
+        assert!(receipt.contains(line), "{ext}: {line} not in {receipt}");
+    }
+    let rows = sheet_rows(&share.join("summary/kpi-summary-2564.xlsx"), "ตัวชี้วัด");
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "คะแนนไตรมาส 1"))
+        .unwrap();
+    let col = |label: String| rows[header].iter().position(|c| *c == label).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r.iter().any(|c| c == "สร. 1"))
+        .unwrap();
+    let scores: Vec<f64> = (1..=4)
+        .map(|q| row[col(format!("คะแนนไตรมาส {q}"))].parse().unwrap())
+        .collect();
+    assert_eq!(scores, [2.0, 3.0, 2.0, 4.0], "{ext}: summary");
 }
 
 #[test]
