@@ -10,8 +10,8 @@ use kpiwatch::domain::samples;
 use kpiwatch::workbook::layout::{self, Key, TextBound};
 
 use crate::harness::{
-    self, EXAMPLES, TestEnv, lo_convert, numbered, part_text, replace_part, soffice_available,
-    workbook_bytes,
+    self, EXAMPLES, TestEnv, Watcher, lo_convert, numbered, part_text, replace_part,
+    soffice_available, workbook_bytes,
 };
 
 const LONG: usize = 40_000;
@@ -130,6 +130,49 @@ fn run_and_check(rel: &str, bytes: &[u8]) {
 #[test]
 fn a_40000_character_name_in_an_xlsx_is_cut_and_every_summary_written() {
     run_and_check("long/kpi.xlsx", &long_texts_xlsx());
+}
+
+#[test]
+fn watch_cuts_a_40000_character_name_and_keeps_every_summary() {
+    let env = TestEnv::new();
+    env.write("kpiwatch.toml", b"[watch]\nquiet_period_secs = 1\n");
+    env.copy_examples("share/inbox");
+    let mut w = Watcher::start(
+        &env,
+        &[
+            "watch",
+            "--poll",
+            "1",
+            "--config",
+            "kpiwatch.toml",
+            "--state",
+            "state",
+            "share",
+        ],
+    );
+    w.wait_for_count("examples recorded", 2, || env.recorded());
+    env.drop_file("share/inbox/long/kpi.xlsx", &long_texts_xlsx());
+    w.wait_for_count("the long file recorded", 3, || env.recorded());
+    let receipt = env.path("share/receipts/long/kpi.xlsx.txt");
+    w.wait_until("its receipt written", || receipt.exists());
+    let summary = env.path("share/summary/kpi-summary-2564.xlsx");
+    let start: String = long_kpi_name().chars().take(20).collect();
+    w.wait_until("the summary holds the cut name", || {
+        summary.exists() && all_texts(&summary).iter().any(|t| t.starts_with(&start))
+    });
+    w.stop();
+    let texts = all_texts(&summary);
+    for code in ["สตป.", "สร."] {
+        assert!(texts.iter().any(|t| t == code), "{code} missing");
+    }
+    assert!(
+        texts
+            .iter()
+            .filter(|t| t.starts_with(&start))
+            .all(|t| t.ends_with(CUT_MARK))
+    );
+    let receipt = std::fs::read_to_string(receipt).unwrap();
+    assert!(receipt.contains("(text-too-long)"), "{receipt}");
 }
 
 #[test]
