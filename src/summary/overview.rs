@@ -5,7 +5,7 @@ use rust_xlsxwriter::utility::{column_number_to_name, row_col_to_cell, row_col_t
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ChartType,
     Color, ConditionalFormat3ColorScale, ConditionalFormatFormula, ConditionalFormatType,
-    DataValidation, DataValidationRule, Formula, Worksheet, XlsxError,
+    DataValidation, DataValidationRule, FormatAlign, Formula, Worksheet, XlsxError,
 };
 
 use super::figures::Scored;
@@ -17,6 +17,7 @@ use super::styles::{
 use super::{KPI_SHEET, OVERVIEW_SHEET, SummaryInput, WEIGHTS_NOT_100_TH};
 use crate::domain::formula;
 use crate::domain::model::{BelowLevel1, FiscalYear, Quarter};
+use crate::workbook::template::measure::{row_height, wrapped_lines};
 use crate::workbook::template::{FONT, TABLE_FONT_SIZE};
 
 // Rows and columns are zero-based, as rust_xlsxwriter counts them.
@@ -178,16 +179,29 @@ pub(super) fn overview_sheet(
         &st.line,
     )?;
     settings_row(ws, input.below_level1, st)?;
-    ws.write_string_with_format(
-        OV_SETTINGS_ROW + 1,
-        0,
-        format!(
-            "ตัวเลขในตารางเป็นสูตรที่คำนวณจากแผ่นงาน \"{KPI_SHEET}\": คะแนนหน่วยงาน = Σ(น้ำหนัก × คะแนน) ÷ Σน้ำหนัก ของตัวชี้วัดที่รายงานผลในไตรมาสนั้น · แก้ค่าในช่อง {} (0 หรือ 1) แล้วคะแนนทั้งสมุดงานจะคำนวณใหม่",
-            settings_a1()
-        ),
-        &st.note,
-    )?;
     let columns = overview_columns();
+    // The note spans the table and wraps within it: on one line it ran past the printed page.
+    let note = format!(
+        "ตัวเลขในตารางเป็นสูตรที่คำนวณจากแผ่นงาน \"{KPI_SHEET}\": คะแนนหน่วยงาน = Σ(น้ำหนัก × คะแนน) ÷ Σน้ำหนัก ของตัวชี้วัดที่รายงานผลในไตรมาสนั้น · แก้ค่าในช่อง {} (0 หรือ 1) แล้วคะแนนทั้งสมุดงานจะคำนวณใหม่",
+        settings_a1()
+    );
+    let table_width: f64 = columns.iter().map(|c| c.width).sum();
+    let note_row = OV_SETTINGS_ROW + 1;
+    ws.merge_range(
+        note_row,
+        0,
+        note_row,
+        columns.len() as u16 - 1,
+        &note,
+        &st.note.clone().set_text_wrap().set_align(FormatAlign::Top),
+    )?;
+    ws.set_row_height(
+        note_row,
+        row_height(
+            wrapped_lines(&note, table_width, TABLE_FONT_SIZE),
+            TABLE_FONT_SIZE,
+        ),
+    )?;
     table_header(ws, OV_HEADER_ROW, &columns, 0, st)?;
     let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
     for (i, d) in scored.iter().enumerate() {
