@@ -102,6 +102,14 @@ pub struct ExpectedDivision {
     pub name: String,
     /// Its subfolder of the inbox; files there must claim this division.
     pub folder: String,
+    /// Who the planning office contacts about its reports, when its workbooks do not say.
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Where mail for the division goes; a workbook cannot redirect it.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -13,11 +13,13 @@
 //! - [`summary`] and [`pass::receipt`]: the planning office's workbooks and each division's
 //!   receipt are written from the ledger.
 //!
-//! Beside the flow: [`config`] (the configuration file), [`output`] (atomic writes),
+//! Beside the flow: [`config`] (the configuration file), [`clock`] (the time records carry),
+//! [`output`] (atomic writes),
 //! [`commands`] (one module per subcommand, with the [`exit_codes`] they share), [`json`] (number
 //! formatting for JSON output) and [`tools`] (seed samples, the demo generator, benchmarks).
 
 pub mod check;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod domain;

@@ -61,7 +61,7 @@ pub struct PassOptions {
 }
 
 pub(crate) fn now() -> chrono::DateTime<chrono::Local> {
-    chrono::Local::now()
+    crate::clock::now()
 }
 
 /// Versions recorded per transaction, and the most judged files waiting to be recorded: parsed

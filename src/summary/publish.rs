@@ -141,7 +141,7 @@ fn remove_stale_books(dir: &Path, fy: FiscalYear, keep: &[String]) {
 }
 
 fn generated_at() -> String {
-    thai::format_thai_datetime(chrono::Local::now().naive_local(), thai::ThaiDigits::No)
+    thai::format_thai_datetime(crate::clock::now().naive_local(), thai::ThaiDigits::No)
 }
 
 /// The fiscal years to summarise: the configured one (even before anything arrived, so the
@@ -181,7 +181,7 @@ fn publish(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf, PublishErro
         .unwrap_or_default();
     let dated = path.with_file_name(format!(
         "{stem} ({}).xlsx",
-        chrono::Local::now().format("%Y-%m-%d %H%M%S")
+        crate::clock::now().format("%Y-%m-%d %H%M%S")
     ));
     match write_atomic_with(&dated, bytes, sync) {
         Ok(()) => {

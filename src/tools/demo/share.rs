@@ -75,6 +75,9 @@ pub fn registry_toml(expected: &[Expected], seed: u64) -> String {
                 code: e.division_code.clone(),
                 name: e.division_name.clone(),
                 folder: e.folder.clone(),
+                contact_name: None,
+                phone: None,
+                email: None,
             })
             .collect(),
     };
