@@ -4,12 +4,11 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::styles::{
-    Cells, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, print_across, start_sheet,
-    table_header,
+    Cells, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, start_sheet, table_header,
 };
 use super::{DIAGNOSTICS_SHEET, SummaryInput};
 
-/// The column of the English message, where the second printed page of the table starts.
+/// The column of the English message, the last one printed before it.
 const ENGLISH_COL: u16 = 7;
 
 pub(super) fn diagnostics_sheet(
@@ -29,22 +28,23 @@ pub(super) fn diagnostics_sheet(
     ws.write_string_with_format(
         1,
         0,
-        "ข้อผิดพลาดทำให้ไม่รับไฟล์ ต้องแก้ไขแล้วส่งใหม่ · คำเตือนรับไฟล์ได้ แต่ควรตรวจสอบ",
+        "ข้อผิดพลาดทำให้ไม่รับไฟล์ ต้องแก้ไขแล้วส่งใหม่ · คำเตือนรับไฟล์ได้ แต่ควรตรวจสอบ · ข้อความภาษาอังกฤษอยู่ในคอลัมน์ H (ไม่พิมพ์)",
         &st.note,
     )?;
     let columns = [
-        column("ไฟล์", 22.0),
+        column("ไฟล์", 20.0),
         column("รหัสหน่วยงาน", 8.0),
         column("แผ่นงาน", 12.0),
         column("ช่อง", 6.0),
         column("ระดับ", 9.0),
-        column("รหัส", 18.0),
+        column("รหัส", 16.0),
         column("ข้อความ", 38.0),
         column("message (English)", 60.0),
     ];
     table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
-    // The file and its division on every page; the English message on a page of its own.
-    print_across(ws, 1, &[ENGLISH_COL])?;
+    // On paper the Thai message is the one read: the English column stays on screen, and the
+    // rest prints one page wide instead of across two.
+    ws.set_print_fit_to_pages(1, 0);
     let width = |c: usize| columns[c].width;
     let mut row = TABLE_HEADER_ROW + 1;
     for d in &input.diagnostics {
@@ -76,6 +76,7 @@ pub(super) fn diagnostics_sheet(
         row - TABLE_HEADER_ROW - 1,
         columns.len(),
     )?;
+    ws.set_print_area(0, 0, row.max(TABLE_HEADER_ROW + 2) - 1, ENGLISH_COL - 1)?;
     Ok(())
 }
 

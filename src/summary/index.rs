@@ -5,6 +5,7 @@
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
+use super::chart;
 use super::diagnostics::diagnostics_sheet;
 use super::figures::score_all;
 use super::overview::{
@@ -101,6 +102,19 @@ pub fn build_index(input: &IndexInput) -> Result<Workbook, XlsxError> {
         "สรุปผลตัวชี้วัดรายไตรมาส: สารบัญ / KPI summary: index",
     )?;
     index_overview_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
+    let scores: Vec<[Option<f64>; 4]> = input.rows.iter().map(|r| r.scores).collect();
+    // An index is written for a year of many divisions, those with scores spread among those
+    // without: it counts divisions per band.
+    chart::chart_sheet(
+        wb.add_worksheet(),
+        &chart::ChartInput {
+            fiscal_year: input.fiscal_year,
+            rows: scores.len() as u32,
+            per_division: None,
+            scores: &scores,
+        },
+        &st,
+    )?;
     books_sheet(wb.add_worksheet(), input, &st)?;
     let rest = SummaryInput {
         fiscal_year: input.fiscal_year,

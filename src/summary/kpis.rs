@@ -8,7 +8,7 @@ use super::figures::Scored;
 use super::overview::{settings_a1, settings_ref};
 use super::styles::{
     Cells, Column, Styles, column, end_table, fit_row, print_across, quarter_columns, start_sheet,
-    table_header,
+    table_header, title_over_keys,
 };
 use super::{DivisionEntry, KPI_SHEET, OVERVIEW_SHEET, Revision, SummaryInput};
 use crate::check::validate::normalize_code;
@@ -48,11 +48,11 @@ const PRINT_BREAKS: [u16; 4] = [kc::T1, kc::RESULT1, kc::SCORE1, kc::REVISIONS];
 
 fn kpi_columns() -> Vec<Column> {
     let mut c = vec![
-        column("ลำดับ", 5.0),
+        column("ลำดับ", 4.5),
         column("รหัสหน่วยงาน", 8.0),
-        column("หน่วยงาน", 12.0),
-        column("รหัสตัวชี้วัด", 8.0),
-        column("ตัวชี้วัด", 24.0),
+        column("หน่วยงาน", 10.0),
+        column("รหัสตัวชี้วัด", 9.5),
+        column("ตัวชี้วัด", 20.5),
         column("หน่วยวัด", 8.0),
         column("น้ำหนัก", 7.0),
         column("ประเภท", 16.0),
@@ -61,8 +61,8 @@ fn kpi_columns() -> Vec<Column> {
     c.extend((1..=5).map(|l| column(format!("เกณฑ์ระดับ {l}"), 7.0)));
     c.push(column("เป้าหมาย", 9.0));
     c.extend(quarter_columns("ผลไตรมาส ", 8.0));
-    c.extend(quarter_columns("คะแนนไตรมาส ", 7.0));
-    c.extend(quarter_columns("ถ่วงน้ำหนักไตรมาส ", 7.0));
+    c.extend(quarter_columns("คะแนนไตรมาส ", 6.5));
+    c.extend(quarter_columns("ถ่วงน้ำหนักไตรมาส ", 6.5));
     c.push(column("การแก้ไข", 22.0));
     // The level each result reached, the step the score formulas build on (auditable, and it
     // keeps every score formula short).
@@ -76,22 +76,18 @@ pub(super) fn kpi_sheet(
     scored: &[Scored<'_>],
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    start_sheet(
-        ws,
-        KPI_SHEET,
-        &format!("ผลตัวชี้วัดทุกหน่วยงาน ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
-        st,
-    )?;
-    ws.write_string_with_format(
-        1,
-        0,
-        format!(
-            "หนึ่งแถวต่อหนึ่งตัวชี้วัด · ผลเป็นค่าสะสมตั้งแต่ต้นปีงบประมาณ ช่องว่าง = ยังไม่รายงาน · คะแนนและคะแนนถ่วงน้ำหนักเป็นสูตรตามเกณฑ์การให้คะแนน โดยใช้คะแนนกรณีผลต่ำกว่าเกณฑ์ระดับ 1 จากช่อง {} ของแผ่นงาน \"{OVERVIEW_SHEET}\"",
-            settings_a1()
-        ),
-        &st.note,
-    )?;
+    let title = format!("ผลตัวชี้วัดทุกหน่วยงาน ปีงบประมาณ พ.ศ. {}", input.fiscal_year);
+    start_sheet(ws, KPI_SHEET, &title, st)?;
+    let note = format!(
+        "หนึ่งแถวต่อหนึ่งตัวชี้วัด · ผลเป็นค่าสะสมตั้งแต่ต้นปีงบประมาณ ช่องว่าง = ยังไม่รายงาน · คะแนนและคะแนนถ่วงน้ำหนักเป็นสูตรตามเกณฑ์การให้คะแนน โดยใช้คะแนนกรณีผลต่ำกว่าเกณฑ์ระดับ 1 จากช่อง {} ของแผ่นงาน \"{OVERVIEW_SHEET}\"",
+        settings_a1()
+    );
     let columns = kpi_columns();
+    let key_width: f64 = columns[..=usize::from(kc::NAME)]
+        .iter()
+        .map(|c| c.width)
+        .sum();
+    title_over_keys(ws, (&title, &note), (kc::NAME, key_width), st)?;
     // Keep the division and KPI codes in view when scrolling right.
     table_header(ws, KPI_HEADER_ROW, &columns, kc::NAME, st)?;
     print_across(ws, kc::NAME, &PRINT_BREAKS)?;
@@ -242,7 +238,7 @@ fn kpi_row(
     for t in kpi.thresholds {
         w.number((!no_thresholds).then_some(t), &st.number)?;
     }
-    w.text(&kpi.target, &st.text)?;
+    w.text(&kpi.target, &st.text_after_number)?;
     debug_assert_eq!(w.col(), kc::RESULT1);
     for q in Quarter::ALL {
         w.number(kpi.report(q).result, &st.number)?;

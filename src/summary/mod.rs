@@ -11,11 +11,12 @@
 //! to an earlier row; results are set on each [`Formula`](rust_xlsxwriter::Formula) itself. So any sheet can move to a
 //! constant-memory worksheet (`Workbook::add_worksheet_with_low_memory`) without other changes.
 //!
-//! One module per sheet (`overview`, `kpis`, `plan`, `submissions`, `diagnostics`), the index
+//! One module per sheet (`overview`, `chart`, `kpis`, `plan`, `submissions`, `diagnostics`), the index
 //! of a split summary in `index`, and what they share in `styles` and `figures`.
 
 pub mod publish;
 
+mod chart;
 mod diagnostics;
 mod figures;
 mod index;
@@ -34,6 +35,7 @@ use crate::domain::diagnostic::Severity;
 use crate::domain::model::{BelowLevel1, FiscalYear, Quarter, Submission};
 use styles::Styles;
 
+pub use chart::{band_title, per_division_title};
 pub use index::{BOOKS_SHEET, IndexInput, IndexRow, build_index, index_rows, index_to_bytes};
 pub use overview::{REJECTED_LABEL_TH, SENT_LABEL_TH};
 
@@ -149,6 +151,7 @@ impl Part {
 }
 
 pub const OVERVIEW_SHEET: &str = "ภาพรวม";
+pub const CHART_SHEET: &str = "แผนภูมิ";
 pub const KPI_SHEET: &str = "ตัวชี้วัด";
 pub const PLAN_SHEET: &str = "แผนกระบวนการ";
 pub const SUBMISSIONS_SHEET: &str = "การส่งไฟล์";
@@ -214,6 +217,22 @@ pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
         "สรุปผลตัวชี้วัดรายไตรมาส / KPI summary",
     )?;
     overview::overview_sheet(wb.add_worksheet_with_low_memory()?, input, &scored, &st)?;
+    let mut scores: Vec<[Option<f64>; 4]> = scored
+        .iter()
+        .map(|d| d.division.map(|ds| ds.score))
+        .collect();
+    let scored_rows = scores.len() as u32;
+    scores.resize(scores.len() + overview::unaccepted(input).len(), [None; 4]);
+    chart::chart_sheet(
+        wb.add_worksheet(),
+        &chart::ChartInput {
+            fiscal_year: input.fiscal_year,
+            rows: scores.len() as u32,
+            per_division: (scored_rows as usize <= chart::PER_DIVISION_MAX).then_some(scored_rows),
+            scores: &scores,
+        },
+        &st,
+    )?;
     kpis::kpi_sheet(wb.add_worksheet_with_low_memory()?, input, &scored, &st)?;
     plan::plan_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     submissions::submissions_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;

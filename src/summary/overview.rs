@@ -1,9 +1,8 @@
 //! The overview sheet (ภาพรวม): one row per division with its live roll-up of the KPI sheet,
-//! the below-level-1 setting every score formula reads, and the chart of division scores.
+//! and the below-level-1 setting every score formula reads.
 
 use rust_xlsxwriter::utility::{column_number_to_name, row_col_to_cell, row_col_to_cell_absolute};
 use rust_xlsxwriter::{
-    Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ChartType,
     Color, ConditionalFormat3ColorScale, ConditionalFormatFormula, ConditionalFormatType,
     DataValidation, DataValidationRule, FormatAlign, Formula, Worksheet, XlsxError,
 };
@@ -17,8 +16,8 @@ use super::styles::{
 use super::{KPI_SHEET, OVERVIEW_SHEET, SummaryInput, WEIGHTS_NOT_100_TH};
 use crate::domain::formula;
 use crate::domain::model::{BelowLevel1, FiscalYear, Quarter};
+use crate::workbook::template::TABLE_FONT_SIZE;
 use crate::workbook::template::measure::{row_height, wrapped_lines};
-use crate::workbook::template::{FONT, TABLE_FONT_SIZE};
 
 // Rows and columns are zero-based, as rust_xlsxwriter counts them.
 
@@ -224,7 +223,7 @@ pub(super) fn overview_sheet(
     }
     let all = n + others.len() as u32;
     end_table(ws, OV_HEADER_ROW, all, columns.len())?;
-    let mut last_printed = OV_HEADER_ROW + all.max(1);
+    let last_printed = OV_HEADER_ROW + all.max(1);
     if n > 0 {
         let (first, last) = (OV_HEADER_ROW + 1, OV_HEADER_ROW + n);
         ws.add_conditional_format(first, ov::Q1, last, ov::Q1 + 3, &score_scale())?;
@@ -240,12 +239,6 @@ pub(super) fn overview_sheet(
             )
             .set_format(&st.alert);
         ws.add_conditional_format(first, ov::WEIGHT, last, ov::WEIGHT, &weight)?;
-        // The chart goes under the table, on a printed page of its own, as wide as the table.
-        let chart_row = last_printed + 2;
-        ws.set_page_breaks(&[chart_row])?;
-        let width: u32 = widths.iter().map(|w| (w * 7.0 + 5.0) as u32).sum();
-        ws.insert_chart(chart_row, 0, &overview_chart(input, n, width))?;
-        last_printed = chart_row + CHART_ROWS;
     }
     ws.set_print_area(0, 0, last_printed, ov::NOTE)?;
     Ok(())
@@ -261,7 +254,14 @@ fn settings_row(ws: &mut Worksheet, below: BelowLevel1, st: &Styles) -> Result<(
         "คะแนนเมื่อผลต่ำกว่าเกณฑ์ระดับ 1",
         &st.line.clone().set_bold(),
     )?;
-    ws.write_number_with_format(row, SETTINGS_COL, below.score(), &st.t.input_integer)?;
+    // Centred, and the rule in words indented after it: right-aligned against E3's text the
+    // value read as the first digit of a longer number.
+    ws.write_number_with_format(
+        row,
+        SETTINGS_COL,
+        below.score(),
+        &st.t.input_integer.clone().set_align(FormatAlign::Center),
+    )?;
     let describe = format!(
         "IF({}=1,\"{}\",\"{}\")",
         row_col_to_cell_absolute(row, SETTINGS_COL),
@@ -272,7 +272,7 @@ fn settings_row(ws: &mut Worksheet, below: BelowLevel1, st: &Styles) -> Result<(
         row,
         SETTINGS_COL + 1,
         Formula::new(format!("={describe}")).set_result(below.describe_th()),
-        &st.line,
+        &st.line.clone().set_indent(1),
     )?;
     let rule = DataValidation::new()
         .allow_whole_number(DataValidationRule::Between(0, 1))
@@ -365,67 +365,6 @@ pub(super) fn division_note(d: &Scored<'_>) -> String {
         }
     }
     notes.join("; ")
-}
-
-/// Rows of the sheet the chart covers: most of an A4 landscape page under the repeated header.
-const CHART_ROWS: u32 = 18;
-/// Pixels, as rust_xlsxwriter counts a 24 pt row.
-const CHART_HEIGHT: u32 = CHART_ROWS * 32;
-
-/// Fills told apart in black-and-white print: light to dark, each bar outlined.
-const SERIES_FILLS: [u32; 4] = [0xDDEBF7, 0x9DC3E6, 0x2E75B6, 0x1F2D4D];
-
-/// Division scores by quarter: one series per quarter, the division codes as categories.
-fn overview_chart(input: &SummaryInput, n: u32, width: u32) -> Chart {
-    let (first, last) = (OV_HEADER_ROW + 1, OV_HEADER_ROW + n);
-    let mut chart = Chart::new(ChartType::Column);
-    for q in Quarter::ALL {
-        let col = ov::Q1 + q.index() as u16;
-        chart
-            .add_series()
-            .set_categories((OVERVIEW_SHEET, first, ov::CODE, last, ov::CODE))
-            .set_values((OVERVIEW_SHEET, first, col, last, col))
-            .set_name((OVERVIEW_SHEET, OV_HEADER_ROW, col))
-            .set_format(
-                ChartFormat::new()
-                    .set_solid_fill(
-                        ChartSolidFill::new().set_color(Color::RGB(SERIES_FILLS[q.index()])),
-                    )
-                    .set_border(ChartLine::new().set_color(Color::Black).set_width(0.75)),
-            );
-    }
-    let font = |size: f64| {
-        let mut f = ChartFont::new();
-        f.set_name(FONT).set_size(size);
-        f
-    };
-    chart
-        .title()
-        .set_name(&format!(
-            "คะแนนรายหน่วยงาน ปีงบประมาณ พ.ศ. {}",
-            input.fiscal_year
-        ))
-        .set_font(font(18.0).set_bold());
-    chart
-        .y_axis()
-        .set_min(0)
-        .set_max(5)
-        .set_major_unit(1)
-        .set_num_format("0")
-        .set_font(&font(TABLE_FONT_SIZE));
-    // Codes stand upright once there are many; Excel skips labels that still do not fit.
-    let mut labels = font(TABLE_FONT_SIZE);
-    if n > 12 {
-        labels.set_rotation(-90);
-    }
-    chart.x_axis().set_font(&labels);
-    chart
-        .legend()
-        .set_position(ChartLegendPosition::Top)
-        .set_font(&font(TABLE_FONT_SIZE));
-    chart.set_width(width).set_height(CHART_HEIGHT);
-    chart.set_alt_text("กราฟคะแนนรายหน่วยงานรายไตรมาส");
-    chart
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::styles::{
     Cells, Column, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, print_across, start_sheet,
-    table_header,
+    table_header, title_per_group,
 };
 use super::{PLAN_SHEET, SummaryInput};
 use crate::domain::model::{Activity, FiscalYear, ProcessPlan, Submission};
@@ -34,27 +34,28 @@ fn plan_columns(fy: FiscalYear) -> Vec<Column> {
 /// The plan prints on two pages per block of rows, the division's code and name on both: the
 /// process with its three quality tiers, then the activities on the twelve-month grid.
 const ACTIVITY_COL: u16 = 6;
+/// The division's code and name, repeated on both pages.
+const LAST_KEY: u16 = 1;
 
 pub(super) fn plan_sheet(
     ws: &mut Worksheet,
     input: &SummaryInput,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    start_sheet(
+    let title = format!("แผนกระบวนการตามภารกิจ ปีงบประมาณ พ.ศ. {}", input.fiscal_year);
+    start_sheet(ws, PLAN_SHEET, &title, st)?;
+    let columns = plan_columns(input.fiscal_year);
+    title_per_group(
         ws,
-        PLAN_SHEET,
-        &format!("แผนกระบวนการตามภารกิจ ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
+        (
+            &title,
+            "หนึ่งแถวต่อหนึ่งกิจกรรม (หน่วยงานที่ไม่มีกิจกรรมแสดงหนึ่งแถว) · ช่องเดือนแสดงเครื่องหมายที่หน่วยงานกรอก",
+        ),
+        &[LAST_KEY + 1, ACTIVITY_COL],
         st,
     )?;
-    ws.write_string_with_format(
-        1,
-        0,
-        "หนึ่งแถวต่อหนึ่งกิจกรรม (หน่วยงานที่ไม่มีกิจกรรมแสดงหนึ่งแถว) · ช่องเดือนแสดงเครื่องหมายที่หน่วยงานกรอก",
-        &st.note,
-    )?;
-    let columns = plan_columns(input.fiscal_year);
     table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
-    print_across(ws, 1, &[ACTIVITY_COL])?;
+    print_across(ws, LAST_KEY, &[ACTIVITY_COL])?;
     let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
     let mut row = TABLE_HEADER_ROW + 1;
     for entry in &input.divisions {

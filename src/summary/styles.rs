@@ -24,6 +24,9 @@ pub(super) struct Styles {
     pub(super) note: Format,
     /// Table text that may be long: wraps.
     pub(super) text: Format,
+    /// Table text right of a right-aligned number (a KPI's target after its level-5
+    /// threshold): indented, or "826" after "826" reads as "826826".
+    pub(super) text_after_number: Format,
     /// Table text that is short (codes, labels, dates): no wrap.
     pub(super) code: Format,
     pub(super) center: Format,
@@ -51,6 +54,11 @@ impl Styles {
             line: t.base.clone(),
             note: t.base.clone().set_italic().set_font_size(TABLE_FONT_SIZE),
             text: cell.clone().set_text_wrap(),
+            text_after_number: cell
+                .clone()
+                .set_text_wrap()
+                .set_align(FormatAlign::Left)
+                .set_indent(1),
             center: cell.clone().set_align(FormatAlign::Center),
             integer: cell.clone().set_num_format("0"),
             number: cell.clone().set_num_format("General"),
@@ -216,6 +224,60 @@ pub(super) fn start_sheet(
     // A formula whose value is "not reported" caches "", not 0.
     ws.set_formula_result_default("");
     ws.write_string_with_format(0, 0, title, &st.title)?;
+    Ok(())
+}
+
+/// Size of the sheet title (the template's title format).
+const TITLE_FONT_SIZE: f64 = 18.0;
+
+/// Title (A1) and note (A2) of a table printed across pages ([`print_across`]): each merged
+/// over the key columns, which every printed page repeats, and wrapped within them. Written
+/// out to the page's edge they were cut at the last key column on every page but the first.
+/// `key_width` is the key columns' total width; call it right after [`start_sheet`].
+pub(super) fn title_over_keys(
+    ws: &mut Worksheet,
+    (title, note): (&str, &str),
+    (last_key, key_width): (u16, f64),
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let title_format = st.title.clone().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(0, 0, 0, last_key, title, &title_format)?;
+    ws.set_row_height(
+        0,
+        row_height(
+            wrapped_lines(title, key_width, TITLE_FONT_SIZE),
+            TITLE_FONT_SIZE,
+        ),
+    )?;
+    let note_format = st.note.clone().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(1, 0, 1, last_key, note, &note_format)?;
+    ws.set_row_height(
+        1,
+        row_height(
+            wrapped_lines(note, key_width, TABLE_FONT_SIZE),
+            TABLE_FONT_SIZE,
+        ),
+    )?;
+    Ok(())
+}
+
+/// Title and note of a table printed across pages whose key columns are too narrow to hold
+/// them ([`title_over_keys`] would stack them line upon line): written at the first column of
+/// every printed group instead, so each page shows them whole beside the repeated keys. Call it
+/// right after [`start_sheet`], which wrote the title in A1; this moves it.
+pub(super) fn title_per_group(
+    ws: &mut Worksheet,
+    (title, note): (&str, &str),
+    groups: &[u16],
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.write_blank(0, 0, &st.title)?;
+    for &col in groups {
+        ws.write_string_with_format(0, col, title, &st.title)?;
+    }
+    for &col in groups {
+        ws.write_string_with_format(1, col, note, &st.note)?;
+    }
     Ok(())
 }
 

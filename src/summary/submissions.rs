@@ -5,7 +5,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::styles::{
     Cells, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, print_across, start_sheet,
-    table_header,
+    table_header, title_per_group,
 };
 use super::{MISSING_LABEL_TH, Revision, SUBMISSIONS_SHEET, SummaryInput};
 
@@ -17,18 +17,8 @@ pub(super) fn submissions_sheet(
     input: &SummaryInput,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    start_sheet(
-        ws,
-        SUBMISSIONS_SHEET,
-        &format!("การส่งไฟล์รายงานผลตัวชี้วัด ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
-        st,
-    )?;
-    ws.write_string_with_format(
-        1,
-        0,
-        "ทุกฉบับที่ได้รับ และหน่วยงานที่ยังไม่ส่ง · ✓ = ฉบับที่ใช้ในสรุปนี้",
-        &st.note,
-    )?;
+    let title = format!("การส่งไฟล์รายงานผลตัวชี้วัด ปีงบประมาณ พ.ศ. {}", input.fiscal_year);
+    start_sheet(ws, SUBMISSIONS_SHEET, &title, st)?;
     let columns = [
         column("ไฟล์", 22.0),
         column("รหัสหน่วยงาน", 8.0),
@@ -40,9 +30,16 @@ pub(super) fn submissions_sheet(
         column("ฉบับที่ใช้", 5.0),
         column("ลบจากโฟลเดอร์", 6.0),
         column("การแก้ไข", 26.0),
-        // 64 hexadecimal digits at 14 pt, whole on one line.
-        column("sha256", 58.0),
+        // 64 hexadecimal digits at 14 pt, on two lines: whole on one, the column ran past the
+        // printed page and off the screen.
+        column("sha256", 30.0),
     ];
+    title_per_group(
+        ws,
+        (&title, "ทุกฉบับที่ได้รับ และหน่วยงานที่ยังไม่ส่ง · ✓ = ฉบับที่ใช้ในสรุปนี้"),
+        &[2, REVISIONS_COL],
+        st,
+    )?;
     table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
     // The file and its division on every page; revisions and the hash on a page of their own.
     print_across(ws, 1, &[REVISIONS_COL])?;

@@ -181,6 +181,7 @@ fn sheets_come_in_order() {
         wb.sheet_names(),
         [
             OVERVIEW_SHEET,
+            CHART_SHEET,
             KPI_SHEET,
             PLAN_SHEET,
             SUBMISSIONS_SHEET,
@@ -192,7 +193,7 @@ fn sheets_come_in_order() {
 #[test]
 fn an_empty_year_still_builds() {
     let mut wb = open(&input(Vec::new()));
-    assert_eq!(wb.sheet_names().len(), 5);
+    assert_eq!(wb.sheet_names().len(), 6);
     assert_eq!(
         cell(&mut wb, OVERVIEW_SHEET, OV_HEADER_ROW, ov::CODE),
         Data::String("รหัสหน่วยงาน".to_owned())

@@ -16,7 +16,7 @@ use kpiwatch::domain::model::{
 use kpiwatch::domain::samples;
 use kpiwatch::domain::scoring::{self, DivisionScore, QuarterScore};
 use kpiwatch::summary::{
-    self, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
+    self, CHART_SHEET, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
     OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow, SummaryInput,
 };
 
@@ -566,6 +566,7 @@ fn the_workbook_reads_back_with_text_as_text_and_blanks_blank() {
         wb.sheet_names(),
         [
             OVERVIEW_SHEET,
+            CHART_SHEET,
             KPI_SHEET,
             PLAN_SHEET,
             SUBMISSIONS_SHEET,

@@ -15,14 +15,36 @@ pub fn text_units(text: &str, pt: f64) -> f64 {
     chars as f64 * pt / super::FONT_SIZE
 }
 
-/// Lines `text` takes when wrapped in a column `width` units wide. Wrapping breaks at word
-/// boundaries, so a line holds a little less than the whole width: one unit of padding and a
-/// fifth for the break left short.
+/// Lines `text` takes when wrapped in a column `width` units wide. Filled a word at a time, as
+/// the spreadsheet wraps: a word that does not fit what is left of a line starts the next (so
+/// "กองประชาสัมพันธ์ ภาค 4" takes three lines where its length alone says two). Thai runs
+/// without spaces break at word boundaries inside, so a line holds a little less than the whole
+/// width: one unit of padding and a fifth for the break left short.
 pub fn wrapped_lines(text: &str, width: f64, pt: f64) -> u32 {
     let usable = ((width - 1.0) * 0.8).max(1.0);
     text.split('\n')
-        .map(|line| (text_units(line, pt) / usable).ceil().max(1.0) as u32)
+        .map(|line| greedy_lines(line, usable, pt))
         .sum()
+}
+
+fn greedy_lines(line: &str, usable: f64, pt: f64) -> u32 {
+    let space = text_units(" ", pt);
+    let (mut lines, mut filled) = (1u32, 0.0f64);
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let w = text_units(word, pt);
+        if filled > 0.0 && filled + space + w <= usable {
+            filled += space + w;
+            continue;
+        }
+        if filled > 0.0 {
+            lines += 1;
+        }
+        // A word wider than a line breaks inside it and fills the last of its lines part way.
+        let spans = (w / usable).ceil().max(1.0);
+        lines += spans as u32 - 1;
+        filled = w - (spans - 1.0) * usable;
+    }
+    lines
 }
 
 /// Row height in points for `lines` lines of `pt`-point Thai text (tall vowels and tone marks
@@ -48,6 +70,9 @@ mod tests {
         assert!(wrapped_lines(kind, 12.0, 14.0) >= 3);
         assert_eq!(wrapped_lines("ก\nข", 10.0, 14.0), 2);
         assert!(row_height(3, 14.0) > row_height(1, 14.0));
+        // A word that does not fit what is left of a line starts the next.
+        assert_eq!(wrapped_lines("กองประชาสัมพันธ์ ภาค 4", 10.0, 14.0), 3);
+        assert_eq!(wrapped_lines("", 10.0, 14.0), 1);
         assert_eq!(row_height(1, 10.0), crate::workbook::template::ROW_HEIGHT);
     }
 }
