@@ -1,0 +1,56 @@
+"""A real SMTP server for the mail tests: aiosmtpd on 127.0.0.1, storing each message it is
+given as DIR/NNN.eml with its envelope recipients in DIR/NNN.rcpt (one per line).
+
+    python3 tests/smtp_sink.py PORT DIR [USER PASSWORD]
+
+With USER and PASSWORD it requires AUTH (allowed without TLS: the test runs on loopback).
+It writes DIR/ready once it listens, and stops when DIR/stop appears or it is killed."""
+
+import os
+import sys
+import time
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+
+class Store:
+    def __init__(self, folder):
+        self.folder = folder
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        base = os.path.join(self.folder, "%03d" % self.count)
+        with open(base + ".rcpt.tmp", "w") as f:
+            f.write("\n".join(envelope.rcpt_tos))
+        with open(base + ".eml.tmp", "wb") as f:
+            f.write(envelope.original_content)
+        os.rename(base + ".rcpt.tmp", base + ".rcpt")
+        os.rename(base + ".eml.tmp", base + ".eml")
+        return "250 OK"
+
+
+def main():
+    port, folder = int(sys.argv[1]), sys.argv[2]
+    kwargs = {}
+    if len(sys.argv) > 4:
+        user, password = sys.argv[3].encode(), sys.argv[4].encode()
+
+        def check(server, session, envelope, mechanism, auth_data):
+            ok = auth_data.login == user and auth_data.password == password
+            return AuthResult(success=ok)
+
+        kwargs = dict(authenticator=check, auth_required=True, auth_require_tls=False)
+    controller = Controller(Store(folder), hostname="127.0.0.1", port=port, **kwargs)
+    controller.start()
+    open(os.path.join(folder, "ready"), "w").close()
+    try:
+        while not os.path.exists(os.path.join(folder, "stop")):
+            time.sleep(0.05)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
