@@ -103,7 +103,8 @@ pub fn receipt_message(
             parts = parts.singlepart(Attachment::new(name).body(bytes, xlsx));
         }
     }
-    build(mail, to, &subject, parts).map(|message| NewMessage {
+    let key = format!("receipt.{}.{}", v.id, v.sha256.get(..16).unwrap_or(&v.sha256));
+    build(mail, to, &subject, parts, &key).map(|message| NewMessage {
         kind: "receipt",
         version_id: Some(v.id),
         recipients: to.to_vec(),
@@ -146,7 +147,10 @@ pub fn digest_message(
         divisions.len()
     ));
     let to = vec![office.to_owned()];
-    build(mail, &to, &subject, MultiPart::mixed().singlepart(SinglePart::plain(body))).map(
+    let last = versions.last().map_or(0, |v| v.id);
+    let key = format!("digest.{last}.{}", crate::clock::now().format("%Y%m%d%H%M%S"));
+    let parts = MultiPart::mixed().singlepart(SinglePart::plain(body));
+    build(mail, &to, &subject, parts, &key).map(
         |message| NewMessage {
             kind: "digest",
             version_id: None,
@@ -162,9 +166,15 @@ fn build(
     to: &[String],
     subject: &str,
     parts: MultiPart,
+    key: &str,
 ) -> Result<Vec<u8>, ComposeError> {
+    let from = mailbox(&mail.from)?;
+    // Fixed when the message is queued: a resend after a crash between sending and marking
+    // it sent carries the same Message-ID, which mail systems use to drop the duplicate.
+    let id = format!("<kpiwatch.{key}@{}>", from.email.domain());
     let mut b = Message::builder()
-        .from(mailbox(&mail.from)?)
+        .from(from)
+        .message_id(Some(id))
         .subject(subject)
         .date(crate::clock::now().into());
     for t in to {

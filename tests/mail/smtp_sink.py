@@ -1,7 +1,7 @@
 """A real SMTP server for the mail tests: aiosmtpd on 127.0.0.1, storing each message it is
 given as DIR/NNN.eml with its envelope recipients in DIR/NNN.rcpt (one per line).
 
-    python3 tests/smtp_sink.py PORT DIR [USER PASSWORD]
+    python3 tests/mail/smtp_sink.py PORT DIR [USER PASSWORD]
 
 With USER and PASSWORD it requires AUTH (allowed without TLS: the test runs on loopback).
 It writes DIR/ready once it listens, and stops when DIR/stop appears or it is killed."""
