@@ -147,3 +147,60 @@ impl Ledger {
             .optional()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use crate::ledger::Ledger;
+    use crate::ledger::schema::MIGRATIONS;
+
+    /// A ledger from before the outbox upgrades in place, and its versions count as announced
+    /// already: turning mail on later does not mail the history.
+    #[test]
+    fn an_existing_ledger_gains_the_outbox_without_mailing_its_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ledger.sqlite");
+        let outbox = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("CREATE TABLE outbox"))
+            .unwrap();
+        {
+            let c = Connection::open(&p).unwrap();
+            for sql in &MIGRATIONS[..outbox] {
+                c.execute_batch(sql).unwrap();
+            }
+            c.pragma_update(None, "user_version", outbox as i32).unwrap();
+            c.execute_batch(
+                "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
+                 division_code, division_name, fiscal_year, status, errors, warnings, \
+                 diagnostics, archive_path) VALUES ('a.xlsx', 1, 1, 'x', 'now', 'k', 'k', 'n', \
+                 2564, 'accepted', 0, 0, '[]', 'a'), ('b.xlsx', 1, 1, 'y', 'now', 'k', 'k', 'n', \
+                 2564, 'rejected', 1, 0, '[]', 'b');",
+            )
+            .unwrap();
+        }
+        let mut l = Ledger::open(&p).unwrap();
+        assert_eq!(l.meta("mail_announced_upto").unwrap().as_deref(), Some("2"));
+        assert_eq!(l.meta("mail_digested_upto").unwrap().as_deref(), Some("2"));
+        assert_eq!(l.versions_after(1).unwrap().len(), 1);
+        assert!(l.messages_due(None).unwrap().is_empty());
+        let m = super::NewMessage {
+            kind: "reminder",
+            version_id: None,
+            recipients: vec!["a@example.go.th".into()],
+            subject: "s".into(),
+            message: b"m".to_vec(),
+        };
+        l.queue_messages(&[m], &[], "2021-01-15 09:30:00").unwrap();
+        let due = l.messages_due(Some("2021-01-15 09:30:00")).unwrap();
+        assert_eq!(due.len(), 1);
+        l.mark_message_failed(due[0].id, "down", Some("2021-01-15 09:31:00"))
+            .unwrap();
+        assert!(l.messages_due(Some("2021-01-15 09:30:30")).unwrap().is_empty());
+        assert_eq!(l.messages_due(None).unwrap()[0].attempts, 1);
+        l.mark_message_done(due[0].id, "sent", "2021-01-15 09:31:00")
+            .unwrap();
+        assert_eq!(l.outbox_counts().unwrap(), [("sent".to_owned(), 1)]);
+    }
+}

@@ -324,3 +324,65 @@ fn the_password_comes_from_the_named_environment_variable() {
     assert!(log(&out).contains("3 sent"), "{}", log(&out));
     assert_eq!(sink.count(), 3);
 }
+
+#[test]
+fn the_digest_goes_at_most_once_per_interval() {
+    let share = MailShare::new("digest_interval_minutes = 60");
+    let sink = share.sink();
+    let out = share.kpiwatch(&["run"], T0);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert_eq!(sink.count(), 3, "two receipts and the first digest");
+
+    // สตป. sends a revision ten minutes later: its receipt goes at once, the digest waits.
+    let mut revised = samples::inspection_office();
+    revised.contact_email = "somchai@inspect.example.go.th".into();
+    revised.kpis[0].quarters[1].result = Some(190.0);
+    revised.kpis[0].quarters[1].result_text = Some("190".into());
+    revised.kpis[0].quarters[1].own_score = None;
+    revised.kpis[0].quarters[1].own_weighted = None;
+    share
+        .env
+        .write(format!("share/inbox/{INSPECTION}"), &workbook_bytes(&revised));
+    let out = share.kpiwatch(&["run"], "2021-01-15 09:40:00");
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert_eq!(sink.count(), 4);
+    let digests = |s: &SmtpSink| {
+        s.messages()
+            .iter()
+            .filter(|m| rcpt(m) == ["planning@planning.example.go.th"])
+            .count()
+    };
+    assert_eq!(digests(&sink), 1);
+
+    // An hour after the first, the next pass (nothing new) sends the digest of the revision.
+    let out = share.kpiwatch(&["run"], "2021-01-15 10:31:00");
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert_eq!(digests(&sink), 2);
+    let last = sink.messages().pop().unwrap();
+    assert!(
+        last["subject"].as_str().unwrap().contains("ผ่าน 1 ไม่ผ่าน 0"),
+        "{last}"
+    );
+}
+
+#[test]
+fn watch_sends_receipts_beside_its_passes() {
+    let share = MailShare::new("");
+    let sink = share.sink();
+    let mut w = crate::harness::Watcher::start_with(
+        &share.env,
+        &[
+            "watch",
+            "--config",
+            "kpiwatch.toml",
+            "--state",
+            "state",
+            "share",
+        ],
+        &[],
+    );
+    w.wait_until("three messages delivered", || sink.count() >= 3);
+    let log = w.stop();
+    assert_eq!(sink.count(), 3, "{log}");
+    assert_eq!(share.outbox(), [("sent".to_owned(), 3)]);
+}
