@@ -175,7 +175,10 @@ impl MailConfig {
             return Err("mail.host is needed (or mail.dry_run = true)".into());
         }
         if !plausible_address(&self.from) {
-            return Err(format!("mail.from = {:?} is not an e-mail address", self.from));
+            return Err(format!(
+                "mail.from = {:?} is not an e-mail address",
+                self.from
+            ));
         }
         if let Some(office) = &self.office
             && !plausible_address(office)
@@ -202,10 +205,11 @@ impl MailConfig {
             return false;
         };
         plausible_address(address)
-            && self
-                .allowed_domains
-                .iter()
-                .any(|d| d.trim().trim_start_matches('@').eq_ignore_ascii_case(domain))
+            && self.allowed_domains.iter().any(|d| {
+                d.trim()
+                    .trim_start_matches('@')
+                    .eq_ignore_ascii_case(domain)
+            })
     }
 }
 
@@ -460,6 +464,23 @@ mod tests {
             c.division_by_code(" สร.").map(|d| d.folder.as_str()),
             Some("ministers-office")
         );
+    }
+
+    #[test]
+    fn the_documented_mail_section_parses_once_uncommented() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kpiwatch.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mail: Vec<&str> = text
+            .lines()
+            .skip_while(|l| *l != "# [mail]")
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| l.trim_start_matches('#').trim_start())
+            .collect();
+        let c = Config::parse(&mail.join("\n"), &path).unwrap();
+        let m = c.mail.unwrap();
+        assert_eq!((m.tls, m.port()), (TlsMode::Starttls, 587));
+        assert_eq!(m.password_env.as_deref(), Some("KPIWATCH_SMTP_PASSWORD"));
+        assert!(m.allows("someone@example.go.th"));
     }
 
     #[test]

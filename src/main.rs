@@ -10,7 +10,9 @@ use clap::Parser;
 
 use cli::{BenchCommand, Cli, Command, LogFormat};
 use kpiwatch::ExitCode;
-use kpiwatch::commands::{check, demo, examples, mail as mail_cmd, run as run_cmd, score, template};
+use kpiwatch::commands::{
+    check, demo, examples, mail as mail_cmd, run as run_cmd, score, template,
+};
 use kpiwatch::pass::watch::{self, Shutdown, WatchConfig};
 use kpiwatch::tools::bench;
 

@@ -32,7 +32,11 @@ pub fn run(cfg: &RunConfig, dry_run: bool, out: &mut dyn Write) -> Result<ExitCo
         done.sent, done.written, done.deferred, done.given_up
     );
     if done.written > 0 {
-        let _ = writeln!(out, "written to: {}", mail::dry_run_dir(&cfg.state_dir).display());
+        let _ = writeln!(
+            out,
+            "written to: {}",
+            mail::dry_run_dir(&cfg.state_dir).display()
+        );
     }
     let counts = state.ledger.outbox_counts()?;
     let left: i64 = counts

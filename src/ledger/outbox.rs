@@ -68,7 +68,9 @@ impl Ledger {
     pub fn last_version_id(&self) -> Result<i64, LedgerError> {
         Ok(self
             .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM versions", [], |r| r.get(0))?)
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM versions", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Versions recorded after `id`, oldest first.
@@ -101,7 +103,12 @@ impl Ledger {
     }
 
     /// Marks a message delivered: `sent` to the server, or `written` as a file (dry run).
-    pub fn mark_message_done(&mut self, id: i64, status: &str, at: &str) -> Result<(), LedgerError> {
+    pub fn mark_message_done(
+        &mut self,
+        id: i64,
+        status: &str,
+        at: &str,
+    ) -> Result<(), LedgerError> {
         self.conn.execute(
             "UPDATE outbox SET status = ?2, sent_at = ?3, attempts = attempts + 1, \
              last_error = NULL WHERE id = ?1",
@@ -136,7 +143,10 @@ impl Ledger {
     }
 
     /// A message's attempts and last error, for tests and troubleshooting.
-    pub fn message_state(&self, id: i64) -> Result<Option<(String, u32, Option<String>)>, LedgerError> {
+    pub fn message_state(
+        &self,
+        id: i64,
+    ) -> Result<Option<(String, u32, Option<String>)>, LedgerError> {
         Ok(self
             .conn
             .query_row(
@@ -170,7 +180,8 @@ mod tests {
             for sql in &MIGRATIONS[..outbox] {
                 c.execute_batch(sql).unwrap();
             }
-            c.pragma_update(None, "user_version", outbox as i32).unwrap();
+            c.pragma_update(None, "user_version", outbox as i32)
+                .unwrap();
             c.execute_batch(
                 "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
                  division_code, division_name, fiscal_year, status, errors, warnings, \
@@ -197,7 +208,11 @@ mod tests {
         assert_eq!(due.len(), 1);
         l.mark_message_failed(due[0].id, "down", Some("2021-01-15 09:31:00"))
             .unwrap();
-        assert!(l.messages_due(Some("2021-01-15 09:30:30")).unwrap().is_empty());
+        assert!(
+            l.messages_due(Some("2021-01-15 09:30:30"))
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(l.messages_due(None).unwrap()[0].attempts, 1);
         l.mark_message_done(due[0].id, "sent", "2021-01-15 09:31:00")
             .unwrap();

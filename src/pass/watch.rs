@@ -230,9 +230,12 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
     tracing::info!(share = %share.root.display(), state = %cfg.run.state_dir.display(), mode = %mode, "watching");
 
     // Mail goes out beside the passes; each pass only queues it.
-    let mail = cfg.run.config.mail.clone().map(|m| {
-        crate::pass::mail::sender::MailSender::start(m, cfg.run.state_dir.clone())
-    });
+    let mail = cfg
+        .run
+        .config
+        .mail
+        .clone()
+        .map(|m| crate::pass::mail::sender::MailSender::start(m, cfg.run.state_dir.clone()));
     let mut lp = Loop {
         watching: None,
         inbox_down: false,
@@ -286,7 +289,9 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
                             }
                         }
                         Ok(_) => {}
-                        Err(e) => tracing::error!(error = %e, "cannot queue mail; the next pass tries again"),
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot queue mail; the next pass tries again")
+                        }
                     }
                 }
                 lp.after_pass(result, &stability);

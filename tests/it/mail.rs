@@ -33,8 +33,14 @@ impl MailShare {
         inspection.contact_email = "somchai@inspect.example.go.th".into();
         let mut ministers = samples::ministers_office();
         ministers.contact_email = "someone@elsewhere.example.com".into();
-        env.write(format!("share/inbox/{INSPECTION}"), &workbook_bytes(&inspection));
-        env.write(format!("share/inbox/{MINISTERS}"), &workbook_bytes(&ministers));
+        env.write(
+            format!("share/inbox/{INSPECTION}"),
+            &workbook_bytes(&inspection),
+        );
+        env.write(
+            format!("share/inbox/{MINISTERS}"),
+            &workbook_bytes(&ministers),
+        );
         let config = format!(
             r#"
 fiscal_year = 2564
@@ -85,7 +91,10 @@ email = "office@ministers.example.go.th"
     }
 
     fn receipt(&self, file: &str) -> String {
-        let dir = self.env.path("share/receipts").join(file.split('/').next().unwrap());
+        let dir = self
+            .env
+            .path("share/receipts")
+            .join(file.split('/').next().unwrap());
         let found: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -134,7 +143,11 @@ fn receipts_reach_the_registry_and_allowed_contacts_in_thai_with_attachments() {
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));
 
     let messages = sink.messages();
-    assert_eq!(messages.len(), 3, "two receipts and a digest: {messages:#?}");
+    assert_eq!(
+        messages.len(),
+        3,
+        "two receipts and a digest: {messages:#?}"
+    );
     let by = by_recipients(&messages);
     let keys: Vec<&Vec<String>> = by.keys().collect();
     assert_eq!(
@@ -149,24 +162,37 @@ fn receipts_reach_the_registry_and_allowed_contacts_in_thai_with_attachments() {
         ],
         "the foreign contact e-mail is never mailed"
     );
-    assert!(!messages.iter().any(|m| m.to_string().contains("elsewhere.example.com")));
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.to_string().contains("elsewhere.example.com"))
+    );
 
     let inspection = &by[&vec![
         "saraban@inspect.example.go.th".to_owned(),
         "somchai@inspect.example.go.th".to_owned(),
     ]];
     let subject = inspection["subject"].as_str().unwrap();
-    assert!(subject.contains("ผลการตรวจรายงานตัวชี้วัด สตป.: ผ่านการตรวจ"), "{subject}");
+    assert!(
+        subject.contains("ผลการตรวจรายงานตัวชี้วัด สตป.: ผ่านการตรวจ"),
+        "{subject}"
+    );
     assert!(subject.contains(INSPECTION), "{subject}");
     let raw = inspection["raw_subject"].as_str().unwrap();
-    assert!(raw.contains("=?utf-8?b?") || raw.contains("=?UTF-8?B?"), "RFC 2047: {raw}");
+    assert!(
+        raw.contains("=?utf-8?b?") || raw.contains("=?UTF-8?B?"),
+        "RFC 2047: {raw}"
+    );
     assert!(raw.is_ascii(), "{raw}");
 
     let receipt = share.receipt(INSPECTION);
     let parts = inspection["parts"].as_array().unwrap();
     // Mail carries lines ending CRLF.
     let body = parts[0]["text"].as_str().unwrap().replace("\r\n", "\n");
-    assert!(body == receipt.trim_start_matches('\u{feff}'), "the body is the receipt");
+    assert!(
+        body == receipt.trim_start_matches('\u{feff}'),
+        "the body is the receipt"
+    );
     let th = body.find("คะแนน").expect("Thai half");
     let en = body.find("Scores").expect("English half");
     assert!(th < en, "Thai first, then English");
@@ -207,7 +233,10 @@ fn receipts_reach_the_registry_and_allowed_contacts_in_thai_with_attachments() {
 fn b64(text: &str) -> Vec<u8> {
     // Python wrote it; decode it the same way to compare bytes.
     let out = Command::new("/usr/bin/python3")
-        .args(["-c", "import base64,sys; sys.stdout.buffer.write(base64.b64decode(sys.argv[1]))"])
+        .args([
+            "-c",
+            "import base64,sys; sys.stdout.buffer.write(base64.b64decode(sys.argv[1]))",
+        ])
         .arg(text)
         .output()
         .unwrap();
@@ -219,7 +248,12 @@ fn a_down_server_loses_nothing_and_doubles_nothing() {
     let share = MailShare::new("");
     // Nothing listens: the pass still succeeds and the messages wait.
     let out = share.kpiwatch(&["run"], T0);
-    assert_eq!(out.status.code(), Some(0), "a down mail server does not fail the pass: {}", log(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a down mail server does not fail the pass: {}",
+        log(&out)
+    );
     assert!(log(&out).contains("will retry"), "{}", log(&out));
     assert_eq!(share.outbox(), [("queued".to_owned(), 3)]);
     let ledger = share.env.ledger().unwrap();
@@ -264,13 +298,17 @@ fn killed_between_recording_and_sending_sends_exactly_once() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(180);
     while !hook.join("queued").exists() {
-        assert!(child.try_wait().unwrap().is_none(), "run ended before queueing mail");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "run ended before queueing mail"
+        );
         assert!(Instant::now() < deadline, "run never queued mail");
         std::thread::sleep(Duration::from_millis(20));
     }
     kill9(&mut child);
     assert_eq!(sink.count(), 0, "killed before sending");
-    assert_eq!(share.outbox(), [("queued".to_owned(), 3)]);
+    // Killed once the receipts were recorded, before the digest was.
+    assert_eq!(share.outbox(), [("queued".to_owned(), 2)]);
 
     let out = share.kpiwatch(&["run"], T0);
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));
@@ -294,14 +332,22 @@ fn dry_runs_write_eml_files_and_send_nothing() {
     emls.sort();
     assert_eq!(emls.len(), 3, "{emls:?}");
     let parsed = parse_eml(&emls);
-    assert!(parsed.iter().any(|m| m["subject"].as_str().unwrap().contains("สรุปรายงานตัวชี้วัด")));
+    assert!(
+        parsed
+            .iter()
+            .any(|m| m["subject"].as_str().unwrap().contains("สรุปรายงานตัวชี้วัด"))
+    );
     assert_eq!(share.outbox(), [("written".to_owned(), 3)]);
 }
 
 #[test]
 fn the_password_comes_from_the_named_environment_variable() {
     let share = MailShare::new("user = \"kpi\"\npassword_env = \"KPIWATCH_TEST_SMTP_PASSWORD\"");
-    let sink = SmtpSink::start(share.port, &share.env.path("smtp"), Some(("kpi", "ลับ-secret")));
+    let sink = SmtpSink::start(
+        share.port,
+        &share.env.path("smtp"),
+        Some(("kpi", "ลับ-secret")),
+    );
     let out = share
         .command(&["run"], T0)
         .env_remove("KPIWATCH_TEST_SMTP_PASSWORD")
@@ -340,9 +386,10 @@ fn the_digest_goes_at_most_once_per_interval() {
     revised.kpis[0].quarters[1].result_text = Some("190".into());
     revised.kpis[0].quarters[1].own_score = None;
     revised.kpis[0].quarters[1].own_weighted = None;
-    share
-        .env
-        .write(format!("share/inbox/{INSPECTION}"), &workbook_bytes(&revised));
+    share.env.write(
+        format!("share/inbox/{INSPECTION}"),
+        &workbook_bytes(&revised),
+    );
     let out = share.kpiwatch(&["run"], "2021-01-15 09:40:00");
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));
     assert_eq!(sink.count(), 4);

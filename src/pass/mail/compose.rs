@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
+use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::Message;
 
 use crate::check::validate::Status;
 use crate::config::{Config, MailConfig};
@@ -76,14 +76,17 @@ pub fn receipt_message(
     to: &[String],
 ) -> Result<NewMessage, ComposeError> {
     let (th, en) = status_words(v.status);
-    let subject = format!("ผลการตรวจรายงานตัวชี้วัด {}: {th} / KPI report {en}: {}", v.division_code, v.path);
+    let subject = format!(
+        "ผลการตรวจรายงานตัวชี้วัด {}: {th} / KPI report {en}: {}",
+        v.division_code, v.path
+    );
     let receipt_name = receipt::receipt_path(&v.path)
         .rsplit('/')
         .next()
         .unwrap_or("receipt.txt")
         .to_owned();
-    let text_type = ContentType::parse("text/plain; charset=utf-8")
-        .map_err(|e| ComposeError(e.to_string()))?;
+    let text_type =
+        ContentType::parse("text/plain; charset=utf-8").map_err(|e| ComposeError(e.to_string()))?;
     let body = receipt_text.trim_start_matches('\u{feff}').to_owned();
     let mut parts = MultiPart::mixed()
         .singlepart(SinglePart::plain(body))
@@ -103,7 +106,11 @@ pub fn receipt_message(
             parts = parts.singlepart(Attachment::new(name).body(bytes, xlsx));
         }
     }
-    let key = format!("receipt.{}.{}", v.id, v.sha256.get(..16).unwrap_or(&v.sha256));
+    let key = format!(
+        "receipt.{}.{}",
+        v.id,
+        v.sha256.get(..16).unwrap_or(&v.sha256)
+    );
     build(mail, to, &subject, parts, &key).map(|message| NewMessage {
         kind: "receipt",
         version_id: Some(v.id),
@@ -138,7 +145,10 @@ pub fn digest_message(
         .iter()
         .map(|v| {
             let (th, en) = status_words(v.status);
-            format!("{} {} — {}: {th} ({en})", v.division_code, v.division_name, v.path)
+            format!(
+                "{} {} — {}: {th} ({en})",
+                v.division_code, v.division_name, v.path
+            )
         })
         .collect();
     body.push_str(&lines.join("\n"));
@@ -148,17 +158,18 @@ pub fn digest_message(
     ));
     let to = vec![office.to_owned()];
     let last = versions.last().map_or(0, |v| v.id);
-    let key = format!("digest.{last}.{}", crate::clock::now().format("%Y%m%d%H%M%S"));
+    let key = format!(
+        "digest.{last}.{}",
+        crate::clock::now().format("%Y%m%d%H%M%S")
+    );
     let parts = MultiPart::mixed().singlepart(SinglePart::plain(body));
-    build(mail, &to, &subject, parts, &key).map(
-        |message| NewMessage {
-            kind: "digest",
-            version_id: None,
-            recipients: to,
-            subject,
-            message,
-        },
-    )
+    build(mail, &to, &subject, parts, &key).map(|message| NewMessage {
+        kind: "digest",
+        version_id: None,
+        recipients: to,
+        subject,
+        message,
+    })
 }
 
 fn build(

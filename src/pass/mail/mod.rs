@@ -45,19 +45,30 @@ pub fn queue(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usiz
         }
         return Ok(0);
     };
+    let mut queued = 0;
+    if announced < last {
+        // A chunk per transaction: a first pass over 10,000 files would otherwise hold every
+        // message (attachments included) in memory at once.
+        for chunk in ledger.versions_after(announced)?.chunks(CHUNK) {
+            let mut messages = Vec::new();
+            for v in chunk {
+                if let Some(m) = receipt_mail(share, config, ledger, v)? {
+                    messages.push(m);
+                }
+            }
+            let upto = chunk.last().map_or(last, |v| v.id);
+            ledger.queue_messages(&messages, &[(ANNOUNCED, upto.to_string())], &at)?;
+            queued += committed(messages.len());
+        }
+    }
     let mut messages = Vec::new();
     let mut marks = Vec::new();
-    if announced < last {
-        for v in ledger.versions_after(announced)? {
-            if let Some(m) = receipt_mail(share, config, ledger, &v)? {
-                messages.push(m);
-            }
-        }
-        marks.push((ANNOUNCED, last.to_string()));
-    }
     if let Some(office) = &mail.office
         && digested < last
-        && digest_due(ledger.meta(LAST_DIGEST)?.as_deref(), mail.digest_interval_minutes)
+        && digest_due(
+            ledger.meta(LAST_DIGEST)?.as_deref(),
+            mail.digest_interval_minutes,
+        )
     {
         let versions = ledger.versions_after(digested)?;
         match compose::digest_message(mail, office, &versions) {
@@ -67,16 +78,24 @@ pub fn queue(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usiz
         marks.push((DIGESTED, last.to_string()));
         marks.push((LAST_DIGEST, at.clone()));
     }
-    if marks.is_empty() {
-        return Ok(0);
+    if !marks.is_empty() {
+        ledger.queue_messages(&messages, &marks, &at)?;
+        queued += committed(messages.len());
     }
-    ledger.queue_messages(&messages, &marks, &at)?;
-    if !messages.is_empty() {
-        tracing::info!(messages = messages.len(), "mail queued");
+    Ok(queued)
+}
+
+/// Versions whose receipts are queued in one transaction.
+const CHUNK: usize = 256;
+
+/// Logs `n` messages just committed to the outbox, and gives a test its moment to act.
+fn committed(n: usize) -> usize {
+    if n > 0 {
+        tracing::info!(messages = n, "mail queued");
         #[cfg(debug_assertions)]
         test_hook::pause_after_queue();
     }
-    Ok(messages.len())
+    n
 }
 
 /// Whether a digest may go now: none yet, or the last one at least `minutes` ago.
@@ -151,7 +170,11 @@ pub fn dry_run_dir(state_dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// How a pass's mail goes out, for `config`'s `[mail]`.
-pub fn delivery(mail: &crate::config::MailConfig, state_dir: &std::path::Path, all: bool) -> send::Delivery {
+pub fn delivery(
+    mail: &crate::config::MailConfig,
+    state_dir: &std::path::Path,
+    all: bool,
+) -> send::Delivery {
     send::Delivery {
         dry_run_dir: mail.dry_run.then(|| dry_run_dir(state_dir)),
         all,
@@ -161,7 +184,12 @@ pub fn delivery(mail: &crate::config::MailConfig, state_dir: &std::path::Path, a
 
 /// The mail step after a pass of `run`: queue, then one bounded attempt to deliver. Whatever
 /// happens is logged and leaves the pass's outcome alone; unsent messages wait for the next run.
-pub fn after_pass(share: &Share, config: &Config, ledger: &mut Ledger, state_dir: &std::path::Path) {
+pub fn after_pass(
+    share: &Share,
+    config: &Config,
+    ledger: &mut Ledger,
+    state_dir: &std::path::Path,
+) {
     if let Err(e) = queue(share, config, ledger) {
         tracing::error!(error = %e, "cannot queue mail; the next pass tries again");
         return;
@@ -171,7 +199,12 @@ pub fn after_pass(share: &Share, config: &Config, ledger: &mut Ledger, state_dir
     };
     match send::deliver(ledger, mail, &delivery(mail, state_dir, false)) {
         Ok(d) if d.deferred + d.given_up > 0 => {
-            tracing::warn!(sent = d.sent, deferred = d.deferred, given_up = d.given_up, "some mail was not sent; it stays queued")
+            tracing::warn!(
+                sent = d.sent,
+                deferred = d.deferred,
+                given_up = d.given_up,
+                "some mail was not sent; it stays queued"
+            )
         }
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "cannot deliver mail"),

@@ -120,7 +120,9 @@ fn bare(text: &str) -> &str {
 fn transport(mail: &MailConfig, timeout: Duration) -> Result<SmtpTransport, String> {
     let builder = match mail.tls {
         TlsMode::Tls => SmtpTransport::relay(&mail.host).map_err(|e| e.to_string())?,
-        TlsMode::Starttls => SmtpTransport::starttls_relay(&mail.host).map_err(|e| e.to_string())?,
+        TlsMode::Starttls => {
+            SmtpTransport::starttls_relay(&mail.host).map_err(|e| e.to_string())?
+        }
         TlsMode::None => SmtpTransport::builder_dangerous(&mail.host),
     };
     let mut builder = builder.port(mail.port()).timeout(Some(timeout));
