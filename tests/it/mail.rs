@@ -105,6 +105,17 @@ email = "office@ministers.example.go.th"
     }
 }
 
+/// สตป.'s workbook corrected (Q2 of สตป. 02: 184 → 190), still naming its allowed contact.
+fn revised_inspection() -> kpiwatch::domain::model::Submission {
+    let mut revised = samples::inspection_office();
+    revised.contact_email = "somchai@inspect.example.go.th".into();
+    revised.kpis[0].quarters[1].result = Some(190.0);
+    revised.kpis[0].quarters[1].result_text = Some("190".into());
+    revised.kpis[0].quarters[1].own_score = None;
+    revised.kpis[0].quarters[1].own_weighted = None;
+    revised
+}
+
 fn log(o: &Output) -> String {
     format!(
         "{}\n{}",
@@ -246,7 +257,7 @@ fn b64(text: &str) -> Vec<u8> {
 #[test]
 fn a_down_server_loses_nothing_and_doubles_nothing() {
     let share = MailShare::new("");
-    // Nothing listens: the pass still succeeds and the messages wait.
+    // Nothing listens yet: the pass still succeeds and the messages wait.
     let out = share.kpiwatch(&["run"], T0);
     assert_eq!(
         out.status.code(),
@@ -271,16 +282,40 @@ fn a_down_server_loses_nothing_and_doubles_nothing() {
     let out = share.kpiwatch(&["run"], "2021-01-15 09:32:00");
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));
     assert_eq!(sink.count(), 3);
-    let out = share.kpiwatch(&["run"], "2021-01-15 10:32:00");
+
+    // The server goes away; สตป. sends a revision; its receipt waits for the server's return.
+    sink.stop();
+    let revised = revised_inspection();
+    share.env.write(
+        format!("share/inbox/{INSPECTION}"),
+        &workbook_bytes(&revised),
+    );
+    let out = share.kpiwatch(&["run"], "2021-01-15 09:40:00");
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));
-    assert_eq!(sink.count(), 3, "none doubled");
-    let ids: std::collections::BTreeSet<String> = sink
-        .messages()
+    let back = SmtpSink::start(share.port, &share.env.path("smtp-back"), None);
+    let out = share.kpiwatch(&["run"], "2021-01-15 09:42:00");
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    let out = share.kpiwatch(&["run"], "2021-01-15 10:45:00");
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    let messages = back.messages();
+    let recipients: Vec<Vec<String>> = messages.iter().map(rcpt).collect();
+    assert_eq!(
+        recipients,
+        [
+            vec![
+                "saraban@inspect.example.go.th".to_owned(),
+                "somchai@inspect.example.go.th".to_owned()
+            ],
+            vec!["planning@planning.example.go.th".to_owned()],
+        ],
+        "the revision's receipt once, then the digest its interval held back"
+    );
+    let ids: std::collections::BTreeSet<String> = messages
         .iter()
         .map(|m| m["message_id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(ids.len(), 3);
-    assert_eq!(share.outbox(), [("sent".to_owned(), 3)]);
+    assert_eq!(ids.len(), 2);
+    assert_eq!(share.outbox(), [("sent".to_owned(), 5)]);
 }
 
 #[test]
@@ -380,12 +415,7 @@ fn the_digest_goes_at_most_once_per_interval() {
     assert_eq!(sink.count(), 3, "two receipts and the first digest");
 
     // สตป. sends a revision ten minutes later: its receipt goes at once, the digest waits.
-    let mut revised = samples::inspection_office();
-    revised.contact_email = "somchai@inspect.example.go.th".into();
-    revised.kpis[0].quarters[1].result = Some(190.0);
-    revised.kpis[0].quarters[1].result_text = Some("190".into());
-    revised.kpis[0].quarters[1].own_score = None;
-    revised.kpis[0].quarters[1].own_weighted = None;
+    let revised = revised_inspection();
     share.env.write(
         format!("share/inbox/{INSPECTION}"),
         &workbook_bytes(&revised),

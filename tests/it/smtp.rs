@@ -16,7 +16,6 @@ const PYTHON: &str = "/usr/bin/python3";
 /// A running SMTP server; dropping it stops it.
 pub struct SmtpSink {
     child: Option<Child>,
-    pub port: u16,
     pub dir: PathBuf,
 }
 
@@ -54,7 +53,6 @@ impl SmtpSink {
         }
         Self {
             child: Some(child),
-            port,
             dir: dir.to_owned(),
         }
     }
