@@ -71,8 +71,8 @@ const EXIT_MAIL: &str = "\
 Example:
   kpiwatch mail --config kpiwatch.toml --state /var/lib/kpiwatch /srv/kpi-share
 
-Tries every queued message now, whatever its retry time. Exit codes: 0 nothing left unsent;
-1 some message is still queued or was given up (see the log); 2 bad usage or failure.";
+Tries every queued message now, whatever its retry time. Exit codes: 0 every message tried
+went; 1 some message failed (queued again, or given up: see the log); 2 bad usage or failure.";
 const EXIT_TOOL: &str = "Exit codes: 0 done; 2 bad usage or failure.";
 
 #[derive(Parser)]

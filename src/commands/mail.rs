@@ -1,6 +1,7 @@
 //! `kpiwatch mail SHARE`: delivers the outbox by hand: every queued message is tried now,
-//! whatever its retry time, or written as .eml files with `--dry-run`. Exit 0 when nothing is
-//! left unsent, 1 when something is (still queued, or given up), 2 when it could not run.
+//! whatever its retry time, or written as .eml files with `--dry-run`. Exit 0 when everything
+//! tried went, 1 when something failed this time (queued again, or given up), 2 when it could
+//! not run.
 
 use std::io::Write;
 
@@ -39,14 +40,9 @@ pub fn run(cfg: &RunConfig, dry_run: bool, out: &mut dyn Write) -> Result<ExitCo
         );
     }
     let counts = state.ledger.outbox_counts()?;
-    let left: i64 = counts
-        .iter()
-        .filter(|(s, _)| s == "queued" || s == "failed")
-        .map(|(_, n)| n)
-        .sum();
     let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
     let _ = writeln!(out, "outbox: {}", summary.join(", "));
-    Ok(if left > 0 {
+    Ok(if done.deferred + done.given_up > 0 {
         ExitCode::Rejected
     } else {
         ExitCode::Success

@@ -463,3 +463,20 @@ fn watch_sends_receipts_beside_its_passes() {
     assert_eq!(sink.count(), 3, "{log}");
     assert_eq!(share.outbox(), [("sent".to_owned(), 3)]);
 }
+
+#[test]
+fn a_refused_recipient_is_given_up_and_the_rest_are_sent() {
+    let share = MailShare::new("");
+    let config = std::fs::read_to_string(share.env.path("kpiwatch.toml")).unwrap();
+    let config = config.replace("office@ministers", "nobody@ministers");
+    share.env.write("kpiwatch.toml", config.as_bytes());
+    let sink = share.sink();
+    let out = share.kpiwatch(&["run"], T0);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert!(log(&out).contains("mail given up"), "{}", log(&out));
+    assert_eq!(sink.count(), 2, "สตป.'s receipt and the digest");
+    assert_eq!(
+        share.outbox(),
+        [("failed".to_owned(), 1), ("sent".to_owned(), 2)]
+    );
+}

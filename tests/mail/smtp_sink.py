@@ -1,5 +1,6 @@
 """A real SMTP server for the mail tests: aiosmtpd on 127.0.0.1, storing each message it is
-given as DIR/NNN.eml with its envelope recipients in DIR/NNN.rcpt (one per line).
+given as DIR/NNN.eml with its envelope recipients in DIR/NNN.rcpt (one per line). It refuses
+(550) any recipient whose address starts with "nobody".
 
     python3 tests/mail/smtp_sink.py PORT DIR [USER PASSWORD]
 
@@ -18,6 +19,13 @@ class Store:
     def __init__(self, folder):
         self.folder = folder
         self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A mailbox that does not exist, as a real server answers for one.
+        if address.startswith("nobody"):
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1

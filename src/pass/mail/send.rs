@@ -79,33 +79,50 @@ pub fn deliver(
             }
             // The server is down or unreachable: the rest would wait as long each. They are
             // deferred as this one is, and tried together later.
-            Err((e, unreachable)) if unreachable => {
+            Err(Failure::Unreachable(e)) => {
                 for rest in &due[i..] {
                     fail(ledger, mail, rest, &e, &mut done)?;
                 }
                 break;
             }
-            Err((e, _)) => fail(ledger, mail, m, &e, &mut done)?,
+            Err(Failure::Transient(e)) => fail(ledger, mail, m, &e, &mut done)?,
+            // A 5xx answer (an unknown recipient, a message refused): sending the same bytes
+            // again would be refused again.
+            Err(Failure::Permanent(e)) => give_up(ledger, m, &e, m.attempts + 1, &mut done)?,
         }
     }
     Ok(done)
 }
 
-fn send_one(t: &SmtpTransport, mail: &MailConfig, m: &Outgoing) -> Result<(), (String, bool)> {
+/// Why a message was not sent, which decides what happens to it and to the others.
+enum Failure {
+    /// No answer from a server (refused, timed out, TLS failed): says nothing of the message.
+    Unreachable(String),
+    /// A 4xx answer, or a message kpiwatch could not address: try again later.
+    Transient(String),
+    /// A 5xx answer.
+    Permanent(String),
+}
+
+fn send_one(t: &SmtpTransport, mail: &MailConfig, m: &Outgoing) -> Result<(), Failure> {
     let from: Address = bare(&mail.from)
         .parse()
-        .map_err(|e| (format!("mail.from: {e}"), false))?;
+        .map_err(|e| Failure::Transient(format!("mail.from: {e}")))?;
     let to = m
         .recipients
         .iter()
         .map(|r| bare(r).parse::<Address>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| (format!("recipient: {e}"), false))?;
-    let envelope = Envelope::new(Some(from), to).map_err(|e| (e.to_string(), false))?;
+        .map_err(|e| Failure::Permanent(format!("recipient: {e}")))?;
+    let envelope = Envelope::new(Some(from), to).map_err(|e| Failure::Permanent(e.to_string()))?;
     t.send_raw(&envelope, &m.message).map(|_| ()).map_err(|e| {
-        // No reply from a server (refused, timed out, TLS failed) says nothing of the message.
-        let unreachable = e.status().is_none();
-        (e.to_string(), unreachable)
+        if e.is_permanent() {
+            Failure::Permanent(e.to_string())
+        } else if e.status().is_none() {
+            Failure::Unreachable(e.to_string())
+        } else {
+            Failure::Transient(e.to_string())
+        }
     })
 }
 
@@ -145,9 +162,7 @@ fn fail(
 ) -> Result<(), LedgerError> {
     let attempts = m.attempts + 1;
     if attempts >= mail.max_attempts {
-        tracing::error!(kind = %m.kind, to = %m.recipients.join(", "), attempts, error, "mail given up");
-        ledger.mark_message_failed(m.id, error, None)?;
-        done.given_up += 1;
+        give_up(ledger, m, error, attempts, done)?;
     } else {
         let wait = backoff(mail, attempts);
         let next = (crate::clock::now() + chrono::Duration::seconds(wait as i64))
@@ -157,6 +172,19 @@ fn fail(
         ledger.mark_message_failed(m.id, error, Some(&next))?;
         done.deferred += 1;
     }
+    Ok(())
+}
+
+fn give_up(
+    ledger: &mut Ledger,
+    m: &Outgoing,
+    error: &str,
+    attempts: u32,
+    done: &mut Delivered,
+) -> Result<(), LedgerError> {
+    tracing::error!(kind = %m.kind, to = %m.recipients.join(", "), attempts, error, "mail given up");
+    ledger.mark_message_failed(m.id, error, None)?;
+    done.given_up += 1;
     Ok(())
 }
 
