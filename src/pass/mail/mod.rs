@@ -63,6 +63,10 @@ pub fn queue(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usiz
     }
     let mut messages = Vec::new();
     let mut marks = Vec::new();
+    if mail.office.is_none() && digested < last {
+        // No digest is wanted: an office address added later starts from then.
+        marks.push((DIGESTED, last.to_string()));
+    }
     if let Some(office) = &mail.office
         && digested < last
         && digest_due(
