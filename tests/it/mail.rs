@@ -12,7 +12,7 @@ use serde_json::Value;
 use kpiwatch::domain::samples;
 
 use crate::harness::{TestEnv, kill9, workbook_bytes};
-use crate::smtp::{SmtpSink, free_port, parse_eml};
+use crate::smtp::{SmtpSink, Tls, free_port, parse_eml, self_signed};
 
 const INSPECTION: &str = "inspection-office/kpi-2564.xlsx";
 const MINISTERS: &str = "ministers-office/kpi-2564.xlsx";
@@ -479,4 +479,52 @@ fn a_refused_recipient_is_given_up_and_the_rest_are_sent() {
         share.outbox(),
         [("failed".to_owned(), 1), ("sent".to_owned(), 2)]
     );
+}
+
+/// The government mail service's way: STARTTLS (or TLS from the start), the server's
+/// certificate checked against the trusted ones (here the test's own, by SSL_CERT_FILE), then
+/// the login.
+fn delivered_over_tls(mode: Tls, setting: &str) {
+    let share = MailShare::new(&format!(
+        "user = \"kpi\"\npassword_env = \"KPIWATCH_TEST_SMTP_PASSWORD\""
+    ));
+    let config = std::fs::read_to_string(share.env.path("kpiwatch.toml")).unwrap();
+    let config = config.replace("tls = \"none\"", &format!("tls = \"{setting}\""));
+    share.env.write("kpiwatch.toml", config.as_bytes());
+    let (cert, key) = self_signed(&share.env.path("tls"));
+    let sink = SmtpSink::start_with(
+        share.port,
+        &share.env.path("smtp"),
+        Some(("kpi", "secret")),
+        Some((mode, &cert, &key)),
+    );
+    // Not trusted: nothing is sent, and the pass does not fail for it.
+    let out = share
+        .command(&["run"], T0)
+        .env("KPIWATCH_TEST_SMTP_PASSWORD", "secret")
+        .env("SSL_CERT_FILE", share.env.path("tls/none.pem"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert!(log(&out).contains("certificate"), "{}", log(&out));
+    assert_eq!(sink.count(), 0);
+    // Trusted: sent.
+    let out = share
+        .command(&["mail"], T0)
+        .env("KPIWATCH_TEST_SMTP_PASSWORD", "secret")
+        .env("SSL_CERT_FILE", &cert)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert_eq!(sink.count(), 3);
+}
+
+#[test]
+fn starttls_checks_the_certificate_then_logs_in() {
+    delivered_over_tls(Tls::Starttls, "starttls");
+}
+
+#[test]
+fn implicit_tls_checks_the_certificate_then_logs_in() {
+    delivered_over_tls(Tls::Implicit, "tls");
 }

@@ -13,6 +13,42 @@ use crate::harness::{kill9, repo};
 /// The python3 the tests use (the one LibreOffice's UNO bridge is installed for).
 const PYTHON: &str = "/usr/bin/python3";
 
+/// How a test server speaks TLS.
+#[derive(Clone, Copy)]
+pub enum Tls {
+    Starttls,
+    Implicit,
+}
+
+/// A self-signed certificate for 127.0.0.1 (`cert.pem`, `key.pem` in `dir`), made with the
+/// openssl command. Not a CA certificate: rustls refuses a CA's as a server's own.
+pub fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    std::fs::create_dir_all(dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("the openssl command");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (cert, key)
+}
+
 /// A running SMTP server; dropping it stops it.
 pub struct SmtpSink {
     child: Option<Child>,
@@ -29,6 +65,17 @@ impl SmtpSink {
     /// Starts a server on `port` storing messages under `dir`; with `auth`, it requires that
     /// user and password.
     pub fn start(port: u16, dir: &Path, auth: Option<(&str, &str)>) -> Self {
+        Self::start_with(port, dir, auth, None)
+    }
+
+    /// [`SmtpSink::start`] speaking TLS with `cert` and `key` (PEM files): STARTTLS (required
+    /// before anything else) or, with `Tls::Implicit`, TLS from the first byte.
+    pub fn start_with(
+        port: u16,
+        dir: &Path,
+        auth: Option<(&str, &str)>,
+        tls: Option<(Tls, &Path, &Path)>,
+    ) -> Self {
         std::fs::create_dir_all(dir).unwrap();
         let _ = std::fs::remove_file(dir.join("ready"));
         let _ = std::fs::remove_file(dir.join("stop"));
@@ -39,7 +86,15 @@ impl SmtpSink {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         if let Some((user, password)) = auth {
-            c.arg(user).arg(password);
+            c.arg("--auth").arg(user).arg(password);
+        }
+        if let Some((mode, cert, key)) = tls {
+            c.arg(match mode {
+                Tls::Starttls => "--starttls",
+                Tls::Implicit => "--tls",
+            })
+            .arg(cert)
+            .arg(key);
         }
         let mut child = c.spawn().expect("python3 with aiosmtpd (see .ci/run)");
         // Bounded: only turns a server that never starts into a failure.

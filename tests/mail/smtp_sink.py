@@ -2,13 +2,16 @@
 given as DIR/NNN.eml with its envelope recipients in DIR/NNN.rcpt (one per line). It refuses
 (550) any recipient whose address starts with "nobody".
 
-    python3 tests/mail/smtp_sink.py PORT DIR [USER PASSWORD]
+    python3 tests/mail/smtp_sink.py PORT DIR [--auth USER PASSWORD]
+                                    [--starttls CERT KEY | --tls CERT KEY]
 
-With USER and PASSWORD it requires AUTH (allowed without TLS: the test runs on loopback).
+--auth requires that login (over plain text too: the test runs on loopback); --starttls
+offers STARTTLS and requires it before anything else; --tls speaks TLS from the first byte.
 It writes DIR/ready once it listens, and stops when DIR/stop appears or it is killed."""
 
+import argparse
 import os
-import sys
+import ssl
 import time
 
 from aiosmtpd.controller import Controller
@@ -40,21 +43,35 @@ class Store:
 
 
 def main():
-    port, folder = int(sys.argv[1]), sys.argv[2]
+    p = argparse.ArgumentParser()
+    p.add_argument("port", type=int)
+    p.add_argument("folder")
+    p.add_argument("--auth", nargs=2)
+    p.add_argument("--starttls", nargs=2)
+    p.add_argument("--tls", nargs=2)
+    a = p.parse_args()
     kwargs = {}
-    if len(sys.argv) > 4:
-        user, password = sys.argv[3].encode(), sys.argv[4].encode()
+    if a.auth:
+        user, password = a.auth[0].encode(), a.auth[1].encode()
 
         def check(server, session, envelope, mechanism, auth_data):
             ok = auth_data.login == user and auth_data.password == password
             return AuthResult(success=ok)
 
-        kwargs = dict(authenticator=check, auth_required=True, auth_require_tls=False)
-    controller = Controller(Store(folder), hostname="127.0.0.1", port=port, **kwargs)
+        kwargs.update(authenticator=check, auth_required=True, auth_require_tls=bool(a.starttls))
+    pair = a.starttls or a.tls
+    if pair:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(pair[0], pair[1])
+        if a.starttls:
+            kwargs.update(tls_context=context, require_starttls=True)
+        else:
+            kwargs.update(ssl_context=context)
+    controller = Controller(Store(a.folder), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
-    open(os.path.join(folder, "ready"), "w").close()
+    open(os.path.join(a.folder, "ready"), "w").close()
     try:
-        while not os.path.exists(os.path.join(folder, "stop")):
+        while not os.path.exists(os.path.join(a.folder, "stop")):
             time.sleep(0.05)
     finally:
         controller.stop()
