@@ -485,9 +485,7 @@ fn a_refused_recipient_is_given_up_and_the_rest_are_sent() {
 /// certificate checked against the trusted ones (here the test's own, by SSL_CERT_FILE), then
 /// the login.
 fn delivered_over_tls(mode: Tls, setting: &str) {
-    let share = MailShare::new(&format!(
-        "user = \"kpi\"\npassword_env = \"KPIWATCH_TEST_SMTP_PASSWORD\""
-    ));
+    let share = MailShare::new("user = \"kpi\"\npassword_env = \"KPIWATCH_TEST_SMTP_PASSWORD\"");
     let config = std::fs::read_to_string(share.env.path("kpiwatch.toml")).unwrap();
     let config = config.replace("tls = \"none\"", &format!("tls = \"{setting}\""));
     share.env.write("kpiwatch.toml", config.as_bytes());
