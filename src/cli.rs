@@ -67,6 +67,12 @@ Example:
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM after finishing the current pass; 2 bad usage or a
 failure that stops watching.";
+const EXIT_MAIL: &str = "\
+Example:
+  kpiwatch mail --config kpiwatch.toml --state /var/lib/kpiwatch /srv/kpi-share
+
+Tries every queued message now, whatever its retry time. Exit codes: 0 every message tried
+went; 1 some message failed (queued again, or given up: see the log); 2 bad usage or failure.";
 const EXIT_TOOL: &str = "Exit codes: 0 done; 2 bad usage or failure.";
 
 #[derive(Parser)]
@@ -110,6 +116,9 @@ pub enum Command {
     /// Watch a share and keep its summary current as divisions drop files.
     #[command(after_help = EXIT_WATCH)]
     Watch(WatchOpts),
+    /// Send (or with --dry-run write) the e-mail waiting in the outbox, retries included.
+    #[command(after_help = EXIT_MAIL)]
+    Mail(MailOpts),
     /// Score results against five thresholds, like a calculator.
     #[command(after_help = SCORE_HELP)]
     Score(ScoreOpts),
@@ -166,13 +175,23 @@ pub struct ShareOpts {
     /// local state folder, one per share).
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
+    /// Write the e-mail this pass queues as .eml files in the state folder's outbox/ instead
+    /// of sending it (needs a [mail] section in the configuration).
+    #[arg(long)]
+    pub mail_dry_run: bool,
     /// The shared folder (holding inbox/, summary/, receipts/, archive/).
     pub share: PathBuf,
 }
 
 impl ShareOpts {
     pub fn into_run_config(self) -> anyhow::Result<RunConfig> {
-        let config = load_config(self.config.as_deref())?;
+        let mut config = load_config(self.config.as_deref())?;
+        if self.mail_dry_run {
+            let Some(mail) = config.mail.as_mut() else {
+                anyhow::bail!("--mail-dry-run needs a [mail] section in the configuration");
+            };
+            mail.dry_run = true;
+        }
         let state_dir = self
             .state
             .unwrap_or_else(|| kpiwatch::pass::consolidate::default_state_dir(&self.share));
@@ -239,6 +258,15 @@ impl WatchOpts {
             })
             .transpose()
     }
+}
+
+#[derive(Args)]
+pub struct MailOpts {
+    /// Write the messages as .eml files in the state folder's outbox/ instead of sending them.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub share: ShareOpts,
 }
 
 #[derive(Args)]

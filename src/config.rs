@@ -93,6 +93,135 @@ impl Default for SummaryOptions {
     }
 }
 
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// TLS from the first byte (usually port 465).
+    Tls,
+    /// Plain connection upgraded by STARTTLS, which must succeed (usually port 587).
+    #[default]
+    Starttls,
+    /// No encryption: only for a relay on the same machine or a trusted local network.
+    None,
+}
+
+/// The `[mail]` section: where and how kpiwatch sends e-mail. Mail is off without it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// The SMTP server's host name.
+    pub host: String,
+    /// Its port; by default 465 for `tls`, 587 for `starttls`, 25 for `none`.
+    pub port: Option<u16>,
+    pub tls: TlsMode,
+    /// The SMTP user name; without it kpiwatch sends without logging in.
+    pub user: Option<String>,
+    /// The name of the environment variable holding the password (never the password itself).
+    pub password_env: Option<String>,
+    /// The sender, e.g. `"kpiwatch <kpi@example.go.th>"`.
+    pub from: String,
+    /// The planning office's address, for the digest; without it no digest is sent.
+    pub office: Option<String>,
+    /// Domains (e.g. `"example.go.th"`) a workbook's own contact e-mail may be in for kpiwatch
+    /// to mail it too. Empty: only the registry's addresses are mailed.
+    pub allowed_domains: Vec<String>,
+    /// At most one digest to the planning office per this many minutes.
+    pub digest_interval_minutes: u64,
+    /// A failed message is retried after this many seconds, doubling each time...
+    pub retry_initial_secs: u64,
+    /// ...up to this many seconds between attempts...
+    pub retry_max_secs: u64,
+    /// ...and given up (logged as an error) after this many attempts.
+    pub max_attempts: u32,
+    /// How long to wait for the server before giving up for this time.
+    pub timeout_secs: u64,
+    /// Write each message as an .eml file in the state folder's `outbox/` instead of sending.
+    pub dry_run: bool,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: None,
+            tls: TlsMode::default(),
+            user: None,
+            password_env: None,
+            from: String::new(),
+            office: None,
+            allowed_domains: Vec::new(),
+            digest_interval_minutes: 60,
+            retry_initial_secs: 60,
+            retry_max_secs: 3600,
+            max_attempts: 20,
+            timeout_secs: 10,
+            dry_run: false,
+        }
+    }
+}
+
+impl MailConfig {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            TlsMode::Tls => 465,
+            TlsMode::Starttls => 587,
+            TlsMode::None => 25,
+        })
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.host.trim().is_empty() && !self.dry_run {
+            return Err("mail.host is needed (or mail.dry_run = true)".into());
+        }
+        if !plausible_address(&self.from) {
+            return Err(format!(
+                "mail.from = {:?} is not an e-mail address",
+                self.from
+            ));
+        }
+        if let Some(office) = &self.office
+            && !plausible_address(office)
+        {
+            return Err(format!("mail.office = {office:?} is not an e-mail address"));
+        }
+        if self.user.is_some() != self.password_env.is_some() {
+            return Err("mail.user and mail.password_env go together".into());
+        }
+        if self.retry_initial_secs == 0 || self.retry_max_secs < self.retry_initial_secs {
+            return Err(
+                "mail.retry_initial_secs must be positive and at most mail.retry_max_secs".into(),
+            );
+        }
+        if self.max_attempts == 0 || self.timeout_secs == 0 {
+            return Err("mail.max_attempts and mail.timeout_secs must be positive".into());
+        }
+        Ok(())
+    }
+
+    /// Whether a workbook's own contact address may be mailed: its domain is listed.
+    pub fn allows(&self, address: &str) -> bool {
+        let Some((_, domain)) = address.trim().rsplit_once('@') else {
+            return false;
+        };
+        plausible_address(address)
+            && self.allowed_domains.iter().any(|d| {
+                d.trim()
+                    .trim_start_matches('@')
+                    .eq_ignore_ascii_case(domain)
+            })
+    }
+}
+
+/// Good enough to refuse a typo here; lettre parses every address strictly when it builds.
+fn plausible_address(text: &str) -> bool {
+    let addr = match (text.rfind('<'), text.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &text[a + 1..b],
+        _ => text.trim(),
+    };
+    matches!(addr.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !addr.contains(char::is_whitespace))
+}
+
 /// A division the planning office expects a workbook from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,6 +269,10 @@ pub struct Config {
     pub folders: Folders,
     pub watch: Watch,
     pub summary: SummaryOptions,
+    /// Optional e-mail to divisions and the planning office (off without a `[mail]` section).
+    /// Not part of the fingerprint: mail settings do not change what is judged or summarised.
+    #[serde(skip_serializing)]
+    pub mail: Option<MailConfig>,
     /// Expected divisions. Empty: any division may submit, from any folder.
     #[serde(rename = "division")]
     pub divisions: Vec<ExpectedDivision>,
@@ -238,6 +371,9 @@ impl Config {
         if !(self.watch.quiet_period_secs.is_finite() && self.watch.quiet_period_secs >= 0.0) {
             return Err("watch.quiet_period_secs must be zero or more".into());
         }
+        if let Some(mail) = &self.mail {
+            mail.check()?;
+        }
         let mut codes = std::collections::HashSet::new();
         let mut folders = std::collections::HashSet::new();
         for d in &self.divisions {
@@ -331,6 +467,36 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_mail_section_parses_once_uncommented() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kpiwatch.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mail: Vec<&str> = text
+            .lines()
+            .skip_while(|l| *l != "# [mail]")
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| l.trim_start_matches('#').trim_start())
+            .collect();
+        let c = Config::parse(&mail.join("\n"), &path).unwrap();
+        let m = c.mail.unwrap();
+        assert_eq!((m.tls, m.port()), (TlsMode::Starttls, 587));
+        assert_eq!(m.password_env.as_deref(), Some("KPIWATCH_SMTP_PASSWORD"));
+        assert!(m.allows("someone@example.go.th"));
+    }
+
+    #[test]
+    fn only_listed_domains_are_mailed() {
+        let m = MailConfig {
+            allowed_domains: vec!["example.go.th".into()],
+            ..MailConfig::default()
+        };
+        assert!(m.allows("somchai@Example.go.th"));
+        assert!(!m.allows("somchai@example.go.th.evil.com"));
+        assert!(!m.allows("somchai@gmail.com"));
+        assert!(!m.allows("not an address"));
+        assert_eq!(m.port(), 587);
+    }
+
+    #[test]
     fn no_file_means_defaults() {
         let c = Config::parse("", Path::new("x.toml")).unwrap();
         assert_eq!(c, Config::default());
@@ -354,6 +520,8 @@ mod tests {
         assert!(e("below_level1 = \"two\"").contains("k.toml"));
         assert!(e("[folders]\ninbox = \"../x\"").contains("inside the share"));
         assert!(e("[folders]\nsummary = \"inbox\"").contains("different names"));
+        assert!(e("[mail]\nhost = 'h'\nfrom = 'x'").contains("mail.from"));
+        assert!(e("[mail]\nhost = 'h'\nfrom = 'a@b.go.th'\nuser = 'u'").contains("together"));
         let twice = "[[division]]\ncode='ก'\nname='a'\nfolder='a'\n[[division]]\ncode='ก '\nname='b'\nfolder='b'";
         assert!(e(twice).contains("listed twice"));
     }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod demo;
 pub mod examples;
+pub mod mail;
 pub mod run;
 pub mod score;
 pub mod template;

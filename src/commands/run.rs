@@ -27,6 +27,7 @@ pub fn run(cfg: &RunConfig, out: &mut dyn Write) -> Result<ExitCode, PassError> 
             progress: cfg.progress,
         },
     )?;
+    crate::pass::mail::after_pass(&share, &cfg.config, &mut state.ledger, &cfg.state_dir);
     for f in &report.pending {
         tracing::info!(file = %f, "still arriving (changed within the quiet period); left for the next pass");
     }

@@ -4,6 +4,7 @@
 //! The schema and its migrations, the stored form of a workbook, recording a batch and the
 //! queries are each a module of their own.
 
+mod outbox;
 mod queries;
 mod record;
 mod schema;
@@ -17,6 +18,7 @@ use thiserror::Error;
 use crate::check::validate::Status;
 use crate::domain::diagnostic::DiagnosticRecord;
 
+pub use outbox::{NewMessage, Outgoing};
 pub use schema::SCHEMA_VERSION;
 pub use stored::{StoredData, StoredSubmission, parse_submission, slim};
 

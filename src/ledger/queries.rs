@@ -46,7 +46,7 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn versions_where(
+    pub(super) fn versions_where(
         &self,
         clause: &str,
         args: &[&dyn rusqlite::ToSql],

@@ -102,6 +102,34 @@ pub(super) const MIGRATIONS: &[&str] = &[
     UPDATE files SET path = replace(path, '\', '\\') WHERE instr(path, '\') > 0;
     UPDATE versions SET path = replace(path, '\', '\\') WHERE instr(path, '\') > 0;
     "#,
+    // 8: the mail outbox. A message is recorded before it is sent and marked sent after, so a
+    // crash or a down server neither loses nor doubles it. `kind` says what it is (a receipt,
+    // the planning office's digest, a reminder); `version_id` the version a receipt is for.
+    // Versions already recorded count as announced: enabling mail later does not mail history.
+    r#"
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL,
+        version_id      INTEGER REFERENCES versions (id),
+        recipients      TEXT NOT NULL,
+        subject         TEXT NOT NULL,
+        message         BLOB NOT NULL,
+        created_at      TEXT NOT NULL,
+        status          TEXT NOT NULL DEFAULT 'queued'
+                        CHECK (status IN ('queued', 'sent', 'written', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error      TEXT,
+        sent_at         TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+    INSERT INTO meta (key, value)
+        SELECT 'mail_announced_upto', COALESCE(MAX(id), 0) FROM versions WHERE true
+        ON CONFLICT (key) DO NOTHING;
+    INSERT INTO meta (key, value)
+        SELECT 'mail_digested_upto', COALESCE(MAX(id), 0) FROM versions WHERE true
+        ON CONFLICT (key) DO NOTHING;
+    "#,
 ];
 
 /// The schema version this build writes.

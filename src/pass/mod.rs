@@ -10,6 +10,7 @@ pub mod archive;
 pub mod consolidate;
 pub mod cross_check;
 pub mod judge;
+pub mod mail;
 pub mod names;
 pub mod open;
 pub mod receipt;

@@ -229,6 +229,13 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
     };
     tracing::info!(share = %share.root.display(), state = %cfg.run.state_dir.display(), mode = %mode, "watching");
 
+    // Mail goes out beside the passes; each pass only queues it.
+    let mail = cfg
+        .run
+        .config
+        .mail
+        .clone()
+        .map(|m| crate::pass::mail::sender::MailSender::start(m, cfg.run.state_dir.clone()));
     let mut lp = Loop {
         watching: None,
         inbox_down: false,
@@ -274,13 +281,27 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
                     Some(&mut stability),
                     Some(&shutdown.flag),
                 );
+                if result.is_ok() {
+                    match crate::pass::mail::queue(&share, &cfg.run.config, &mut state.ledger) {
+                        Ok(n) if n > 0 => {
+                            if let Some(m) = &mail {
+                                m.wake();
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot queue mail; the next pass tries again")
+                        }
+                    }
+                }
                 lp.after_pass(result, &stability);
             }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    // Stops watching before saying so.
+    // Stops watching (and mailing) before saying so.
     drop(lp);
+    drop(mail);
     tracing::info!("stopped; the ledger is consistent");
     Ok(())
 }
