@@ -62,6 +62,7 @@ pub(super) fn input(divisions: Vec<DivisionEntry>) -> SummaryInput {
         missing: Vec::new(),
         diagnostics: Vec::new(),
         part: None,
+        history: Vec::new(),
     }
 }
 
@@ -150,6 +151,8 @@ pub(super) fn listed() -> Sheets {
         removed: true,
         revisions: input.divisions[0].revisions.clone(),
         sha256: "ab".repeat(32),
+        set_aside: None,
+        after_close: Vec::new(),
     });
     input.missing.push(MissingDivision {
         code: "ขม.".to_owned(),

@@ -163,6 +163,8 @@ fn input(below: BelowLevel1) -> SummaryInput {
             removed: false,
             revisions: revisions.clone(),
             sha256: "0".repeat(64),
+            set_aside: None,
+            after_close: Vec::new(),
         });
         diagnostics.extend(v.diagnostics.iter().map(|d| DiagnosticRow {
             file: file.clone(),
@@ -195,6 +197,7 @@ fn input(below: BelowLevel1) -> SummaryInput {
         }],
         diagnostics,
         part: None,
+        history: Vec::new(),
     }
 }
 
