@@ -10,7 +10,9 @@ use clap::Parser;
 
 use cli::{BenchCommand, Cli, Command, LogFormat};
 use kpiwatch::ExitCode;
-use kpiwatch::commands::{check, demo, examples, run as run_cmd, score, template};
+use kpiwatch::commands::{
+    check, close, demo, examples, exclude, include, reopen, run as run_cmd, score, template,
+};
 use kpiwatch::pass::watch::{self, Shutdown, WatchConfig};
 use kpiwatch::tools::bench;
 
@@ -28,6 +30,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check(o) => check::run(&o.into(), &mut out).context("cannot write the report")?,
         Command::Run(o) => run_cmd::run(&o.into_run_config()?, &mut out)?,
+        Command::Close(o) => close::run(&o.into_config()?, &mut out)?,
+        Command::Reopen(o) => reopen::run(&o.into_config()?, &mut out)?,
+        Command::Exclude(o) => exclude::run(&o.into_config()?, &mut out)?,
+        Command::Include(o) => include::run(&o.into_config()?, &mut out)?,
         Command::Watch(o) => {
             let poll = o.poll_interval()?;
             let mut run = o.share.into_run_config()?;

@@ -130,6 +130,26 @@ pub fn write_summaries(
     Ok(written)
 }
 
+/// The whole of `fy`'s summary as one workbook, as it stands now (a split year too): the frozen
+/// snapshot of a closed round.
+pub fn snapshot_bytes(
+    config: &Config,
+    ledger: &Ledger,
+    fy: FiscalYear,
+) -> Result<Vec<u8>, PublishError> {
+    let crate::ledger::VersionLists {
+        all,
+        latest,
+        current,
+    } = ledger.versions_at_once()?;
+    let plan = YearPlan::new(fy, config, &all, &latest, &current);
+    let input = plan.input(ledger, config, None)?;
+    summary::to_bytes(&input).map_err(|source| PublishError::Build {
+        fiscal_year: fy.be(),
+        source,
+    })
+}
+
 /// Removes books of `fy` that the current plan does not have (the year shrank, or is no
 /// longer split). Only files named as kpiwatch names books are touched.
 fn remove_stale_books(dir: &Path, fy: FiscalYear, keep: &[String]) {
