@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use kpiwatch::commands::check::CheckConfig;
 use kpiwatch::commands::close::RoundConfig;
-use kpiwatch::commands::exclude::VersionConfig;
 use kpiwatch::commands::demo::DemoConfig;
+use kpiwatch::commands::exclude::VersionConfig;
 use kpiwatch::commands::score::ScoreConfig;
 use kpiwatch::commands::template::TemplateConfig;
 use kpiwatch::config::Config;

@@ -99,9 +99,9 @@ const CHANGE_COLUMNS: &str =
 impl Ledger {
     /// Every change of state, oldest first.
     pub fn state_changes(&self) -> Result<Vec<StateChange>, LedgerError> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {CHANGE_COLUMNS} FROM state_changes ORDER BY id"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {CHANGE_COLUMNS} FROM state_changes ORDER BY id"
+        ))?;
         let rows = stmt.query_map([], |r| {
             let action: String = r.get(3)?;
             Ok(StateChange {
@@ -161,7 +161,9 @@ impl Ledger {
     pub fn last_version_id(&self) -> Result<i64, LedgerError> {
         Ok(self
             .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM versions", [], |r| r.get(0))?)
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM versions", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Records a close. What the summary shows changes (its history, and later versions are
@@ -323,4 +325,120 @@ fn rewrite_division_receipts(tx: &Transaction<'_>, v: &StoredVersion) -> Result<
         params![v.division_key, v.fiscal_year, v.path],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+    use crate::ledger::schema::MIGRATIONS;
+
+    /// A ledger of schema 7 (before changes of state) holding two accepted versions of one
+    /// division at one path, the newer current.
+    fn schema_7_ledger(path: &std::path::Path) {
+        let c = Connection::open(path).unwrap();
+        for sql in &MIGRATIONS[..7] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 7).unwrap();
+        c.execute_batch(
+            "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
+             division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
+             archive_path) VALUES \
+             ('d/k.xlsx', 1, 1, 'aaaa1111', '2021-01-10 09:00:00', 'k', 'K', 'n', 2564, \
+              'accepted', 0, 0, '[]', '2564/K/a'), \
+             ('d/k.xlsx', 1, 2, 'bbbb2222', '2021-01-12 09:00:00', 'k', 'K', 'n', 2564, \
+              'accepted', 0, 0, '[]', '2564/K/b');
+             INSERT INTO files (path, size, mtime_ns, sha256, version_id) VALUES \
+             ('d/k.xlsx', 1, 2, 'bbbb2222', 2);",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn an_existing_ledger_upgrades_in_place_and_exclusion_moves_the_current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ledger.sqlite");
+        schema_7_ledger(&p);
+        let mut l = Ledger::open(&p).unwrap();
+        assert_eq!(l.schema_version().unwrap(), crate::ledger::SCHEMA_VERSION);
+        let all = l.all_versions().unwrap();
+        assert!(all.iter().all(|v| !v.excluded));
+        assert_eq!(l.current().unwrap()[0].sha256, "bbbb2222");
+
+        let newest = all[1].clone();
+        let before = l.generation().unwrap();
+        l.set_excluded(
+            std::slice::from_ref(&newest),
+            true,
+            "2021-01-13 10:00:00",
+            "somchai",
+            "wrong file",
+        )
+        .unwrap();
+        assert!(l.generation().unwrap() > before);
+        // One rule everywhere: the list of current versions, the quick read the summary uses,
+        // and "the version that counts before this one".
+        assert_eq!(l.current().unwrap()[0].sha256, "aaaa1111");
+        assert_eq!(l.versions_at_once().unwrap().current[0].sha256, "aaaa1111");
+        assert_eq!(l.current_of(&newest).unwrap().unwrap().sha256, "aaaa1111");
+        assert_eq!(
+            l.previous_accepted(&newest).unwrap().unwrap().sha256,
+            "aaaa1111"
+        );
+        assert_eq!(l.exclusion_reasons().unwrap()[&newest.id], "wrong file");
+        // Its file's receipt is written again.
+        assert_eq!(l.receipts_pending().unwrap().len(), 1);
+
+        let changes = l.state_changes().unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].action, Action::Exclude);
+        assert_eq!(changes[0].who, "somchai");
+        assert_eq!(changes[0].version_id, Some(newest.id));
+
+        let newest = l.version(newest.id).unwrap().unwrap();
+        l.set_excluded(
+            std::slice::from_ref(&newest),
+            false,
+            "2021-01-14 10:00:00",
+            "somchai",
+            "",
+        )
+        .unwrap();
+        assert_eq!(l.current().unwrap()[0].sha256, "bbbb2222");
+        assert_eq!(l.versions_by_sha_prefix("bbbb").unwrap().len(), 1);
+        assert_eq!(l.versions_by_sha_prefix("b").unwrap()[0].id, newest.id);
+    }
+
+    #[test]
+    fn a_round_is_closed_until_reopened() {
+        let mut l = Ledger::open_in_memory().unwrap();
+        let close = NewClose {
+            fiscal_year: 2564,
+            round: 1,
+            at: "2021-01-15 09:30:00".into(),
+            who: "somchai".into(),
+            reason: String::new(),
+            snapshot: "s1.xlsx".into(),
+            last_version_id: 0,
+            closed_versions: HashMap::from([("k".to_owned(), 7)]),
+        };
+        l.record_close(&close).unwrap();
+        let closed = l.closed_rounds(2564).unwrap();
+        assert_eq!(closed.len(), 1);
+        assert_eq!(closed[0].closed_versions["k"], 7);
+        assert!(l.snapshot_recorded("s1.xlsx").unwrap());
+        assert!(l.closed_rounds(2565).unwrap().is_empty());
+        l.record_reopen(&closed[0], "2021-01-16 09:00:00", "somying", "late fix")
+            .unwrap();
+        assert!(l.closed_rounds(2564).unwrap().is_empty());
+        l.record_close(&NewClose {
+            snapshot: "s2.xlsx".into(),
+            ..close
+        })
+        .unwrap();
+        assert_eq!(l.closed_rounds(2564).unwrap()[0].snapshot, "s2.xlsx");
+        assert_eq!(l.state_changes().unwrap().len(), 3);
+    }
 }

@@ -44,12 +44,10 @@ impl Ledger {
     /// The fiscal years of which the ledger holds an accepted version. Checks between files
     /// need not ask the ledger about other years: whatever this pass accepts of them, it knows.
     pub fn accepted_years(&self) -> Result<HashSet<i32>, LedgerError> {
-        let mut stmt = self.conn.prepare(
-            &format!(
-                "SELECT DISTINCT fiscal_year FROM versions \
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT DISTINCT fiscal_year FROM versions \
                  WHERE {COUNTS} AND fiscal_year IS NOT NULL"
-            ),
-        )?;
+        ))?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -37,7 +37,9 @@ pub enum ActionError {
         "which fiscal year? the ledger holds {years} (give --fiscal-year, or set fiscal_year in the configuration)"
     )]
     WhichYear { years: String },
-    #[error("round {round} of fiscal year {fiscal_year} is already closed (snapshot {snapshot}); reopen it first")]
+    #[error(
+        "round {round} of fiscal year {fiscal_year} is already closed (snapshot {snapshot}); reopen it first"
+    )]
     AlreadyClosed {
         fiscal_year: i32,
         round: u8,
@@ -50,13 +52,19 @@ pub enum ActionError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("no version matches {0}: give an inbox file, an archive file or at least 8 hexadecimal digits of its SHA-256")]
+    #[error(
+        "no version matches {0}: give an inbox file, an archive file or at least 8 hexadecimal digits of its SHA-256"
+    )]
     NotFound(String),
-    #[error("{prefix} is the start of the SHA-256 of more than one version; give more digits:\n{candidates}")]
+    #[error(
+        "{prefix} is the start of the SHA-256 of more than one version; give more digits:\n{candidates}"
+    )]
     Ambiguous { prefix: String, candidates: String },
     #[error("{0}: a SHA-256 prefix needs at least 8 hexadecimal digits")]
     ShortPrefix(String),
-    #[error("{file} was rejected: only an accepted version can count, so there is nothing to set aside")]
+    #[error(
+        "{file} was rejected: only an accepted version can count, so there is nothing to set aside"
+    )]
     NotAccepted { file: String },
     #[error("{file} ({sha}) is already {state}")]
     Unchanged {
@@ -266,7 +274,10 @@ pub fn set_aside(
     let ledger = held.ledger();
     let versions = resolve(&share, ledger, target)?;
     let first = &versions[0];
-    if versions.iter().all(|v| v.status != crate::check::validate::Status::Accepted) {
+    if versions
+        .iter()
+        .all(|v| v.status != crate::check::validate::Status::Accepted)
+    {
         return Err(ActionError::NotAccepted {
             file: first.path.clone(),
         });
@@ -288,7 +299,11 @@ pub fn set_aside(
     test_hook::pause_at("exclude-recorded");
     let mut lines = Vec::new();
     for v in &to_change {
-        let verb = if exclude { "set aside" } else { "counted again" };
+        let verb = if exclude {
+            "set aside"
+        } else {
+            "counted again"
+        };
         lines.push(format!(
             "{verb}: {} ({}, received {})",
             v.path,
@@ -316,7 +331,11 @@ pub fn set_aside(
 
 /// The versions `target` names: an inbox file (its current version), an archive file, or the
 /// start of a SHA-256 (at least 8 hexadecimal digits; every version with that content).
-fn resolve(share: &Share, ledger: &Ledger, target: &str) -> Result<Vec<StoredVersion>, ActionError> {
+fn resolve(
+    share: &Share,
+    ledger: &Ledger,
+    target: &str,
+) -> Result<Vec<StoredVersion>, ActionError> {
     let as_path = Path::new(target);
     let candidates = [
         as_path.to_owned(),
@@ -484,11 +503,14 @@ pub fn recover_snapshots(share: &Share, ledger: &Ledger) -> Result<(), LedgerErr
         let result = if ledger.snapshot_recorded(name)? && !target.exists() {
             std::fs::rename(&pending, &target).map(|()| "finished a closed round's snapshot")
         } else {
-            std::fs::remove_file(&pending).map(|()| "removed the snapshot of a close never recorded")
+            std::fs::remove_file(&pending)
+                .map(|()| "removed the snapshot of a close never recorded")
         };
         match result {
             Ok(what) => tracing::info!(file = %target.display(), "{what}"),
-            Err(e) => tracing::warn!(file = %pending.display(), error = %e, "cannot finish a pending snapshot"),
+            Err(e) => {
+                tracing::warn!(file = %pending.display(), error = %e, "cannot finish a pending snapshot")
+            }
         }
     }
     Ok(())

@@ -9,12 +9,12 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::domain::model::Submission;
 use crate::ledger::{Batch, Ledger};
-use crate::output::{Sync, sync_folder, write_atomic_with};
 use crate::ledger::{LedgerError, RoundClose, StoredVersion};
+use crate::output::{Sync, sync_folder, write_atomic_with};
 use crate::pass::receipt::{self, ReceiptInput, ReceiptState};
-use crate::summary::after_close::after_close;
 use crate::pass::report::{CHUNK, PassError};
 use crate::pass::share::Share;
+use crate::summary::after_close::after_close;
 
 /// Writes the receipts of a batch just recorded (`ids` as [`Ledger::record`] returned them);
 /// returns the ids whose receipt was written, to mark in the next transaction, and adds a
@@ -163,9 +163,7 @@ impl States {
         }
         if v.excluded {
             state.set_aside = Some(self.set_aside.get(&v.id).cloned().unwrap_or_default());
-            state.counts_instead = ledger
-                .current_of(v)?
-                .map(|c| (c.path, c.received_at));
+            state.counts_instead = ledger.current_of(v)?.map(|c| (c.path, c.received_at));
         }
         if let Some(fy) = v.fiscal_year {
             if !self.closes.contains_key(&fy) {

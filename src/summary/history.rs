@@ -32,10 +32,7 @@ pub(super) fn history_sheet(
     start_sheet(
         ws,
         HISTORY_SHEET,
-        &format!(
-            "ประวัติการดำเนินการ ปีงบประมาณ พ.ศ. {}",
-            input.fiscal_year
-        ),
+        &format!("ประวัติการดำเนินการ ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
         st,
     )?;
     ws.write_string_with_format(
@@ -77,7 +74,12 @@ pub(super) fn history_sheet(
             .text(&h.reason, &st.text)?;
         row += 1;
     }
-    end_table(ws, TABLE_HEADER_ROW, row - TABLE_HEADER_ROW - 1, columns.len())?;
+    end_table(
+        ws,
+        TABLE_HEADER_ROW,
+        row - TABLE_HEADER_ROW - 1,
+        columns.len(),
+    )?;
     Ok(())
 }
 

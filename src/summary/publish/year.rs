@@ -10,9 +10,7 @@ use crate::check::validate::normalize_code;
 use crate::config::Config;
 use crate::domain::model::FiscalYear;
 use crate::domain::thai;
-use crate::ledger::{
-    Ledger, StateChange, StoredSubmission, StoredVersion, parse_submission, slim,
-};
+use crate::ledger::{Ledger, StateChange, StoredSubmission, StoredVersion, parse_submission, slim};
 use crate::summary::history::HistoryRow;
 use crate::summary::{
     DiagnosticRow, DivisionEntry, MissingDivision, Part, Revision, SubmissionRow, SummaryInput,
@@ -223,7 +221,12 @@ impl<'a> YearPlan<'a> {
             };
             current.push((*v, stored, previous));
         }
-        let notes = Notes::read(ledger, self.fy, config, self.rows.iter().map(|(_, v, _)| *v))?;
+        let notes = Notes::read(
+            ledger,
+            self.fy,
+            config,
+            self.rows.iter().map(|(_, v, _)| *v),
+        )?;
         Ok(StoredInput {
             fy: self.fy,
             below_level1: config.below_level1(),
@@ -330,11 +333,7 @@ fn history_row(ledger: &Ledger, c: &StateChange) -> Result<HistoryRow, PublishEr
             None => after_close::round_label_th(round),
         },
         (None, Some(id)) => match ledger.version(id)? {
-            Some(v) => format!(
-                "{} ({})",
-                v.path,
-                v.sha256.get(..12).unwrap_or(&v.sha256)
-            ),
+            Some(v) => format!("{} ({})", v.path, v.sha256.get(..12).unwrap_or(&v.sha256)),
             None => id.to_string(),
         },
         (None, None) => String::new(),
