@@ -187,7 +187,8 @@ fn sheets_come_in_order() {
             KPI_SHEET,
             PLAN_SHEET,
             SUBMISSIONS_SHEET,
-            DIAGNOSTICS_SHEET
+            DIAGNOSTICS_SHEET,
+            HISTORY_SHEET
         ]
     );
 }
@@ -195,7 +196,7 @@ fn sheets_come_in_order() {
 #[test]
 fn an_empty_year_still_builds() {
     let mut wb = open(&input(Vec::new()));
-    assert_eq!(wb.sheet_names().len(), 5);
+    assert_eq!(wb.sheet_names().len(), 6);
     assert_eq!(
         cell(&mut wb, OVERVIEW_SHEET, OV_HEADER_ROW, ov::CODE),
         Data::String("รหัสหน่วยงาน".to_owned())

@@ -135,7 +135,11 @@ fn a_closed_round_stays_frozen_while_revisions_show_old_and_new() {
         receipt.contains("after round 1 closed: สตป. 02 result 0 → 150, score 1.0000 → 2.0000"),
         "{receipt}"
     );
-    assert_eq!(std::fs::read(&snapshot).unwrap(), frozen, "the snapshot changed");
+    assert_eq!(
+        std::fs::read(&snapshot).unwrap(),
+        frozen,
+        "the snapshot changed"
+    );
 
     // Reopening records who, when and why; the revision is no longer one after a close.
     let out = kpiwatch(
@@ -143,7 +147,14 @@ fn a_closed_round_stays_frozen_while_revisions_show_old_and_new() {
         "2021-01-17 14:05:00",
         "somying",
         &[
-            "reopen", "--round", "1", "--reason", "กองคลังแก้ไขผล", "--state", "state", "share",
+            "reopen",
+            "--round",
+            "1",
+            "--reason",
+            "กองคลังแก้ไขผล",
+            "--state",
+            "state",
+            "share",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -195,7 +206,12 @@ fn a_version_set_aside_gives_way_to_the_previous_one_until_counted_again() {
         &env,
         "2021-01-13 09:00:00",
         &[
-            "exclude", "--state", "state", "share", "share/inbox/a/kpi.xlsx", "--reason",
+            "exclude",
+            "--state",
+            "state",
+            "share",
+            "share/inbox/a/kpi.xlsx",
+            "--reason",
             "ส่งผิดไฟล์",
         ],
     );
@@ -206,8 +222,14 @@ fn a_version_set_aside_gives_way_to_the_previous_one_until_counted_again() {
     assert!(row[NOTES_COL].contains("ส่งผิดไฟล์"), "{row:?}");
     assert_eq!(submission_row(&summary, &v1)[CURRENT_COL], "✓");
     let receipt = read(&env, RECEIPT);
-    assert!(receipt.contains("กองแผนงานกันฉบับนี้ไว้ ไม่นับในสรุป เหตุผล: ส่งผิดไฟล์"), "{receipt}");
-    assert!(receipt.contains("Counted instead: a/kpi.xlsx (received 2021-01-10 09:00:00)"), "{receipt}");
+    assert!(
+        receipt.contains("กองแผนงานกันฉบับนี้ไว้ ไม่นับในสรุป เหตุผล: ส่งผิดไฟล์"),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("Counted instead: a/kpi.xlsx (received 2021-01-10 09:00:00)"),
+        "{receipt}"
+    );
     // Nothing is deleted.
     assert_eq!(env.ledger().unwrap().all_versions().unwrap().len(), 2);
 
@@ -215,7 +237,15 @@ fn a_version_set_aside_gives_way_to_the_previous_one_until_counted_again() {
     ok(
         &env,
         "2021-01-14 09:00:00",
-        &["include", "--state", "state", "share", &v2[..10], "--reason", "ผิดพลาด"],
+        &[
+            "include",
+            "--state",
+            "state",
+            "share",
+            &v2[..10],
+            "--reason",
+            "ผิดพลาด",
+        ],
     );
     assert_eq!(submission_row(&summary, &v2)[CURRENT_COL], "✓");
     assert!(!read(&env, RECEIPT).contains("กันฉบับนี้ไว้"));
@@ -224,13 +254,20 @@ fn a_version_set_aside_gives_way_to_the_previous_one_until_counted_again() {
     assert_eq!(actions, ["กันฉบับไว้ ไม่นับ", "นับฉบับอีกครั้ง"]);
 
     // By archive path: the older version, set aside; the newer stays current.
-    let archived = env.ledger().unwrap().all_versions().unwrap()[0].archive_path.clone();
+    let archived = env.ledger().unwrap().all_versions().unwrap()[0]
+        .archive_path
+        .clone();
     ok(
         &env,
         "2021-01-14 10:00:00",
         &[
-            "exclude", "--state", "state", "share",
-            &format!("share/archive/{archived}"), "--reason", "ฉบับเก่า",
+            "exclude",
+            "--state",
+            "state",
+            "share",
+            &format!("share/archive/{archived}"),
+            "--reason",
+            "ฉบับเก่า",
         ],
     );
     assert_eq!(submission_row(&summary, &v1)[STATUS_COL], "กันไว้ ไม่นับ");
@@ -246,7 +283,9 @@ fn a_short_unknown_or_ambiguous_prefix_is_refused_with_the_candidates() {
             &env,
             "2021-01-13 09:00:00",
             "somchai",
-            &["exclude", "--state", "state", "share", target, "--reason", "x"],
+            &[
+                "exclude", "--state", "state", "share", target, "--reason", "x",
+            ],
         );
         assert_eq!(out.status.code(), Some(2), "{target}");
         String::from_utf8_lossy(&out.stderr).into_owned()
@@ -258,11 +297,17 @@ fn a_short_unknown_or_ambiguous_prefix_is_refused_with_the_candidates() {
     let forged = format!("{}{}", &v1[..12], &v2[12..]);
     rusqlite::Connection::open(env.path("state/ledger.sqlite"))
         .unwrap()
-        .execute("UPDATE versions SET sha256 = ?1 WHERE sha256 = ?2", [&forged, &v2])
+        .execute(
+            "UPDATE versions SET sha256 = ?1 WHERE sha256 = ?2",
+            [&forged, &v2],
+        )
         .unwrap();
     let message = refused(&v1[..12]);
     assert!(message.contains("more than one version"), "{message}");
-    assert!(message.contains(&v1) && message.contains(&forged), "{message}");
+    assert!(
+        message.contains(&v1) && message.contains(&forged),
+        "{message}"
+    );
     // Nothing was set aside.
     let ledger = env.ledger().unwrap();
     assert!(ledger.state_changes().unwrap().is_empty());
@@ -327,7 +372,9 @@ fn kill_9_during_close_leaves_no_snapshot_without_its_close_nor_a_close_without_
             assert_eq!(closes.len(), 1, "{step}");
             assert_eq!(closes[0].snapshot, name);
             assert_eq!(closed_folder(&env), [name], "{step}");
-            assert!(!sheet_rows(&env.path("share/summary/closed").join(name), SUBMISSIONS).is_empty());
+            assert!(
+                !sheet_rows(&env.path("share/summary/closed").join(name), SUBMISSIONS).is_empty()
+            );
         }
         assert_eq!(env.ledger().unwrap().integrity_check().unwrap(), "ok");
     }
@@ -341,7 +388,15 @@ fn kill_9_during_exclude_leaves_the_ledger_consistent_and_the_next_pass_publishe
         &env,
         "exclude-recorded",
         "2021-01-13 09:00:00",
-        &["exclude", "--state", "state", "share", &v2[..8], "--reason", "ผิดไฟล์"],
+        &[
+            "exclude",
+            "--state",
+            "state",
+            "share",
+            &v2[..8],
+            "--reason",
+            "ผิดไฟล์",
+        ],
     );
     kill9(&mut child);
     let ledger = env.ledger().unwrap();
@@ -368,11 +423,22 @@ fn a_running_watch_is_not_confused_and_its_next_pass_keeps_the_change() {
     ok(
         &env,
         "2021-01-13 09:00:00",
-        &["exclude", "--state", "state", "share", &v2[..8], "--reason", "ผิดไฟล์"],
+        &[
+            "exclude",
+            "--state",
+            "state",
+            "share",
+            &v2[..8],
+            "--reason",
+            "ผิดไฟล์",
+        ],
     );
     assert_eq!(submission_row(&summary, &v1)[CURRENT_COL], "✓");
     // A new division makes the watcher pass; the set-aside version stays set aside.
-    env.drop_file("share/inbox/b/kpi.xlsx", &crate::harness::workbook_bytes(&samples::ministers_office()));
+    env.drop_file(
+        "share/inbox/b/kpi.xlsx",
+        &crate::harness::workbook_bytes(&samples::ministers_office()),
+    );
     watcher.wait_for_count("versions", 2, || env.recorded());
     watcher.wait_until("summary with the new division", || {
         sheet_rows(&summary, SUBMISSIONS).len() >= 3 + 3

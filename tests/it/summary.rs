@@ -16,8 +16,9 @@ use kpiwatch::domain::model::{
 use kpiwatch::domain::samples;
 use kpiwatch::domain::scoring::{self, DivisionScore, QuarterScore};
 use kpiwatch::summary::{
-    self, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
-    OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow, SummaryInput,
+    self, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, HISTORY_SHEET, KPI_SHEET,
+    MissingDivision, OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow,
+    SummaryInput,
 };
 
 use crate::harness::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
@@ -572,7 +573,8 @@ fn the_workbook_reads_back_with_text_as_text_and_blanks_blank() {
             KPI_SHEET,
             PLAN_SHEET,
             SUBMISSIONS_SHEET,
-            DIAGNOSTICS_SHEET
+            DIAGNOSTICS_SHEET,
+            HISTORY_SHEET
         ]
     );
     assert_kpi_sheet(&mut wb, &input, &exp);
