@@ -166,10 +166,10 @@ impl States {
             state.counts_instead = ledger.current_of(v)?.map(|c| (c.path, c.received_at));
         }
         if let Some(fy) = v.fiscal_year {
-            if !self.closes.contains_key(&fy) {
-                self.closes.insert(fy, ledger.closed_rounds(fy)?);
-            }
-            let closes = self.closes.get(&fy).map(Vec::as_slice).unwrap_or_default();
+            let closes = match self.closes.entry(fy) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(ledger.closed_rounds(fy)?),
+            };
             state.after_close = after_close(ledger, closes, v, sub, config.below_level1())?;
         }
         Ok(state)

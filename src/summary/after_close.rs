@@ -146,7 +146,8 @@ pub fn changes(
 }
 
 /// What `v` changes against each closed round of its year it was received after: nothing for a
-/// version that does not count, or received before every close in `closes`.
+/// version that does not count, received before every close in `closes`, or that leaves the
+/// closed rounds' figures as the snapshots have them.
 pub fn after_close(
     ledger: &Ledger,
     closes: &[RoundClose],
@@ -169,10 +170,15 @@ pub fn after_close(
             Some(id) => ledger.submission(*id)?,
             None => None,
         };
-        out.push(AfterClose {
-            round: c.round,
-            changes: changes(c.round, closed.as_ref(), new, below),
-        });
+        // A version that leaves the closed round's figures as they were (the next round's
+        // report, most often) is no revision of it.
+        let changes = changes(c.round, closed.as_ref(), new, below);
+        if !changes.is_empty() {
+            out.push(AfterClose {
+                round: c.round,
+                changes,
+            });
+        }
     }
     Ok(out)
 }
