@@ -157,6 +157,23 @@ impl Ledger {
             .is_some())
     }
 
+    /// Runs `read` inside one read transaction: everything it reads is the ledger at one moment,
+    /// whatever a watcher's pass commits meanwhile (a close's snapshot and the versions it
+    /// records as the snapshot's). `read` must not write.
+    pub fn read_at_once<T, E: From<LedgerError>>(
+        &self,
+        read: impl FnOnce(&Ledger) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| E::from(LedgerError::from(e)))?;
+        let result = read(self);
+        let end = self.conn.execute_batch("COMMIT");
+        let value = result?;
+        end.map_err(|e| E::from(LedgerError::from(e)))?;
+        Ok(value)
+    }
+
     /// The newest version id recorded (0 for an empty ledger).
     pub fn last_version_id(&self) -> Result<i64, LedgerError> {
         Ok(self

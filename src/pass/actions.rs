@@ -211,14 +211,19 @@ pub fn close(
             snapshot: c.snapshot,
         });
     }
-    let last_version_id = ledger.last_version_id()?;
-    let closed_versions: HashMap<String, i64> = ledger
-        .current()?
-        .into_iter()
-        .filter(|v| v.fiscal_year == Some(fy))
-        .map(|v| (v.division_key, v.id))
-        .collect();
-    let bytes = publish::snapshot_bytes(&cfg.config, ledger, FiscalYear::new(fy))?;
+    // Read at one moment: a version a watcher records meanwhile is either in the snapshot and
+    // among its versions, or after the close.
+    let (last_version_id, closed_versions, bytes) =
+        ledger.read_at_once(|ledger| -> Result<_, ActionError> {
+            let closed_versions: HashMap<String, i64> = ledger
+                .current()?
+                .into_iter()
+                .filter(|v| v.fiscal_year == Some(fy))
+                .map(|v| (v.division_key, v.id))
+                .collect();
+            let bytes = publish::snapshot_bytes(&cfg.config, ledger, FiscalYear::new(fy))?;
+            Ok((ledger.last_version_id()?, closed_versions, bytes))
+        })?;
     let dir = snapshot_dir(&share);
     let name = snapshot_name(&dir, ledger, fy, round)?;
     let pending = Pending::write(&dir, &name, &bytes)?;

@@ -478,3 +478,42 @@ fn recalculates_as_written(env: &TestEnv, summary: &Path) {
     assert!(compared > 10, "only {compared} figures compared");
     eprintln!("LibreOffice recalculated {compared} figures, all equal to kpiwatch's");
 }
+
+#[test]
+fn the_fiscal_year_is_asked_for_when_the_ledger_holds_two() {
+    let env = TestEnv::new();
+    env.write("share/inbox/a/kpi.xlsx", &bytes(0.0));
+    let mut next = division(0.0);
+    next.fiscal_year = Some(kpiwatch::domain::model::FiscalYear::new(2565));
+    env.write(
+        "share/inbox/a/kpi-2565.xlsx",
+        &crate::harness::workbook_bytes(&next),
+    );
+    run(&env, "2021-10-10 09:00:00");
+    let close = |extra: &[&str]| {
+        let mut args = vec!["close", "--round", "1", "--state", "state"];
+        args.extend_from_slice(extra);
+        args.push("share");
+        kpiwatch(&env, "2021-10-11 09:00:00", "somchai", &args)
+    };
+    let out = close(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        message.contains("2564, 2565") && message.contains("--fiscal-year"),
+        "{message}"
+    );
+    assert_eq!(close(&["--fiscal-year", "2565"]).status.code(), Some(0));
+    assert!(
+        env.path("share/summary/closed/kpi-summary-2565-round-1-closed-2021-10-11.xlsx")
+            .is_file()
+    );
+    // A round outside 1–4 is bad usage.
+    let out = kpiwatch(
+        &env,
+        "2021-10-11 09:00:00",
+        "somchai",
+        &["close", "--round", "5", "--state", "state", "share"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
