@@ -23,7 +23,7 @@ use kpiwatch::domain::model::{BelowLevel1, Kpi, Quarter, Submission};
 use kpiwatch::domain::samples;
 use kpiwatch::domain::scoring;
 use kpiwatch::domain::thai;
-use kpiwatch::pass::receipt::{self, ReceiptInput};
+use kpiwatch::pass::receipt::{self, ReceiptInput, ReceiptState};
 use kpiwatch::workbook::reader::{self, Limits};
 use kpiwatch::workbook::template::{self, TemplateOptions};
 
@@ -147,6 +147,7 @@ fn receipts(c: &mut Criterion) {
         submission: Some(&verdict.submission),
         diagnostics: &diagnostics,
         below_level1: BelowLevel1::Zero,
+        state: &ReceiptState::default(),
     };
 
     let mut g = c.benchmark_group("receipt");

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use kpiwatch::commands::check::CheckConfig;
+use kpiwatch::commands::close::RoundConfig;
 use kpiwatch::commands::demo::DemoConfig;
+use kpiwatch::commands::exclude::VersionConfig;
 use kpiwatch::commands::score::ScoreConfig;
 use kpiwatch::commands::template::TemplateConfig;
 use kpiwatch::config::Config;
@@ -26,6 +28,10 @@ Workflow:
       one pass: new files judged, archived, answered with receipts; summary rebuilt
   kpiwatch watch --config kpiwatch.toml /srv/kpi-share
       the same, again whenever the inbox changes (--poll 10 on SMB/NFS mounts)
+  kpiwatch close --round 1 /srv/kpi-share  /  kpiwatch reopen --round 1 --reason TEXT ...
+      freeze a round's summary in a snapshot; reopen it, saying why
+  kpiwatch exclude /srv/kpi-share FILE|SHA-PREFIX --reason TEXT  /  kpiwatch include ...
+      set a version aside (nothing is deleted); count it again
 
 Tools (see their --help): demo (generate a share for scale tests), bench (measurements).
 
@@ -74,6 +80,33 @@ Example:
 Tries every queued message now, whatever its retry time. Exit codes: 0 every message tried
 went; 1 some message failed (queued again, or given up: see the log); 2 bad usage or failure.";
 const EXIT_TOOL: &str = "Exit codes: 0 done; 2 bad usage or failure.";
+const EXIT_CLOSE: &str = "\
+Example:
+  kpiwatch close --round 1 --fiscal-year 2568 --config kpiwatch.toml /srv/kpi-share
+
+Writes summary/closed/kpi-summary-<year>-round-<N>-closed-<date>.xlsx, never rewritten.
+Exit codes: 0 closed, summary and receipts republished; 2 bad usage, the round already closed,
+or a failure (nothing is recorded without its snapshot).";
+const EXIT_REOPEN: &str = "\
+Example:
+  kpiwatch reopen --round 1 --reason \"กองคลังแก้ไขผลไตรมาส 1\" /srv/kpi-share
+
+Exit codes: 0 reopened (the snapshot stays); 2 bad usage, the round not closed, or a failure.";
+const EXIT_EXCLUDE: &str = "\
+Examples:
+  kpiwatch exclude /srv/kpi-share inbox/finance/kpi-2568.xlsx --reason \"ส่งผิดไฟล์\"
+  kpiwatch exclude /srv/kpi-share 3fa2c09b --reason \"duplicate of the corrected file\"
+
+FILE is an inbox file (its current version) or an archive file; SHA-PREFIX at least 8
+hexadecimal digits of the version's SHA-256 (see the summary's submissions sheet or the receipt).
+Exit codes: 0 done, summary and receipts republished; 2 bad usage, no such version, an
+ambiguous prefix (the candidates are listed), or a failure.";
+const EXIT_INCLUDE: &str = "\
+Example:
+  kpiwatch include /srv/kpi-share 3fa2c09b --reason \"set aside by mistake\"
+
+Exit codes: 0 done, summary and receipts republished; 2 bad usage, no such version, an
+ambiguous prefix, or a failure.";
 
 #[derive(Parser)]
 #[command(
@@ -119,6 +152,18 @@ pub enum Command {
     /// Send (or with --dry-run write) the e-mail waiting in the outbox, retries included.
     #[command(after_help = EXIT_MAIL)]
     Mail(MailOpts),
+    /// Close a round: freeze its summary in a snapshot; later versions are marked as revisions.
+    #[command(after_help = EXIT_CLOSE)]
+    Close(CloseOpts),
+    /// Reopen a closed round, saying why (its snapshot stays).
+    #[command(after_help = EXIT_REOPEN)]
+    Reopen(ReopenOpts),
+    /// Set a version aside (not deleted): the division's previous accepted version counts again.
+    #[command(after_help = EXIT_EXCLUDE)]
+    Exclude(ExcludeOpts),
+    /// Count a version set aside by `exclude` again.
+    #[command(after_help = EXIT_INCLUDE)]
+    Include(IncludeOpts),
     /// Score results against five thresholds, like a calculator.
     #[command(after_help = SCORE_HELP)]
     Score(ScoreOpts),
@@ -210,6 +255,106 @@ pub fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     })
+}
+
+/// A round of the fiscal year: 1 = รอบ 3 เดือน (Oct–Dec) … 4 = รอบ 12 เดือน.
+#[derive(Args)]
+pub struct RoundOpts {
+    /// The round: 1 (รอบ 3 เดือน, Oct–Dec), 2 (6 เดือน), 3 (9 เดือน) or 4 (12 เดือน).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub round: u8,
+    /// Fiscal year (Buddhist Era); default: the configuration's fiscal_year, else the only year
+    /// in the ledger.
+    #[arg(long, value_name = "BE")]
+    pub fiscal_year: Option<i32>,
+}
+
+#[derive(Args)]
+pub struct CloseOpts {
+    #[command(flatten)]
+    pub round: RoundOpts,
+    /// Why, for the history sheet (optional).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub reason: String,
+    #[command(flatten)]
+    pub share: ShareOpts,
+}
+
+#[derive(Args)]
+pub struct ReopenOpts {
+    #[command(flatten)]
+    pub round: RoundOpts,
+    /// Why the round is reopened (shown in the history sheet).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    #[command(flatten)]
+    pub share: ShareOpts,
+}
+
+#[derive(Args)]
+pub struct ExcludeOpts {
+    #[command(flatten)]
+    pub share: ShareOpts,
+    /// An inbox file, an archive file, or at least 8 hexadecimal digits of the version's SHA-256.
+    #[arg(value_name = "FILE|SHA-PREFIX")]
+    pub target: String,
+    /// Why it is set aside (shown in the summary and the division's receipt).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Args)]
+pub struct IncludeOpts {
+    #[command(flatten)]
+    pub share: ShareOpts,
+    /// An inbox file, an archive file, or at least 8 hexadecimal digits of the version's SHA-256.
+    #[arg(value_name = "FILE|SHA-PREFIX")]
+    pub target: String,
+    /// Why it counts again (shown in the history sheet).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub reason: String,
+}
+
+impl CloseOpts {
+    pub fn into_config(self) -> anyhow::Result<RoundConfig> {
+        Ok(RoundConfig {
+            run: self.share.into_run_config()?,
+            round: self.round.round,
+            fiscal_year: self.round.fiscal_year,
+            reason: self.reason,
+        })
+    }
+}
+
+impl ReopenOpts {
+    pub fn into_config(self) -> anyhow::Result<RoundConfig> {
+        Ok(RoundConfig {
+            run: self.share.into_run_config()?,
+            round: self.round.round,
+            fiscal_year: self.round.fiscal_year,
+            reason: self.reason,
+        })
+    }
+}
+
+impl ExcludeOpts {
+    pub fn into_config(self) -> anyhow::Result<VersionConfig> {
+        Ok(VersionConfig {
+            run: self.share.into_run_config()?,
+            target: self.target,
+            reason: self.reason,
+        })
+    }
+}
+
+impl IncludeOpts {
+    pub fn into_config(self) -> anyhow::Result<VersionConfig> {
+        Ok(VersionConfig {
+            run: self.share.into_run_config()?,
+            target: self.target,
+            reason: self.reason,
+        })
+    }
 }
 
 #[derive(Args)]

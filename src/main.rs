@@ -11,7 +11,8 @@ use clap::Parser;
 use cli::{BenchCommand, Cli, Command, LogFormat};
 use kpiwatch::ExitCode;
 use kpiwatch::commands::{
-    check, demo, examples, mail as mail_cmd, run as run_cmd, score, template,
+    check, close, demo, examples, exclude, include, mail as mail_cmd, reopen, run as run_cmd,
+    score, template,
 };
 use kpiwatch::pass::watch::{self, Shutdown, WatchConfig};
 use kpiwatch::tools::bench;
@@ -34,6 +35,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dry_run = o.dry_run;
             mail_cmd::run(&o.share.into_run_config()?, dry_run, &mut out)?
         }
+        Command::Close(o) => close::run(&o.into_config()?, &mut out)?,
+        Command::Reopen(o) => reopen::run(&o.into_config()?, &mut out)?,
+        Command::Exclude(o) => exclude::run(&o.into_config()?, &mut out)?,
+        Command::Include(o) => include::run(&o.into_config()?, &mut out)?,
         Command::Watch(o) => {
             let poll = o.poll_interval()?;
             let mut run = o.share.into_run_config()?;

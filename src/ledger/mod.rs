@@ -4,6 +4,7 @@
 //! The schema and its migrations, the stored form of a workbook, recording a batch and the
 //! queries are each a module of their own.
 
+mod actions;
 mod outbox;
 mod queries;
 mod record;
@@ -18,6 +19,7 @@ use thiserror::Error;
 use crate::check::validate::Status;
 use crate::domain::diagnostic::DiagnosticRecord;
 
+pub use actions::{Action, NewClose, RoundClose, StateChange};
 pub use outbox::{NewMessage, Outgoing};
 pub use schema::SCHEMA_VERSION;
 pub use stored::{StoredData, StoredSubmission, parse_submission, slim};
@@ -88,6 +90,16 @@ pub struct StoredVersion {
     pub diagnostics: Vec<DiagnosticRecord>,
     pub archive_path: String,
     pub receipt_written: bool,
+    /// Set aside by hand (`kpiwatch exclude`): kept, listed, never current.
+    pub excluded: bool,
+}
+
+impl StoredVersion {
+    /// Whether this version can be its division's current one: the rule of
+    /// [`queries::COUNTS`], in Rust.
+    pub fn counts(&self) -> bool {
+        self.status == Status::Accepted && !self.excluded
+    }
 }
 
 /// The three lists of versions the summary is made from ([`Ledger::versions_at_once`]).
@@ -97,7 +109,7 @@ pub struct VersionLists {
     pub all: Vec<StoredVersion>,
     /// The version each path last had, oldest first, and whether the path is still present.
     pub latest: Vec<(StoredVersion, bool)>,
-    /// The newest accepted version of each division and year.
+    /// The newest version that counts ([`StoredVersion::counts`]) of each division and year.
     pub current: Vec<StoredVersion>,
 }
 

@@ -64,15 +64,6 @@ impl Ledger {
         Ok(())
     }
 
-    /// The newest version's id (0 for an empty ledger).
-    pub fn last_version_id(&self) -> Result<i64, LedgerError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM versions", [], |r| {
-                r.get(0)
-            })?)
-    }
-
     /// Versions recorded after `id`, oldest first.
     pub fn versions_after(&self, id: i64) -> Result<Vec<StoredVersion>, LedgerError> {
         self.versions_where("WHERE id > ?1 ORDER BY id", &[&id])

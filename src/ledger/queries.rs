@@ -12,7 +12,13 @@ use crate::ledger::{
 };
 
 const VERSION_COLUMNS: &str = "id, path, sha256, received_at, division_key, division_code, \
-     division_name, fiscal_year, status, errors, warnings, diagnostics, archive_path, receipt_written";
+     division_name, fiscal_year, status, errors, warnings, diagnostics, archive_path, receipt_written, \
+     excluded";
+
+/// The one rule of which versions count (can be a division's current version): accepted, and
+/// not set aside by hand (`kpiwatch exclude`). Every query that picks a current version says it
+/// with this, as [`StoredVersion::counts`] says it in Rust.
+pub(super) const COUNTS: &str = "status = 'accepted' AND excluded = 0";
 
 impl Ledger {
     /// Every path the ledger knows, with its last recorded state.
@@ -38,10 +44,10 @@ impl Ledger {
     /// The fiscal years of which the ledger holds an accepted version. Checks between files
     /// need not ask the ledger about other years: whatever this pass accepts of them, it knows.
     pub fn accepted_years(&self) -> Result<HashSet<i32>, LedgerError> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT DISTINCT fiscal_year FROM versions \
-             WHERE status = 'accepted' AND fiscal_year IS NOT NULL",
-        )?;
+                 WHERE {COUNTS} AND fiscal_year IS NOT NULL"
+        ))?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -99,11 +105,14 @@ impl Ledger {
         self.versions_where("ORDER BY id", &[])
     }
 
-    /// The current version of each division and fiscal year: its newest accepted one.
+    /// The current version of each division and fiscal year: its newest one that counts
+    /// ([`COUNTS`]).
     pub fn current(&self) -> Result<Vec<StoredVersion>, LedgerError> {
         self.versions_where(
-            "WHERE id IN (SELECT MAX(id) FROM versions WHERE status = 'accepted' \
-             GROUP BY division_key, fiscal_year) ORDER BY division_key, fiscal_year",
+            &format!(
+                "WHERE id IN (SELECT MAX(id) FROM versions WHERE {COUNTS} \
+                 GROUP BY division_key, fiscal_year) ORDER BY division_key, fiscal_year"
+            ),
             &[],
         )
     }
@@ -125,7 +134,7 @@ impl Ledger {
         // Newest accepted per (division, year), ordered as the query orders them: by division
         // (SQLite compares text bytewise, as `String` does), then year with none first.
         let mut newest: HashMap<(&str, Option<i32>), &StoredVersion> = HashMap::new();
-        for v in all.iter().filter(|v| v.status == Status::Accepted) {
+        for v in all.iter().filter(|v| v.counts()) {
             newest.insert((v.division_key.as_str(), v.fiscal_year), v);
         }
         let mut current: Vec<StoredVersion> = newest.into_values().cloned().collect();
@@ -139,15 +148,17 @@ impl Ledger {
         })
     }
 
-    /// The accepted version of the same division and year before `id`, if any.
+    /// The version of the same division and year before `id` that counts, if any.
     pub fn previous_accepted(
         &self,
         v: &StoredVersion,
     ) -> Result<Option<StoredVersion>, LedgerError> {
         Ok(self
             .versions_where(
-                "WHERE division_key = ?1 AND fiscal_year IS ?2 AND status = 'accepted' AND id < ?3 \
-                 ORDER BY id DESC LIMIT 1",
+                &format!(
+                    "WHERE division_key = ?1 AND fiscal_year IS ?2 AND {COUNTS} AND id < ?3 \
+                     ORDER BY id DESC LIMIT 1"
+                ),
                 &[&v.division_key, &v.fiscal_year, &v.id],
             )?
             .pop())
@@ -202,9 +213,9 @@ impl Ledger {
         let mut stmt = self.conn.prepare_cached(
             "SELECT v.division_code, v.path FROM version_kpis k JOIN versions v ON v.id = k.version_id \
              WHERE k.code = ?1 AND v.fiscal_year = ?2 AND v.division_key <> ?3 \
-             AND v.status = 'accepted' AND NOT EXISTS (SELECT 1 FROM versions w \
+             AND v.status = 'accepted' AND v.excluded = 0 AND NOT EXISTS (SELECT 1 FROM versions w \
                  WHERE w.division_key = v.division_key AND w.fiscal_year = v.fiscal_year \
-                 AND w.status = 'accepted' AND w.id > v.id)",
+                 AND w.status = 'accepted' AND w.excluded = 0 AND w.id > v.id)",
         )?;
         let rows = stmt.query_map(params![code, fiscal_year, division_key], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -223,7 +234,7 @@ impl Ledger {
         let mut stmt = self.conn.prepare_cached(
             "SELECT v.path, v.reporting_quarter FROM versions v JOIN files f ON f.version_id = v.id \
              WHERE v.division_key = ?1 AND v.fiscal_year = ?2 AND v.status = 'accepted' \
-             AND f.present = 1 AND v.path <> ?3",
+             AND v.excluded = 0 AND f.present = 1 AND v.path <> ?3",
         )?;
         let rows = stmt.query_map(params![division_key, fiscal_year, except_path], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -266,5 +277,6 @@ fn row_to_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<RowResult> {
         diagnostics,
         archive_path: r.get(12)?,
         receipt_written: r.get::<_, i64>(13)? != 0,
+        excluded: r.get::<_, i64>(14)? != 0,
     }))
 }

@@ -65,7 +65,7 @@ impl Ledger {
     }
 }
 
-fn bump(tx: &Transaction<'_>, key: &str) -> Result<(), rusqlite::Error> {
+pub(super) fn bump(tx: &Transaction<'_>, key: &str) -> Result<(), rusqlite::Error> {
     tx.prepare_cached(
         "INSERT INTO meta (key, value) VALUES (?1, '1') \
          ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",

@@ -130,6 +130,26 @@ pub(super) const MIGRATIONS: &[&str] = &[
         SELECT 'mail_digested_upto', COALESCE(MAX(id), 0) FROM versions WHERE true
         ON CONFLICT (key) DO NOTHING;
     "#,
+    // 9: changes of state made by hand (a round closed or reopened, a version set aside or
+    // counted again), each with who, when and why; and the flag that takes a set-aside version
+    // out of "the current version" (see ledger::queries::COUNTS).
+    r#"
+    ALTER TABLE versions ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE state_changes (
+        id              INTEGER PRIMARY KEY,
+        at              TEXT NOT NULL,
+        who             TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ('close', 'reopen', 'exclude', 'include')),
+        fiscal_year     INTEGER,
+        round           INTEGER,
+        version_id      INTEGER REFERENCES versions (id),
+        reason          TEXT NOT NULL DEFAULT '',
+        snapshot        TEXT,
+        last_version_id INTEGER,
+        closed_versions TEXT
+    );
+    CREATE INDEX state_changes_by_year ON state_changes (fiscal_year, round, id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -4,8 +4,10 @@
 //! receipt ([`receipt`], [`receipt_files`]), all run in order by [`consolidate`], and watching
 //! the inbox for changes ([`watch`]). Every step speaks the options, report and error of
 //! [`report`]; the state folder ([`state`]) holds the ledger; [`recover`] cleans up after a pass
-//! that was killed.
+//! that was killed. Changes of state made by hand (closing a round, setting a version aside) are
+//! [`actions`], which republish with the same steps.
 
+pub mod actions;
 pub mod archive;
 pub mod consolidate;
 pub mod cross_check;

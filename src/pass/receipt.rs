@@ -9,6 +9,7 @@ use crate::domain::diagnostic::DiagnosticRecord;
 use crate::domain::model::{BelowLevel1, Submission};
 use crate::domain::scoring;
 use crate::domain::thai::{self, plain_number as plain};
+use crate::summary::after_close::AfterClose;
 
 /// What a receipt reports.
 #[derive(Debug, Clone)]
@@ -21,6 +22,21 @@ pub struct ReceiptInput<'a> {
     pub submission: Option<&'a Submission>,
     pub diagnostics: &'a [DiagnosticRecord],
     pub below_level1: BelowLevel1,
+    /// What changes of state made by hand say of this version.
+    pub state: &'a ReceiptState,
+}
+
+/// What the changes of state made by hand (`kpiwatch exclude`, `kpiwatch close`) say of a
+/// version: set aside and why, which version of the division counts instead, and what it
+/// changes against rounds closed before it arrived.
+#[derive(Debug, Clone, Default)]
+pub struct ReceiptState {
+    /// The reason it was set aside, if it is.
+    pub set_aside: Option<String>,
+    /// For a version set aside: the division's version that counts now (its file and when it
+    /// was received), or `None` when none does.
+    pub counts_instead: Option<(String, String)>,
+    pub after_close: Vec<AfterClose>,
 }
 
 /// `x` with four decimals, as `{:.4}` writes it. Scores are already rounded to four decimals,
@@ -150,7 +166,44 @@ fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
             Value::None,
         ));
     }
+    state_rows(r.state, &mut rows);
     rows
+}
+
+/// The heading's lines for what changes of state made by hand say of the version.
+fn state_rows(state: &ReceiptState, rows: &mut Vec<Row>) {
+    if let Some(why) = &state.set_aside {
+        rows.push(Row::both(
+            "กองแผนงานกันฉบับนี้ไว้ ไม่นับในสรุป เหตุผล",
+            "The planning office set this version aside (not in the summary); reason",
+            Value::Same(why.clone()),
+        ));
+        rows.push(Row::both(
+            "ฉบับที่ใช้ในสรุปแทน",
+            "Counted instead",
+            match &state.counts_instead {
+                Some((file, at)) => Value::Each(
+                    format!("{} (ได้รับเมื่อ {})", names_display(file), thai::thai_time(at)),
+                    format!("{} (received {at})", names_display(file)),
+                ),
+                None => Value::Each(
+                    "ไม่มี (ยังไม่มีฉบับที่รับแล้วของหน่วยงาน)".into(),
+                    "none (no other accepted version of the division)".into(),
+                ),
+            },
+        ));
+    }
+    for a in &state.after_close {
+        rows.push(Row::both(
+            "ส่งหลังปิดรอบ (ฉบับที่ปิดรอบไม่เปลี่ยน)",
+            "Received after a round closed (the closed snapshot stays as it was)",
+            Value::Each(a.describe_th(), a.describe_en()),
+        ));
+    }
+}
+
+fn names_display(file: &str) -> String {
+    crate::pass::names::display(file)
 }
 
 /// Renders the receipt. Starts with a byte-order mark so Windows Notepad shows the Thai.
@@ -296,6 +349,7 @@ mod tests {
             submission: Some(&sub),
             diagnostics: &[],
             below_level1: BelowLevel1::Zero,
+            state: &ReceiptState::default(),
         });
         assert!(text.starts_with('\u{feff}'));
         assert!(
@@ -329,6 +383,7 @@ mod tests {
             submission: None,
             diagnostics: std::slice::from_ref(&d),
             below_level1: BelowLevel1::Zero,
+            state: &ReceiptState::default(),
         });
         assert!(text.contains("1. [ข้อผิดพลาด] 'ตัวชี้วัด 1'!B11 — น้ำหนักต้องมากกว่า 0"));
         assert!(text.contains(

@@ -2,15 +2,19 @@
 //! (see [`receipt`] for its text), flushed, then marked written in the
 //! ledger, so a receipt that could not be written fails the pass and is retried by the next.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::domain::model::Submission;
 use crate::ledger::{Batch, Ledger};
+use crate::ledger::{LedgerError, RoundClose, StoredVersion};
 use crate::output::{Sync, sync_folder, write_atomic_with};
-use crate::pass::receipt::{self, ReceiptInput};
+use crate::pass::receipt::{self, ReceiptInput, ReceiptState};
 use crate::pass::report::{CHUNK, PassError};
 use crate::pass::share::Share;
+use crate::summary::after_close::after_close;
 
 /// Writes the receipts of a batch just recorded (`ids` as [`Ledger::record`] returned them);
 /// returns the ids whose receipt was written, to mark in the next transaction, and adds a
@@ -21,10 +25,12 @@ pub(super) fn for_batch(
     config: &Config,
     (ids, batch): (&[i64], &Batch),
     submissions: &[Option<Submission>],
+    states: &[ReceiptState],
     failures: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut written = Vec::with_capacity(ids.len());
-    for ((id, v), sub) in ids.iter().zip(&batch.versions).zip(submissions) {
+    let none = ReceiptState::default();
+    for (i, ((id, v), sub)) in ids.iter().zip(&batch.versions).zip(submissions).enumerate() {
         let result = put(
             share,
             &ReceiptInput {
@@ -35,6 +41,7 @@ pub(super) fn for_batch(
                 submission: sub.as_ref(),
                 diagnostics: &v.diagnostics,
                 below_level1: config.below_level1(),
+                state: states.get(i).unwrap_or(&none),
             },
         );
         match result {
@@ -57,12 +64,15 @@ pub(super) fn write_pending(
     let mut total = 0;
     for chunk in ledger.receipts_pending()?.chunks(CHUNK) {
         let mut work = Vec::with_capacity(chunk.len());
+        let mut states = States::read(ledger)?;
         for v in chunk {
-            work.push((v, ledger.submission(v.id)?));
+            let sub = ledger.submission(v.id)?;
+            let state = states.of(ledger, config, v, sub.as_ref())?;
+            work.push((v, sub, state));
         }
         let results: Vec<(i64, Result<(), String>)> = work
             .par_iter()
-            .map(|(v, submission)| {
+            .map(|(v, submission, state)| {
                 let input = ReceiptInput {
                     file: &v.path,
                     received_at: &v.received_at,
@@ -71,6 +81,7 @@ pub(super) fn write_pending(
                     submission: submission.as_ref(),
                     diagnostics: &v.diagnostics,
                     below_level1: config.below_level1(),
+                    state,
                 };
                 (v.id, put(share, &input))
             })
@@ -115,4 +126,73 @@ fn put(share: &Share, input: &ReceiptInput<'_>) -> Result<(), String> {
                 path.display()
             )
         })
+}
+
+/// What the changes of state made by hand say of versions, read from the ledger once per chunk
+/// of receipts: nothing at all (and nothing more read) while no change was ever made.
+pub(crate) struct States {
+    any: bool,
+    set_aside: HashMap<i64, String>,
+    closes: HashMap<i32, Vec<RoundClose>>,
+}
+
+impl States {
+    pub(crate) fn read(ledger: &Ledger) -> Result<Self, LedgerError> {
+        let any = !ledger.state_changes()?.is_empty();
+        Ok(Self {
+            any,
+            set_aside: if any {
+                ledger.exclusion_reasons()?
+            } else {
+                HashMap::new()
+            },
+            closes: HashMap::new(),
+        })
+    }
+
+    pub(crate) fn of(
+        &mut self,
+        ledger: &Ledger,
+        config: &Config,
+        v: &StoredVersion,
+        sub: Option<&Submission>,
+    ) -> Result<ReceiptState, LedgerError> {
+        let mut state = ReceiptState::default();
+        if !self.any {
+            return Ok(state);
+        }
+        if v.excluded {
+            state.set_aside = Some(self.set_aside.get(&v.id).cloned().unwrap_or_default());
+            state.counts_instead = ledger.current_of(v)?.map(|c| (c.path, c.received_at));
+        }
+        if let Some(fy) = v.fiscal_year {
+            let closes = match self.closes.entry(fy) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(ledger.closed_rounds(fy)?),
+            };
+            state.after_close = after_close(ledger, closes, v, sub, config.below_level1())?;
+        }
+        Ok(state)
+    }
+}
+
+/// The receipt states of versions just recorded (`ids`, with their parsed workbooks).
+pub(super) fn states_of_batch(
+    ledger: &Ledger,
+    config: &Config,
+    ids: &[i64],
+    submissions: &[Option<Submission>],
+) -> Result<Vec<ReceiptState>, LedgerError> {
+    let mut states = States::read(ledger)?;
+    if !states.any {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for (id, sub) in ids.iter().zip(submissions) {
+        out.push(match ledger.version(*id)? {
+            Some(v) => states.of(ledger, config, &v, sub.as_ref())?,
+            None => ReceiptState::default(),
+        });
+    }
+    Ok(out)
 }

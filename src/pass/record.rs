@@ -116,11 +116,14 @@ impl<'a> Recorder<'a> {
         let full = std::mem::replace(&mut self.batch, new_batch(Vec::new()));
         let ids = commit(self.share, self.ledger, &full)?;
         report.new_versions += ids.len();
+        let states =
+            receipt_files::states_of_batch(self.ledger, self.config, &ids, &self.submissions)?;
         self.batch.receipts_written = receipt_files::for_batch(
             self.share,
             self.config,
             (&ids, &full),
             &self.submissions,
+            &states,
             &mut report.failures,
         );
         report.receipts += self.batch.receipts_written.len();
@@ -132,11 +135,14 @@ impl<'a> Recorder<'a> {
     fn finish(self, report: &mut PassReport) -> Result<(), PassError> {
         let ids = commit(self.share, self.ledger, &self.batch)?;
         report.new_versions += ids.len();
+        let states =
+            receipt_files::states_of_batch(self.ledger, self.config, &ids, &self.submissions)?;
         let written = receipt_files::for_batch(
             self.share,
             self.config,
             (&ids, &self.batch),
             &self.submissions,
+            &states,
             &mut report.failures,
         );
         if !written.is_empty() {

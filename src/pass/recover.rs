@@ -1,5 +1,6 @@
 //! Clean-up after a kpiwatch that was killed mid-pass: a flag in the ledger says whether the
-//! last pass ended, and only if it did not are the outputs searched for half-written files.
+//! last pass ended, and only if it did not are the outputs searched for half-written files. A
+//! closed round's snapshot left pending by a killed `close` is finished or removed first.
 
 use crate::ledger::{Ledger, LedgerError};
 use crate::output::remove_stale_temporaries;
@@ -26,6 +27,8 @@ pub(super) fn mark_ended(ledger: &mut Ledger) -> Result<(), LedgerError> {
 /// (20,000 of them in a share of 10,000 divisions), which is most of a run that has nothing to
 /// do. A ledger from before this flag existed is searched once.
 pub fn clean_up_after_crash(share: &Share, ledger: &mut Ledger) -> Result<(), LedgerError> {
+    // A close killed midway: one folder, looked at on every start.
+    crate::pass::actions::recover_snapshots(share, ledger)?;
     if ledger.meta(PASS_IN_PROGRESS)?.as_deref() == Some("0") {
         return Ok(());
     }

@@ -11,9 +11,13 @@
 //! to an earlier row; results are set on each [`Formula`](rust_xlsxwriter::Formula) itself. So any sheet can move to a
 //! constant-memory worksheet (`Workbook::add_worksheet_with_low_memory`) without other changes.
 //!
-//! One module per sheet (`overview`, `chart`, `kpis`, `plan`, `submissions`, `diagnostics`), the index
-//! of a split summary in `index`, and what they share in `styles` and `figures`.
+//! One module per sheet (`overview`, `chart`, `kpis`, `plan`, `submissions`, `diagnostics`,
+//! `history`; what a version received after a round closed changes is worked out in
+//! `after_close`), the index of a split summary in `index`, and what they share in `styles` and
+//! `figures`.
 
+pub mod after_close;
+pub mod history;
 pub mod publish;
 
 mod chart;
@@ -38,6 +42,7 @@ use styles::Styles;
 pub use chart::{band_title, per_division_title};
 pub use index::{BOOKS_SHEET, IndexInput, IndexRow, build_index, index_rows, index_to_bytes};
 pub use overview::{REJECTED_LABEL_TH, SENT_LABEL_TH};
+pub use submissions::SET_ASIDE_LABEL_TH;
 
 /// A change to a figure a division had already reported, between two accepted versions.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +96,11 @@ pub struct SubmissionRow {
     pub removed: bool,
     pub revisions: Vec<Revision>,
     pub sha256: String,
+    /// Set aside by hand (`kpiwatch exclude`), with the reason given.
+    pub set_aside: Option<String>,
+    /// Received after a round closed: what it changes against the closed snapshot, one line a
+    /// closed round ([`after_close::AfterClose::describe_th`]).
+    pub after_close: Vec<String>,
 }
 
 /// A registered division that has not sent an accepted workbook.
@@ -128,6 +138,8 @@ pub struct SummaryInput {
     pub diagnostics: Vec<DiagnosticRow>,
     /// Set when this is one book of a summary split into books.
     pub part: Option<Part>,
+    /// Rounds closed and reopened, versions set aside and counted again, oldest first.
+    pub history: Vec<history::HistoryRow>,
 }
 
 /// Which book of a split summary a workbook is, and the division codes it spans.
@@ -156,6 +168,7 @@ pub const KPI_SHEET: &str = "ตัวชี้วัด";
 pub const PLAN_SHEET: &str = "แผนกระบวนการ";
 pub const SUBMISSIONS_SHEET: &str = "การส่งไฟล์";
 pub const DIAGNOSTICS_SHEET: &str = "ข้อผิดพลาด";
+pub const HISTORY_SHEET: &str = "ประวัติการดำเนินการ";
 
 /// Status shown for a registered division that has sent nothing accepted.
 pub const MISSING_LABEL_TH: &str = "ยังไม่ส่ง";
@@ -237,6 +250,7 @@ pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
     plan::plan_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     submissions::submissions_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     diagnostics::diagnostics_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
+    history::history_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     Ok(wb)
 }
 

@@ -76,12 +76,20 @@ pub fn write_summaries(
         versions = versions.len(),
         "summary: ledger read"
     );
+    // Every change of state made by hand is a new row: the last one's id says which the
+    // summaries show.
+    let state_key = ledger
+        .state_changes()?
+        .last()
+        .map(|c| c.id.to_string())
+        .unwrap_or_default();
     let mut written = Vec::new();
     let mut files = Vec::new();
     // Whether every file went where it belongs (not to a dated copy beside a locked one).
     let mut all_in_place = true;
     for fy in fiscal_years(config, &versions) {
-        let plan = YearPlan::new(fy, config, &versions, &latest, &current);
+        let mut plan = YearPlan::new(fy, config, &versions, &latest, &current);
+        plan.state_key.clone_from(&state_key);
         let per_book = config.summary.divisions_per_book;
         let books = if per_book == 0 || plan.members.len() <= per_book {
             let input = plan.input(ledger, config, None)?;
@@ -120,6 +128,26 @@ pub fn write_summaries(
     }
     ledger.set_meta(SUMMARY_FINGERPRINT, &fingerprint)?;
     Ok(written)
+}
+
+/// The whole of `fy`'s summary as one workbook, as it stands now (a split year too): the frozen
+/// snapshot of a closed round.
+pub fn snapshot_bytes(
+    config: &Config,
+    ledger: &Ledger,
+    fy: FiscalYear,
+) -> Result<Vec<u8>, PublishError> {
+    let crate::ledger::VersionLists {
+        all,
+        latest,
+        current,
+    } = ledger.versions_at_once()?;
+    let plan = YearPlan::new(fy, config, &all, &latest, &current);
+    let input = plan.input(ledger, config, None)?;
+    summary::to_bytes(&input).map_err(|source| PublishError::Build {
+        fiscal_year: fy.be(),
+        source,
+    })
 }
 
 /// Removes books of `fy` that the current plan does not have (the year shrank, or is no

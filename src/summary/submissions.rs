@@ -9,6 +9,9 @@ use super::styles::{
 };
 use super::{MISSING_LABEL_TH, Revision, SUBMISSIONS_SHEET, SummaryInput};
 
+/// Status of a version set aside by hand (`kpiwatch exclude`).
+pub const SET_ASIDE_LABEL_TH: &str = "กันไว้ ไม่นับ";
+
 /// The column of revisions, where the second printed page of the table starts.
 const REVISIONS_COL: u16 = 9;
 
@@ -46,8 +49,19 @@ pub(super) fn submissions_sheet(
     let width = |c: usize| columns[c].width;
     let mut row = TABLE_HEADER_ROW + 1;
     for s in &input.submissions {
-        let revisions: Vec<String> = s.revisions.iter().map(Revision::describe).collect();
-        let revisions = revisions.join("; ");
+        let mut notes: Vec<String> = s
+            .set_aside
+            .iter()
+            .map(|why| format!("{SET_ASIDE_LABEL_TH}: {why}"))
+            .collect();
+        notes.extend(s.revisions.iter().map(Revision::describe));
+        notes.extend(s.after_close.iter().cloned());
+        let revisions = notes.join("; ");
+        let status = if s.set_aside.is_some() {
+            SET_ASIDE_LABEL_TH
+        } else {
+            s.status.label_th()
+        };
         fit_row(
             ws,
             row,
@@ -55,7 +69,7 @@ pub(super) fn submissions_sheet(
                 (&s.file, width(0)),
                 (&s.division_name, width(2)),
                 (&s.received_at, width(3)),
-                (s.status.label_th(), width(4)),
+                (status, width(4)),
                 (&revisions, width(9)),
                 (&s.sha256, width(10)),
             ],
@@ -65,7 +79,7 @@ pub(super) fn submissions_sheet(
             .text(&s.division_code, &st.code)?
             .text(&s.division_name, &st.text)?
             .text(&s.received_at, &st.text)?
-            .text(s.status.label_th(), &st.text)?
+            .text(status, &st.text)?
             .number(Some(s.errors as f64), &st.integer)?
             .number(Some(s.warnings as f64), &st.integer)?
             .text(if s.current { "✓" } else { "" }, &st.center)?

@@ -62,6 +62,7 @@ pub(super) fn input(divisions: Vec<DivisionEntry>) -> SummaryInput {
         missing: Vec::new(),
         diagnostics: Vec::new(),
         part: None,
+        history: Vec::new(),
     }
 }
 
@@ -150,6 +151,8 @@ pub(super) fn listed() -> Sheets {
         removed: true,
         revisions: input.divisions[0].revisions.clone(),
         sha256: "ab".repeat(32),
+        set_aside: None,
+        after_close: Vec::new(),
     });
     input.missing.push(MissingDivision {
         code: "ขม.".to_owned(),
@@ -185,7 +188,8 @@ fn sheets_come_in_order() {
             KPI_SHEET,
             PLAN_SHEET,
             SUBMISSIONS_SHEET,
-            DIAGNOSTICS_SHEET
+            DIAGNOSTICS_SHEET,
+            HISTORY_SHEET
         ]
     );
 }
@@ -193,7 +197,7 @@ fn sheets_come_in_order() {
 #[test]
 fn an_empty_year_still_builds() {
     let mut wb = open(&input(Vec::new()));
-    assert_eq!(wb.sheet_names().len(), 6);
+    assert_eq!(wb.sheet_names().len(), 7);
     assert_eq!(
         cell(&mut wb, OVERVIEW_SHEET, OV_HEADER_ROW, ov::CODE),
         Data::String("รหัสหน่วยงาน".to_owned())

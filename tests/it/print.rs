@@ -157,6 +157,75 @@ fn the_examples_summary_prints_readably_with_its_chart() {
 }
 
 #[test]
+fn the_history_of_closed_rounds_and_set_aside_versions_prints_readably() {
+    if !soffice_available() {
+        return;
+    }
+    let env = TestEnv::new();
+    env.copy_examples("share/inbox");
+    let config = crate::harness::repo("examples/kpiwatch.toml");
+    run_share(&env, &config, &env.path("share"));
+    let state = env.path("state");
+    // Each change: the command and its options, then what follows the share.
+    let changes: [(&[&str], &[&str]); 3] = [
+        (&["close", "--round", "1"], &[]),
+        (
+            &[
+                "reopen",
+                "--round",
+                "1",
+                "--reason",
+                "กองคลังขอแก้ไขผลการดำเนินงานไตรมาสที่ 1 ตามหนังสือที่ กค 0401/123",
+            ],
+            &[],
+        ),
+        (
+            &["exclude", "--reason", "ส่งไฟล์ของปีงบประมาณก่อนมาโดยไม่ได้ตั้งใจ"],
+            &["share/inbox/ministers-office/kpi-2564.xlsx"],
+        ),
+    ];
+    for (args, after) in changes {
+        let out = env
+            .kpiwatch()
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .arg("--state")
+            .arg(&state)
+            .arg(env.path("share"))
+            .args(after)
+            .env("KPIWATCH_TEST_NOW", "2021-01-15 09:30:00")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let summary = env.path("share/summary/kpi-summary-2564.xlsx");
+    let pages = print_and_check(
+        &summary,
+        &env.path("pdf"),
+        &["ปีงบประมาณ พ.ศ. 2564", "จัดทำเมื่อ"],
+    );
+    let history: Vec<&Page> = pages
+        .iter()
+        .filter(|p| p.contains("ประวัติการดำเนินการ ปีงบประมาณ"))
+        .collect();
+    assert_eq!(history.len(), 1, "the history prints on one page");
+    // Phrases without a mark pdftotext reorders (it writes "ครั้ง" as "ครัง้").
+    for phrase in ["ปิดรอบ", "เปิดรอบ", "0401/123", "กันฉบับไว้ไม่นับ"]
+    {
+        assert!(
+            history[0].contains(phrase),
+            "no {phrase}: {}",
+            history[0].text()
+        );
+    }
+}
+
+#[test]
 fn a_summary_of_300_divisions_prints_readably() {
     if !soffice_available() {
         return;

@@ -16,8 +16,9 @@ use kpiwatch::domain::model::{
 use kpiwatch::domain::samples;
 use kpiwatch::domain::scoring::{self, DivisionScore, QuarterScore};
 use kpiwatch::summary::{
-    self, CHART_SHEET, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
-    OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow, SummaryInput,
+    self, CHART_SHEET, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, HISTORY_SHEET, KPI_SHEET,
+    MissingDivision, OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow,
+    SummaryInput,
 };
 
 use crate::harness::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
@@ -163,6 +164,8 @@ fn input(below: BelowLevel1) -> SummaryInput {
             removed: false,
             revisions: revisions.clone(),
             sha256: "0".repeat(64),
+            set_aside: None,
+            after_close: Vec::new(),
         });
         diagnostics.extend(v.diagnostics.iter().map(|d| DiagnosticRow {
             file: file.clone(),
@@ -195,6 +198,7 @@ fn input(below: BelowLevel1) -> SummaryInput {
         }],
         diagnostics,
         part: None,
+        history: Vec::new(),
     }
 }
 
@@ -570,7 +574,8 @@ fn the_workbook_reads_back_with_text_as_text_and_blanks_blank() {
             KPI_SHEET,
             PLAN_SHEET,
             SUBMISSIONS_SHEET,
-            DIAGNOSTICS_SHEET
+            DIAGNOSTICS_SHEET,
+            HISTORY_SHEET
         ]
     );
     assert_kpi_sheet(&mut wb, &input, &exp);

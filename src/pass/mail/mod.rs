@@ -12,6 +12,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::config::Config;
 use crate::ledger::{Ledger, LedgerError, NewMessage, StoredVersion};
 use crate::pass::receipt::{self, ReceiptInput};
+use crate::pass::receipt_files::States;
 use crate::pass::share::Share;
 
 /// The versions up to this id have had their receipts queued (or mail was off for them).
@@ -136,6 +137,7 @@ fn receipt_mail(
         submission: submission.as_ref(),
         diagnostics: &v.diagnostics,
         below_level1: config.below_level1(),
+        state: &States::read(ledger)?.of(ledger, config, v, submission.as_ref())?,
     });
     match compose::receipt_message(mail, share, v, &text, &to) {
         Ok(m) => Ok(Some(m)),

@@ -10,9 +10,11 @@ use crate::check::validate::normalize_code;
 use crate::config::Config;
 use crate::domain::model::FiscalYear;
 use crate::domain::thai;
-use crate::ledger::{Ledger, StoredSubmission, StoredVersion, parse_submission, slim};
+use crate::ledger::{Ledger, StateChange, StoredSubmission, StoredVersion, parse_submission, slim};
+use crate::summary::history::HistoryRow;
 use crate::summary::{
     DiagnosticRow, DivisionEntry, MissingDivision, Part, Revision, SubmissionRow, SummaryInput,
+    after_close,
 };
 
 /// One fiscal year's summary from the ledger's metadata alone: who is in it, which versions
@@ -30,6 +32,9 @@ pub(super) struct YearPlan<'a> {
     rows: Vec<(String, &'a StoredVersion, Option<bool>)>,
     /// Registered divisions with nothing accepted.
     missing: Vec<(String, MissingDivision)>,
+    /// A digest of the changes of state made by hand (closes, exclusions), which every book
+    /// shows in its history.
+    pub(super) state_key: String,
 }
 
 impl<'a> YearPlan<'a> {
@@ -103,6 +108,7 @@ impl<'a> YearPlan<'a> {
             current,
             rows,
             missing,
+            state_key: String::new(),
         }
     }
 
@@ -121,6 +127,7 @@ impl<'a> YearPlan<'a> {
                 current: Vec::new(),
                 rows: Vec::new(),
                 missing: Vec::new(),
+                state_key: self.state_key.clone(),
             })
             .collect();
         let slot = |key: &str| {
@@ -170,6 +177,7 @@ impl<'a> YearPlan<'a> {
             h.update(format!("x{key}{}{}|", m.name, m.folder));
         }
         h.update(self.rows_key(|_| true));
+        h.update(&self.state_key);
         format!("{:x}", h.finalize())
     }
 
@@ -177,7 +185,7 @@ impl<'a> YearPlan<'a> {
     pub(super) fn rows_key(&self, mine: impl Fn(&str) -> bool) -> String {
         let mut h = Sha256::new();
         for (_, v, latest) in self.rows.iter().filter(|(k, _, _)| mine(k)) {
-            h.update(format!("r{}{latest:?}|", v.id));
+            h.update(format!("r{}{latest:?}{}|", v.id, v.excluded));
         }
         format!("{:x}", h.finalize())
     }
@@ -213,6 +221,12 @@ impl<'a> YearPlan<'a> {
             };
             current.push((*v, stored, previous));
         }
+        let notes = Notes::read(
+            ledger,
+            self.fy,
+            config,
+            self.rows.iter().map(|(_, v, _)| *v),
+        )?;
         Ok(StoredInput {
             fy: self.fy,
             below_level1: config.below_level1(),
@@ -224,6 +238,7 @@ impl<'a> YearPlan<'a> {
                 .collect(),
             missing: self.missing.iter().map(|(_, m)| m.clone()).collect(),
             part,
+            notes,
         })
     }
 
@@ -239,7 +254,7 @@ impl<'a> YearPlan<'a> {
             .filter(|(k, _, _)| !known(k))
             .map(|(_, v, latest)| (*v, *latest))
             .collect();
-        sheet_rows(&rows, &HashMap::new())
+        sheet_rows(&rows, &HashMap::new(), &Notes::default())
     }
 }
 
@@ -259,6 +274,77 @@ pub(super) struct StoredInput<'a> {
     rows: Vec<(&'a StoredVersion, Option<bool>)>,
     missing: Vec<MissingDivision>,
     part: Option<Part>,
+    notes: Notes,
+}
+
+/// What the changes of state made by hand add to a year's summary: versions set aside and
+/// why, what versions received after a round closed change, and the history.
+#[derive(Debug, Default)]
+pub(super) struct Notes {
+    set_aside: HashMap<i64, String>,
+    after_close: HashMap<i64, Vec<String>>,
+    history: Vec<HistoryRow>,
+}
+
+impl Notes {
+    fn read<'v>(
+        ledger: &Ledger,
+        fy: FiscalYear,
+        config: &Config,
+        rows: impl Iterator<Item = &'v StoredVersion>,
+    ) -> Result<Self, PublishError> {
+        let changes = ledger.state_changes()?;
+        if changes.is_empty() {
+            return Ok(Self::default());
+        }
+        let closes = ledger.closed_rounds(fy.be())?;
+        let first_after = closes.iter().map(|c| c.last_version_id).min();
+        let mut after_close = HashMap::new();
+        for v in rows {
+            if v.counts() && first_after.is_some_and(|id| v.id > id) {
+                let sub = ledger.submission(v.id)?;
+                let notes = after_close::after_close(
+                    ledger,
+                    &closes,
+                    v,
+                    sub.as_ref(),
+                    config.below_level1(),
+                )?;
+                after_close.insert(v.id, notes.iter().map(|a| a.describe_th()).collect());
+            }
+        }
+        let mut history = Vec::new();
+        for c in changes.iter().filter(|c| c.fiscal_year == Some(fy.be())) {
+            history.push(history_row(ledger, c)?);
+        }
+        Ok(Self {
+            set_aside: ledger.exclusion_reasons()?,
+            after_close,
+            history,
+        })
+    }
+}
+
+/// A change of state as the history sheet shows it.
+fn history_row(ledger: &Ledger, c: &StateChange) -> Result<HistoryRow, PublishError> {
+    let subject = match (c.round, c.version_id) {
+        (Some(round), _) => match &c.snapshot {
+            Some(file) => format!("{} ({file})", after_close::round_label_th(round)),
+            None => after_close::round_label_th(round),
+        },
+        (None, Some(id)) => match ledger.version(id)? {
+            Some(v) => format!("{} ({})", v.path, v.sha256.get(..12).unwrap_or(&v.sha256)),
+            None => id.to_string(),
+        },
+        (None, None) => String::new(),
+    };
+    Ok(HistoryRow {
+        at: thai::thai_time(&c.at),
+        action: c.action.label_th().to_owned(),
+        subject,
+        who: c.who.clone(),
+        reason: c.reason.clone(),
+    })
 }
 
 impl StoredInput<'_> {
@@ -285,7 +371,7 @@ impl StoredInput<'_> {
             normalize_code(&a.submission.division.code)
                 .cmp(&normalize_code(&b.submission.division.code))
         });
-        let (submissions, diagnostics) = sheet_rows(&self.rows, &current_revisions);
+        let (submissions, diagnostics) = sheet_rows(&self.rows, &current_revisions, &self.notes);
         Ok(SummaryInput {
             fiscal_year: self.fy,
             below_level1: self.below_level1,
@@ -295,6 +381,7 @@ impl StoredInput<'_> {
             missing: self.missing,
             diagnostics,
             part: self.part,
+            history: self.notes.history,
         })
     }
 }
@@ -305,10 +392,18 @@ impl StoredInput<'_> {
 fn sheet_rows(
     rows: &[(&StoredVersion, Option<bool>)],
     current: &HashMap<i64, Vec<Revision>>,
+    notes: &Notes,
 ) -> (Vec<SubmissionRow>, Vec<DiagnosticRow>) {
     let submissions = rows
         .iter()
-        .map(|(v, latest)| submission_row(v, *latest, current.get(&v.id)))
+        .map(|(v, latest)| {
+            let mut row = submission_row(v, *latest, current.get(&v.id));
+            if v.excluded {
+                row.set_aside = Some(notes.set_aside.get(&v.id).cloned().unwrap_or_default());
+            }
+            row.after_close = notes.after_close.get(&v.id).cloned().unwrap_or_default();
+            row
+        })
         .collect();
     let diagnostics = rows
         .iter()
@@ -337,6 +432,8 @@ fn submission_row(
         removed: latest == Some(false),
         revisions: current.cloned().unwrap_or_default(),
         sha256: v.sha256.clone(),
+        set_aside: None,
+        after_close: Vec::new(),
     }
 }
 
