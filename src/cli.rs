@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use kpiwatch::commands::check::CheckConfig;
 use kpiwatch::commands::demo::DemoConfig;
 use kpiwatch::commands::score::ScoreConfig;
+use kpiwatch::commands::status::StatusConfig;
 use kpiwatch::commands::template::TemplateConfig;
 use kpiwatch::config::Config;
 use kpiwatch::domain::model::{BelowLevel1, Direction, KpiKind};
@@ -26,6 +27,8 @@ Workflow:
       one pass: new files judged, archived, answered with receipts; summary rebuilt
   kpiwatch watch --config kpiwatch.toml /srv/kpi-share
       the same, again whenever the inbox changes (--poll 10 on SMB/NFS mounts)
+  kpiwatch status --config kpiwatch.toml /srv/kpi-share
+      who is on time, late or has not sent in the current reporting round
 
 Tools (see their --help): demo (generate a share for scale tests), bench (measurements).
 
@@ -67,6 +70,12 @@ Example:
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM after finishing the current pass; 2 bad usage or a
 failure that stops watching.";
+const EXIT_STATUS: &str = "\
+Example:
+  kpiwatch status --config kpiwatch.toml --round 2 --json /srv/kpi-share
+
+Reads the ledger only (works while `watch` runs). Exit codes: 0 nobody to chase in the round;
+1 some division is late, has not sent, or must fix a rejected file; 2 bad usage or no ledger.";
 const EXIT_TOOL: &str = "Exit codes: 0 done; 2 bad usage or failure.";
 
 #[derive(Parser)]
@@ -110,6 +119,9 @@ pub enum Command {
     /// Watch a share and keep its summary current as divisions drop files.
     #[command(after_help = EXIT_WATCH)]
     Watch(WatchOpts),
+    /// Each division's status in a reporting round: on time, late, not sent, to fix.
+    #[command(after_help = EXIT_STATUS)]
+    Status(StatusOpts),
     /// Score results against five thresholds, like a calculator.
     #[command(after_help = SCORE_HELP)]
     Score(ScoreOpts),
@@ -181,6 +193,31 @@ impl ShareOpts {
             config,
             state_dir,
             progress: true,
+        })
+    }
+}
+
+#[derive(Args)]
+pub struct StatusOpts {
+    #[command(flatten)]
+    pub share: ShareOpts,
+    /// The round: 1 = รอบ 3 เดือน … 4 = รอบ 12 เดือน (default: the latest one due).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub round: Option<u8>,
+    /// Print JSON for scripts instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl StatusOpts {
+    pub fn into_status_config(self) -> anyhow::Result<StatusConfig> {
+        let run = self.share.into_run_config()?;
+        Ok(StatusConfig {
+            share: run.share,
+            config: run.config,
+            state_dir: run.state_dir,
+            round: self.round,
+            json: self.json,
         })
     }
 }

@@ -401,7 +401,12 @@ mod tests {
         assert_eq!(c.fiscal_year, Some(2564));
         assert_eq!(c.divisions.len(), 2);
         assert_eq!(c.rounds.len(), 4);
-        let due = |r| c.round(2564, r).and_then(RoundSetting::deadline).unwrap().due;
+        let due = |r| {
+            c.round(2564, r)
+                .and_then(RoundSetting::deadline)
+                .unwrap()
+                .due
+        };
         assert_eq!(due(1).to_string(), "2021-01-15");
         assert_eq!(due(2).to_string(), "2021-04-15");
         assert_eq!(due(3).to_string(), "2021-07-15");
@@ -443,8 +448,13 @@ mod tests {
         assert!(e("below_level1 = \"two\"").contains("k.toml"));
         assert!(e("[folders]\ninbox = \"../x\"").contains("inside the share"));
         assert!(e("[folders]\nsummary = \"inbox\"").contains("different names"));
-        assert!(e("[[round]]\nfiscal_year = 2564\nround = 1\ndue = \"32 ม.ค. 2564\"").contains("due = \"32 ม.ค. 2564\""));
-        assert!(e("[[round]]\nfiscal_year = 2564\nround = 5\ndue = \"2021-01-15\"").contains("1 to 4"));
+        assert!(
+            e("[[round]]\nfiscal_year = 2564\nround = 1\ndue = \"32 ม.ค. 2564\"")
+                .contains("due = \"32 ม.ค. 2564\"")
+        );
+        assert!(
+            e("[[round]]\nfiscal_year = 2564\nround = 5\ndue = \"2021-01-15\"").contains("1 to 4")
+        );
         let twice = "[[division]]\ncode='ก'\nname='a'\nfolder='a'\n[[division]]\ncode='ก '\nname='b'\nfolder='b'";
         assert!(e(twice).contains("listed twice"));
     }

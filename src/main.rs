@@ -10,7 +10,7 @@ use clap::Parser;
 
 use cli::{BenchCommand, Cli, Command, LogFormat};
 use kpiwatch::ExitCode;
-use kpiwatch::commands::{check, demo, examples, run as run_cmd, score, template};
+use kpiwatch::commands::{check, demo, examples, run as run_cmd, score, status, template};
 use kpiwatch::pass::watch::{self, Shutdown, WatchConfig};
 use kpiwatch::tools::bench;
 
@@ -28,6 +28,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check(o) => check::run(&o.into(), &mut out).context("cannot write the report")?,
         Command::Run(o) => run_cmd::run(&o.into_run_config()?, &mut out)?,
+        Command::Status(o) => status::run(&o.into_status_config()?, &mut out)?,
         Command::Watch(o) => {
             let poll = o.poll_interval()?;
             let mut run = o.share.into_run_config()?;

@@ -6,4 +6,5 @@ pub mod demo;
 pub mod examples;
 pub mod run;
 pub mod score;
+pub mod status;
 pub mod template;

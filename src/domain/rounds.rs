@@ -72,6 +72,114 @@ impl Deadline {
     }
 }
 
+/// Where a division stands in one round. Each has a Thai label that starts with a symbol, so
+/// the status reads on a black-and-white print as well as in colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundStatus {
+    /// Accepted on or before the due date.
+    OnTime,
+    /// Accepted after the due date, within the grace period: late, but not chased.
+    WithinGrace { days: i64 },
+    /// Accepted after the grace period.
+    Late { days: i64 },
+    /// Accepted; the round has no due date to judge it by.
+    Received,
+    /// Sent, but every version for the round so far was rejected.
+    Rejected,
+    /// Nothing sent and the grace period (or, without a due date, the quarter) is over.
+    NotSent,
+    /// Nothing sent yet; still before the due date and its grace.
+    NotDue,
+    /// Excused from the round (`excused`).
+    Excused,
+    /// Nothing sent for a round that is not required.
+    NotRequired,
+}
+
+impl RoundStatus {
+    /// Every status, in the order counts are shown.
+    pub const KINDS: [RoundStatus; 9] = [
+        RoundStatus::OnTime,
+        RoundStatus::WithinGrace { days: 0 },
+        RoundStatus::Late { days: 0 },
+        RoundStatus::Received,
+        RoundStatus::Rejected,
+        RoundStatus::NotSent,
+        RoundStatus::NotDue,
+        RoundStatus::Excused,
+        RoundStatus::NotRequired,
+    ];
+
+    /// The key scripts read (`kpiwatch status --json`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            RoundStatus::OnTime => "on_time",
+            RoundStatus::WithinGrace { .. } => "late_within_grace",
+            RoundStatus::Late { .. } => "late",
+            RoundStatus::Received => "received",
+            RoundStatus::Rejected => "rejected",
+            RoundStatus::NotSent => "not_sent",
+            RoundStatus::NotDue => "not_due",
+            RoundStatus::Excused => "excused",
+            RoundStatus::NotRequired => "not_required",
+        }
+    }
+
+    pub const fn label_th(self) -> &'static str {
+        match self {
+            RoundStatus::OnTime => "✓ ส่งตรงเวลา",
+            RoundStatus::WithinGrace { .. } => "△ ส่งช้า ภายในระยะผ่อนผัน",
+            RoundStatus::Late { .. } => "▲ ส่งช้า",
+            RoundStatus::Received => "✓ ได้รับแล้ว",
+            RoundStatus::Rejected => "✗ ส่งแล้ว ต้องแก้ไข",
+            RoundStatus::NotSent => "● ยังไม่ส่ง",
+            RoundStatus::NotDue => "○ ยังไม่ถึงกำหนด",
+            RoundStatus::Excused => "– ได้รับยกเว้น",
+            RoundStatus::NotRequired => "– ไม่บังคับส่ง",
+        }
+    }
+
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            RoundStatus::OnTime => "on time",
+            RoundStatus::WithinGrace { .. } => "late within grace",
+            RoundStatus::Late { .. } => "late",
+            RoundStatus::Received => "received",
+            RoundStatus::Rejected => "rejected, not yet fixed",
+            RoundStatus::NotSent => "not sent",
+            RoundStatus::NotDue => "not due yet",
+            RoundStatus::Excused => "excused",
+            RoundStatus::NotRequired => "not required",
+        }
+    }
+
+    /// Days after the due date, for a report that came late.
+    pub const fn days_late(self) -> Option<i64> {
+        match self {
+            RoundStatus::WithinGrace { days } | RoundStatus::Late { days } => Some(days),
+            _ => None,
+        }
+    }
+
+    /// Whether the planning office chases the division about this round.
+    pub const fn is_chased(self) -> bool {
+        matches!(
+            self,
+            RoundStatus::Late { .. } | RoundStatus::NotSent | RoundStatus::Rejected
+        )
+    }
+}
+
+impl From<Timeliness> for RoundStatus {
+    fn from(t: Timeliness) -> Self {
+        match t {
+            Timeliness::OnTime => RoundStatus::OnTime,
+            Timeliness::WithinGrace { days } => RoundStatus::WithinGrace { days },
+            Timeliness::Late { days } => RoundStatus::Late { days },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,8 +220,14 @@ mod tests {
         };
         assert_eq!(dl.judge(d(2021, 1, 10)), Timeliness::OnTime);
         assert_eq!(dl.judge(d(2021, 1, 15)), Timeliness::OnTime);
-        assert_eq!(dl.judge(d(2021, 1, 16)), Timeliness::WithinGrace { days: 1 });
-        assert_eq!(dl.judge(d(2021, 1, 22)), Timeliness::WithinGrace { days: 7 });
+        assert_eq!(
+            dl.judge(d(2021, 1, 16)),
+            Timeliness::WithinGrace { days: 1 }
+        );
+        assert_eq!(
+            dl.judge(d(2021, 1, 22)),
+            Timeliness::WithinGrace { days: 7 }
+        );
         assert_eq!(dl.judge(d(2021, 1, 23)), Timeliness::Late { days: 8 });
         assert!(!dl.is_over(d(2021, 1, 22)));
         assert!(dl.is_over(d(2021, 1, 23)));

@@ -6,6 +6,7 @@
 
 mod queries;
 mod record;
+mod rounds;
 mod schema;
 mod stored;
 #[cfg(test)]
@@ -17,6 +18,7 @@ use thiserror::Error;
 use crate::check::validate::Status;
 use crate::domain::diagnostic::DiagnosticRecord;
 
+pub use rounds::RoundVersion;
 pub use schema::SCHEMA_VERSION;
 pub use stored::{StoredData, StoredSubmission, parse_submission, slim};
 

@@ -111,6 +111,7 @@ pub fn build_index(input: &IndexInput) -> Result<Workbook, XlsxError> {
         missing: Vec::new(),
         diagnostics: input.diagnostics.clone(),
         part: None,
+        status: None,
     };
     submissions_sheet(wb.add_worksheet_with_low_memory()?, &rest, &st)?;
     diagnostics_sheet(wb.add_worksheet_with_low_memory()?, &rest, &st)?;

@@ -11,7 +11,8 @@
 //! to an earlier row; results are set on each [`Formula`](rust_xlsxwriter::Formula) itself. So any sheet can move to a
 //! constant-memory worksheet (`Workbook::add_worksheet_with_low_memory`) without other changes.
 //!
-//! One module per sheet (`overview`, `kpis`, `plan`, `submissions`, `diagnostics`), the index
+//! One module per sheet (`overview`, `kpis`, `plan`, `submissions`, `diagnostics`,
+//! `status_sheet`; the rounds' figures it shows come from `status`), the index
 //! of a split summary in `index`, and what they share in `styles` and `figures`.
 
 pub mod publish;
@@ -22,6 +23,8 @@ mod index;
 mod kpis;
 mod overview;
 mod plan;
+pub mod status;
+mod status_sheet;
 mod styles;
 mod submissions;
 #[cfg(test)]
@@ -126,6 +129,8 @@ pub struct SummaryInput {
     pub diagnostics: Vec<DiagnosticRow>,
     /// Set when this is one book of a summary split into books.
     pub part: Option<Part>,
+    /// Every division's status in each reporting round; the status sheet is written when set.
+    pub status: Option<status::StatusBoard>,
 }
 
 /// Which book of a split summary a workbook is, and the division codes it spans.
@@ -153,6 +158,7 @@ pub const KPI_SHEET: &str = "ตัวชี้วัด";
 pub const PLAN_SHEET: &str = "แผนกระบวนการ";
 pub const SUBMISSIONS_SHEET: &str = "การส่งไฟล์";
 pub const DIAGNOSTICS_SHEET: &str = "ข้อผิดพลาด";
+pub const STATUS_SHEET: &str = "สถานะการส่งรายงาน";
 
 /// Status shown for a registered division that has sent nothing accepted.
 pub const MISSING_LABEL_TH: &str = "ยังไม่ส่ง";
@@ -218,6 +224,9 @@ pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
     plan::plan_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     submissions::submissions_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     diagnostics::diagnostics_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
+    if let Some(board) = &input.status {
+        status_sheet::status_sheet(wb.add_worksheet_with_low_memory()?, input, board, &st)?;
+    }
     Ok(wb)
 }
 

@@ -62,6 +62,7 @@ pub(super) fn input(divisions: Vec<DivisionEntry>) -> SummaryInput {
         missing: Vec::new(),
         diagnostics: Vec::new(),
         part: None,
+        status: None,
     }
 }
 

@@ -195,6 +195,7 @@ fn input(below: BelowLevel1) -> SummaryInput {
         }],
         diagnostics,
         part: None,
+        status: None,
     }
 }
 

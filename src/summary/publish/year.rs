@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::domain::model::FiscalYear;
 use crate::domain::thai;
 use crate::ledger::{Ledger, StoredSubmission, StoredVersion, parse_submission, slim};
+use crate::summary::status::StatusBoard;
 use crate::summary::{
     DiagnosticRow, DivisionEntry, MissingDivision, Part, Revision, SubmissionRow, SummaryInput,
 };
@@ -30,6 +31,8 @@ pub(super) struct YearPlan<'a> {
     rows: Vec<(String, &'a StoredVersion, Option<bool>)>,
     /// Registered divisions with nothing accepted.
     missing: Vec<(String, MissingDivision)>,
+    /// Every division's status in the reporting rounds (of this book's divisions, in a book).
+    pub(super) status: Option<StatusBoard>,
 }
 
 impl<'a> YearPlan<'a> {
@@ -103,6 +106,7 @@ impl<'a> YearPlan<'a> {
             current,
             rows,
             missing,
+            status: None,
         }
     }
 
@@ -121,6 +125,7 @@ impl<'a> YearPlan<'a> {
                 current: Vec::new(),
                 rows: Vec::new(),
                 missing: Vec::new(),
+                status: None,
             })
             .collect();
         let slot = |key: &str| {
@@ -148,6 +153,12 @@ impl<'a> YearPlan<'a> {
                 books[i].missing.push(m.clone());
             }
         }
+        if let Some(board) = &self.status {
+            for book in &mut books {
+                let keys: HashSet<String> = book.members.iter().map(|m| m.0.clone()).collect();
+                book.status = Some(board.restricted(&keys));
+            }
+        }
         books
     }
 
@@ -170,6 +181,9 @@ impl<'a> YearPlan<'a> {
             h.update(format!("x{key}{}{}|", m.name, m.folder));
         }
         h.update(self.rows_key(|_| true));
+        if let Some(board) = &self.status {
+            h.update(board.digest());
+        }
         format!("{:x}", h.finalize())
     }
 
@@ -224,6 +238,7 @@ impl<'a> YearPlan<'a> {
                 .collect(),
             missing: self.missing.iter().map(|(_, m)| m.clone()).collect(),
             part,
+            status: self.status.clone(),
         })
     }
 
@@ -259,6 +274,7 @@ pub(super) struct StoredInput<'a> {
     rows: Vec<(&'a StoredVersion, Option<bool>)>,
     missing: Vec<MissingDivision>,
     part: Option<Part>,
+    status: Option<StatusBoard>,
 }
 
 impl StoredInput<'_> {
@@ -295,6 +311,7 @@ impl StoredInput<'_> {
             missing: self.missing,
             diagnostics,
             part: self.part,
+            status: self.status,
         })
     }
 }

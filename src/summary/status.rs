@@ -1,0 +1,337 @@
+//! Where every division stands in each reporting round of a fiscal year, from the ledger alone
+//! (never re-reading a workbook): what the status sheet prints and `kpiwatch status` reports.
+//! A version counts for the round it reports, dated by the first arrival of its bytes.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use sha2::{Digest, Sha256};
+
+use crate::check::validate::{Status, normalize_code};
+use crate::config::Config;
+use crate::domain::model::{FiscalYear, Submission};
+use crate::domain::rounds::{Deadline, ROUNDS, RoundStatus};
+use crate::domain::thai;
+use crate::ledger::{Ledger, LedgerError, RoundVersion, parse_submission};
+
+/// One round of the year as configured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundColumn {
+    pub round: u8,
+    pub deadline: Option<Deadline>,
+    pub required: bool,
+}
+
+/// One division in one round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusCell {
+    pub status: RoundStatus,
+    /// When the report that decides the status was first received ("YYYY-MM-DD HH:MM:SS").
+    pub received_at: Option<String>,
+    /// Its file, relative to the inbox.
+    pub file: Option<String>,
+}
+
+/// One division's row: who to contact and its four rounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusRow {
+    pub code: String,
+    pub name: String,
+    /// In the configuration's registry.
+    pub registered: bool,
+    pub contact_name: String,
+    pub phone: String,
+    pub email: String,
+    /// Rounds 1–4 in order.
+    pub cells: Vec<StatusCell>,
+}
+
+/// Every division × every round of one fiscal year, as of `today`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusBoard {
+    pub fiscal_year: i32,
+    pub today: NaiveDate,
+    pub rounds: Vec<RoundColumn>,
+    /// The latest round whose due date has passed, else round 1.
+    pub current_round: u8,
+    /// Sorted by division code.
+    pub rows: Vec<StatusRow>,
+}
+
+impl StatusBoard {
+    /// How many divisions stand at each status in `round`, in [`RoundStatus::KINDS`] order.
+    pub fn counts(&self, round: u8) -> Vec<(RoundStatus, usize)> {
+        let i = usize::from(round.clamp(1, 4)) - 1;
+        RoundStatus::KINDS
+            .iter()
+            .map(|k| {
+                let n = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.cells[i].status.key() == k.key())
+                    .count();
+                (*k, n)
+            })
+            .collect()
+    }
+
+    /// The rows of the divisions whose normalised codes `keep` holds (a book of a split year).
+    pub fn restricted(&self, keep: &HashSet<String>) -> StatusBoard {
+        StatusBoard {
+            rows: self
+                .rows
+                .iter()
+                .filter(|r| keep.contains(&normalize_code(&r.code)))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// A digest of everything shown: the summary is rewritten when it changes, also when only
+    /// the calendar moved (a round fell due).
+    pub fn digest(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(format!("{}|{}|", self.fiscal_year, self.current_round));
+        for r in &self.rows {
+            h.update(format!(
+                "{}|{}|{}|{}|{}|",
+                r.code, r.name, r.contact_name, r.phone, r.email
+            ));
+            for c in &r.cells {
+                h.update(format!("{:?}|{:?}|{:?}|", c.status, c.received_at, c.file));
+            }
+        }
+        format!("{:x}", h.finalize())
+    }
+}
+
+/// The board of fiscal year `fy` (BE) as of `today`, from `versions` ([`Ledger::round_versions`]).
+/// `with_contacts`: read each division's latest workbook for its contact (else the registry's
+/// alone).
+pub fn board(
+    ledger: &Ledger,
+    config: &Config,
+    fy: i32,
+    today: NaiveDate,
+    versions: &[RoundVersion],
+    with_contacts: bool,
+) -> Result<StatusBoard, LedgerError> {
+    let rounds: Vec<RoundColumn> = ROUNDS
+        .iter()
+        .map(|&round| {
+            let setting = config.round(fy, round);
+            RoundColumn {
+                round,
+                deadline: setting.and_then(|s| s.deadline()),
+                required: setting.is_none_or(|s| s.required),
+            }
+        })
+        .collect();
+    let current_round = rounds
+        .iter()
+        .filter(|r| r.deadline.is_some_and(|d| d.has_passed(today)))
+        .map(|r| r.round)
+        .max()
+        .unwrap_or(1);
+    // (division key, round) -> versions reporting it, oldest first.
+    let mut sent: BTreeMap<(String, u8), Vec<RoundVersion>> = BTreeMap::new();
+    // Division key -> (code, name) as its newest version has them, and its newest accepted id.
+    let mut seen: BTreeMap<String, (String, String, Option<i64>)> = BTreeMap::new();
+    for v in versions {
+        if !in_year(v, config, fy) {
+            continue;
+        }
+        let key = division_of(v, config);
+        if key.is_empty() {
+            continue;
+        }
+        let Some(round) = round_of(ledger, v, &rounds)? else {
+            continue;
+        };
+        let entry = seen.entry(key.clone()).or_default();
+        entry.0 = v.division_code.clone();
+        entry.1 = v.division_name.clone();
+        if v.status == Status::Accepted {
+            entry.2 = Some(v.id);
+        }
+        sent.entry((key, round)).or_default().push(v.clone());
+    }
+    let mut keys: BTreeMap<String, ()> = config
+        .divisions
+        .iter()
+        .map(|d| (normalize_code(&d.code), ()))
+        .collect();
+    keys.extend(seen.keys().map(|k| (k.clone(), ())));
+    let mut rows = Vec::with_capacity(keys.len());
+    for key in keys.into_keys() {
+        let registered = config.division_by_code(&key);
+        let (code, name, latest) = seen.get(&key).cloned().unwrap_or_default();
+        let contact = match latest {
+            Some(id) if with_contacts => latest_contact(ledger, id)?,
+            _ => None,
+        };
+        let pick = |from_book: Option<&str>, from_registry: Option<&Option<String>>| {
+            from_book
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned)
+                .or_else(|| from_registry.cloned().flatten())
+                .unwrap_or_default()
+        };
+        let cells = rounds
+            .iter()
+            .map(|col| {
+                let versions = sent
+                    .get(&(key.clone(), col.round))
+                    .map_or(&[][..], Vec::as_slice);
+                let excused = config.round(fy, col.round).is_some_and(|s| s.excuses(&key));
+                cell(versions, col, excused, fy, today)
+            })
+            .collect();
+        rows.push(StatusRow {
+            code: registered.map_or(code, |d| d.code.clone()),
+            name: registered.map_or(name, |d| d.name.clone()),
+            registered: registered.is_some(),
+            contact_name: pick(
+                contact.as_ref().map(|c| c.contact.name.as_str()),
+                registered.map(|d| &d.contact_name),
+            ),
+            phone: pick(
+                contact.as_ref().map(|c| c.contact.phone.as_str()),
+                registered.map(|d| &d.phone),
+            ),
+            // Mail goes where the registry says: a workbook cannot redirect it.
+            email: pick(
+                registered.and_then(|d| d.email.as_deref()),
+                Some(&contact.as_ref().map(|c| c.contact_email.clone())),
+            ),
+            cells,
+        });
+    }
+    Ok(StatusBoard {
+        fiscal_year: fy,
+        today,
+        rounds,
+        current_round,
+        rows,
+    })
+}
+
+/// Whether a version belongs to year `fy`: its own year, or, when it has none (a rejected file),
+/// the configured one.
+fn in_year(v: &RoundVersion, config: &Config, fy: i32) -> bool {
+    match v.fiscal_year {
+        Some(y) if FiscalYear::new(y).is_plausible() => y == fy,
+        _ => v.status == Status::Rejected && config.fiscal_year == Some(fy),
+    }
+}
+
+/// The division a version counts for, as the summary assigns it: an accepted file to the
+/// division it claims, a rejected one in a registered division's folder to that division.
+fn division_of(v: &RoundVersion, config: &Config) -> String {
+    if v.status == Status::Rejected
+        && let Some((folder, _)) = v.path.split_once('/')
+        && let Some(d) = config.division_by_folder(folder)
+    {
+        return normalize_code(&d.code);
+    }
+    v.division_key.clone()
+}
+
+/// The round a version reports: its reporting-quarter cell, else the last quarter with a
+/// result, else (a rejected file that says nothing) the first round due on or after its arrival.
+fn round_of(
+    ledger: &Ledger,
+    v: &RoundVersion,
+    rounds: &[RoundColumn],
+) -> Result<Option<u8>, LedgerError> {
+    if let Some(q) = v.reporting_quarter.filter(|q| (1..=4).contains(q)) {
+        return Ok(Some(q));
+    }
+    if let Some(stored) = ledger.stored_submission(v.id)?
+        && let Ok(sub) = parse_submission(v.id, &stored)
+        && let Some(q) = last_reported_quarter(&sub)
+    {
+        return Ok(Some(q));
+    }
+    let received = received_date(&v.first_received_at);
+    Ok(rounds
+        .iter()
+        .find(|r| {
+            r.deadline
+                .zip(received)
+                .is_some_and(|(d, at)| at <= d.due + chrono::Days::new(u64::from(d.grace_days)))
+        })
+        .map(|r| r.round))
+}
+
+fn last_reported_quarter(sub: &Submission) -> Option<u8> {
+    (1..=4u8).rev().find(|&q| {
+        sub.kpis
+            .iter()
+            .any(|k| k.quarters[usize::from(q) - 1].result.is_some())
+    })
+}
+
+fn latest_contact(ledger: &Ledger, id: i64) -> Result<Option<Submission>, LedgerError> {
+    Ok(match ledger.stored_submission(id)? {
+        Some(stored) => parse_submission(id, &stored).ok(),
+        None => None,
+    })
+}
+
+fn received_date(stamp: &str) -> Option<NaiveDate> {
+    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|t| t.date())
+}
+
+/// One division's status in one round from the versions that report it.
+fn cell(
+    versions: &[RoundVersion],
+    col: &RoundColumn,
+    excused: bool,
+    fy: i32,
+    today: NaiveDate,
+) -> StatusCell {
+    // The first accepted report decides: a rejected file fixed later is dated by the fix.
+    if let Some(v) = versions.iter().find(|v| v.status == Status::Accepted) {
+        let status = match (col.deadline, received_date(&v.first_received_at)) {
+            (Some(d), Some(at)) => d.judge(at).into(),
+            _ => RoundStatus::Received,
+        };
+        return StatusCell {
+            status,
+            received_at: Some(v.first_received_at.clone()),
+            file: Some(v.path.clone()),
+        };
+    }
+    let empty = |status| StatusCell {
+        status,
+        received_at: None,
+        file: None,
+    };
+    if excused {
+        return empty(RoundStatus::Excused);
+    }
+    if let Some(v) = versions.last() {
+        return StatusCell {
+            status: RoundStatus::Rejected,
+            received_at: Some(v.first_received_at.clone()),
+            file: Some(v.path.clone()),
+        };
+    }
+    if !col.required {
+        return empty(RoundStatus::NotRequired);
+    }
+    let over = match col.deadline {
+        Some(d) => d.is_over(today),
+        // Without a due date a round is owed once its quarter has ended.
+        None => thai::fiscal_quarter_bounds(fy, col.round).is_some_and(|(_, end)| today > end),
+    };
+    empty(if over {
+        RoundStatus::NotSent
+    } else {
+        RoundStatus::NotDue
+    })
+}
