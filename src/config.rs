@@ -178,6 +178,9 @@ pub struct Config {
     pub fiscal_year: Option<i32>,
     /// What a result below the level-1 threshold scores.
     pub below_level1: BelowLevel1Setting,
+    /// A workbook whose certifying official (ผู้รับรองข้อมูล) is blank is rejected; by default
+    /// it is accepted with a warning.
+    pub require_certification: bool,
     pub folders: Folders,
     pub watch: Watch,
     pub summary: SummaryOptions,

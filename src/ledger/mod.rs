@@ -69,6 +69,8 @@ pub struct NewVersion {
     pub reporting_quarter: Option<u8>,
     /// Normalised codes of the KPIs it reports.
     pub kpi_codes: Vec<String>,
+    /// Who certified it: "name (position) date", or "".
+    pub certified_by: String,
 }
 
 /// A recorded file version.
@@ -88,6 +90,8 @@ pub struct StoredVersion {
     pub diagnostics: Vec<DiagnosticRecord>,
     pub archive_path: String,
     pub receipt_written: bool,
+    /// Who certified it: "name (position) date", or "".
+    pub certified_by: String,
 }
 
 /// The three lists of versions the summary is made from ([`Ledger::versions_at_once`]).

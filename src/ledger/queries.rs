@@ -12,7 +12,8 @@ use crate::ledger::{
 };
 
 const VERSION_COLUMNS: &str = "id, path, sha256, received_at, division_key, division_code, \
-     division_name, fiscal_year, status, errors, warnings, diagnostics, archive_path, receipt_written";
+     division_name, fiscal_year, status, errors, warnings, diagnostics, archive_path, receipt_written, \
+     certified_by";
 
 impl Ledger {
     /// Every path the ledger knows, with its last recorded state.
@@ -266,5 +267,6 @@ fn row_to_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<RowResult> {
         diagnostics,
         archive_path: r.get(12)?,
         receipt_written: r.get::<_, i64>(13)? != 0,
+        certified_by: r.get(14)?,
     }))
 }

@@ -103,9 +103,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
     UPDATE versions SET path = replace(path, '\', '\\') WHERE instr(path, '\') > 0;
     "#,
     // 8: reporting rounds date a report by the first version holding its bytes: an index to
-    // find that version by content.
+    // find that version by content. Who certified each version, for the listings that read no
+    // submission (empty for versions recorded before: their stored data is deflated).
     r#"
     CREATE INDEX versions_by_sha256 ON versions (sha256, id);
+    ALTER TABLE versions ADD COLUMN certified_by TEXT NOT NULL DEFAULT '';
     "#,
 ];
 

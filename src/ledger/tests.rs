@@ -22,6 +22,7 @@ fn version(path: &str, sha: &str, key: &str, status: Status) -> NewVersion {
         archive_path: format!("archive/{sha}"),
         reporting_quarter: Some(4),
         kpi_codes: vec![format!("{key}-1")],
+        certified_by: String::new(),
     }
 }
 

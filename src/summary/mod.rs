@@ -92,6 +92,8 @@ pub struct SubmissionRow {
     pub removed: bool,
     pub revisions: Vec<Revision>,
     pub sha256: String,
+    /// Who certified the version: "name (position) date", or "".
+    pub certified_by: String,
 }
 
 /// A registered division that has not sent an accepted workbook.

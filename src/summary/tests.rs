@@ -151,6 +151,7 @@ pub(super) fn listed() -> Sheets {
         removed: true,
         revisions: input.divisions[0].revisions.clone(),
         sha256: "ab".repeat(32),
+        certified_by: "นายทดสอบ (ผู้อำนวยการ) 8 ต.ค. 2564".to_owned(),
     });
     input.missing.push(MissingDivision {
         code: "ขม.".to_owned(),

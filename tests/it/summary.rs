@@ -163,6 +163,7 @@ fn input(below: BelowLevel1) -> SummaryInput {
             removed: false,
             revisions: revisions.clone(),
             sha256: "0".repeat(64),
+            certified_by: v.submission.certification.describe(),
         });
         diagnostics.extend(v.diagnostics.iter().map(|d| DiagnosticRow {
             file: file.clone(),

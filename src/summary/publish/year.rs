@@ -354,6 +354,7 @@ fn submission_row(
         removed: latest == Some(false),
         revisions: current.cloned().unwrap_or_default(),
         sha256: v.sha256.clone(),
+        certified_by: v.certified_by.clone(),
     }
 }
 
