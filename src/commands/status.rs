@@ -52,9 +52,9 @@ pub fn run(cfg: &StatusConfig, out: &mut dyn Write) -> Result<ExitCode, StatusEr
     let b = board(&ledger, &cfg.config, fy, today, &versions, true)?;
     let round = cfg.round.unwrap_or(b.current_round).clamp(1, 4);
     if cfg.json {
-        serde_json::to_writer_pretty(&mut *out, &as_json(&b, round))
-            .map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        // Built whole first: only writing can fail, and a closed pipe then reads as one.
+        let text = serde_json::to_string_pretty(&as_json(&b, round)).unwrap_or_default();
+        writeln!(out, "{text}")?;
     } else {
         print_text(out, &b, round)?;
     }
@@ -138,8 +138,11 @@ fn print_text(out: &mut dyn Write, b: &StatusBoard, round: u8) -> std::io::Resul
         }
     }
     writeln!(out, "  {:<24} {}", "divisions", b.rows.len())?;
-    let groups: [(&str, fn(RoundStatus) -> bool); 3] = [
+    let groups: [(&str, fn(RoundStatus) -> bool); 4] = [
         ("late", |s| matches!(s, RoundStatus::Late { .. })),
+        ("late within grace (not chased)", |s| {
+            matches!(s, RoundStatus::WithinGrace { .. })
+        }),
         ("not sent", |s| s == RoundStatus::NotSent),
         ("rejected, not yet fixed", |s| s == RoundStatus::Rejected),
     ];

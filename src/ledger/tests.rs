@@ -457,4 +457,5 @@ fn migration_8_upgrades_a_ledger_in_place() {
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].reporting_quarter, Some(1));
     assert_eq!(v[0].first_received_at, "2021-01-20 10:00:00");
+    assert_eq!(l.all_versions().unwrap()[0].certified_by, "");
 }

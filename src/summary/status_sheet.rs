@@ -80,17 +80,11 @@ pub(super) fn status_sheet(
         &format!("สถานะการส่งรายงาน ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
         st,
     )?;
-    let dues: Vec<String> = board
-        .rounds
-        .iter()
-        .map(|r| format!("{} {}", round_label_th(r.round), due_label(board, r.round)))
-        .collect();
     ws.write_string_with_format(
         1,
         0,
         format!(
-            "กำหนดส่ง: {} · ณ วันที่ {} · รอบปัจจุบัน {}",
-            dues.join(" · "),
+            "ณ วันที่ {} · รอบปัจจุบัน: {} · จำนวนแต่ละสถานะอยู่ท้ายตาราง",
             thai::format_thai_date(board.today, ThaiDigits::No),
             round_label_th(board.current_round)
         ),
@@ -99,14 +93,17 @@ pub(super) fn status_sheet(
     let mut columns = vec![column("รหัสหน่วยงาน", 8.0), column("หน่วยงาน", 18.0)];
     for r in &board.rounds {
         let label = round_label_th(r.round);
-        columns.push(column(format!("{label} สถานะ"), 15.0));
-        columns.push(column(format!("{label} ได้รับเมื่อ"), 11.0));
+        columns.push(column(
+            format!("{label}\nกำหนดส่ง {}", due_label(board, r.round)),
+            21.0,
+        ));
+        columns.push(column("ได้รับเมื่อ", 12.0));
         columns.push(column("ช้า (วัน)", 6.0));
     }
     let contact_col = columns.len() as u16;
-    columns.push(column("ผู้ติดต่อ", 18.0));
-    columns.push(column("โทรศัพท์", 12.0));
-    columns.push(column("อีเมล", 22.0));
+    columns.push(column("ผู้ติดต่อ", 20.0));
+    columns.push(column("โทรศัพท์", 16.0));
+    columns.push(column("อีเมล", 24.0));
     table_header(ws, TABLE_HEADER_ROW, &columns, FIRST_ROUND_COL, st)?;
     // Code and name on every page; rounds 1–2, rounds 3–4 and the contacts a page each.
     print_across(ws, 1, &[status_col(3), contact_col])?;
@@ -134,6 +131,7 @@ pub(super) fn status_sheet(
             &[
                 (&r.name, width(1)),
                 (&r.contact_name, width(usize::from(contact_col))),
+                (&r.phone, width(usize::from(contact_col) + 1)),
                 (&r.email, width(usize::from(contact_col) + 2)),
             ],
         )?;
@@ -145,7 +143,7 @@ pub(super) fn status_sheet(
                 .number(c.status.days_late().map(|d| d as f64), &st.integer)?;
         }
         w.text(&r.contact_name, &st.text)?
-            .text(&r.phone, &st.code)?
+            .text(&r.phone, &st.text)?
             .text(&r.email, &st.text)?;
         row += 1;
     }
@@ -159,9 +157,7 @@ pub(super) fn status_sheet(
 fn counts(ws: &mut Worksheet, board: &StatusBoard, top: u32, st: &Styles) -> Result<(), XlsxError> {
     let first = TABLE_HEADER_ROW + 1;
     let last = first + board.rows.len().max(1) as u32 - 1;
-    Cells::at(ws, top)
-        .text("จำนวนหน่วยงาน", &st.t.header)?
-        .text("", &st.t.header)?;
+    ws.merge_range(top, 0, top, 1, "จำนวนหน่วยงาน", &st.t.header)?;
     for r in &board.rounds {
         ws.merge_range(
             top,
@@ -176,9 +172,9 @@ fn counts(ws: &mut Worksheet, board: &StatusBoard, top: u32, st: &Styles) -> Res
         board.rounds.iter().map(|r| board.counts(r.round)).collect();
     for (i, kind) in RoundStatus::KINDS.iter().enumerate() {
         let row = top + 1 + i as u32;
-        let mut w = Cells::at(ws, row);
-        w.text(kind.label_th(), &st.code)?
-            .text(kind.label_en(), &st.code)?;
+        // The label in A (merged over the name column): the COUNTIFs compare with it.
+        ws.merge_range(row, 0, row, 1, kind.label_th(), &st.code)?;
+        let mut w = Cells::starting_at(ws, row, FIRST_ROUND_COL);
         for (j, r) in board.rounds.iter().enumerate() {
             let col = status_col(r.round);
             let range = format!(

@@ -8,7 +8,7 @@ use std::process::Output;
 
 use kpiwatch::domain::model::{Quarter, Submission};
 use kpiwatch::domain::samples;
-use kpiwatch::summary::STATUS_SHEET;
+use kpiwatch::summary::{STATUS_SHEET, SUBMISSIONS_SHEET};
 use serde_json::Value;
 
 use crate::harness::{
@@ -167,6 +167,23 @@ fn status_of_a_round_from_the_ledger() {
     assert_eq!(d1["email"], "d1@example.go.th");
     assert_eq!(division(&doc, "ทส.005")["email"], "d5@example.go.th");
 
+    // Who certified each version: on its receipt and in the summary's submissions sheet.
+    let certified = samples::ministers_office().certification.describe();
+    let receipt = std::fs::read_to_string(env.path("share/receipts/d1/kpi.xlsx.txt")).unwrap();
+    assert!(
+        receipt.contains(&format!("ผู้รับรองข้อมูล: {certified}")),
+        "{receipt}"
+    );
+    let subs = sheet_rows(
+        &env.path("share/summary/kpi-summary-2564.xlsx"),
+        SUBMISSIONS_SHEET,
+    );
+    let d1 = subs
+        .iter()
+        .find(|r| r[0] == "d1/kpi.xlsx")
+        .expect("d1 listed");
+    assert_eq!(d1[11], certified);
+
     // Before the grace is over the silent division is not yet overdue.
     let (_, early) = status_json(&env, "2021-01-17 12:00:00", "1");
     assert_eq!(division(&early, "ทส.005")["status"], "not_due");
@@ -276,4 +293,26 @@ fn watch_moves_a_late_file_onto_the_status_sheet() {
         status_of("ทส.003").as_deref() == Some("▲ ส่งช้า")
     });
     w.stop();
+}
+
+#[test]
+fn a_share_that_requires_certification_rejects_a_blank_sign_off() {
+    let env = setup();
+    let strict = CONFIG.replacen(
+        "fiscal_year = 2564",
+        "fiscal_year = 2564\nrequire_certification = true",
+        1,
+    );
+    env.write("kpiwatch.toml", strict.as_bytes());
+    let mut unsigned = report(1);
+    unsigned.certification = Default::default();
+    env.write("share/inbox/d1/kpi.xlsx", &workbook_bytes(&unsigned));
+    env.write("share/inbox/d3/kpi.xlsx", &workbook_bytes(&report(3)));
+    run_at(&env, "2021-01-12 09:00:00");
+    let receipt = std::fs::read_to_string(env.path("share/receipts/d1/kpi.xlsx.txt")).unwrap();
+    assert!(receipt.contains("certification-required"), "{receipt}");
+    assert!(receipt.contains("Result: rejected"), "{receipt}");
+    let (_, doc) = status_json(&env, "2021-01-12 10:00:00", "1");
+    assert_eq!(division(&doc, "ทส.001")["status"], "rejected");
+    assert_eq!(division(&doc, "ทส.003")["status"], "on_time");
 }
