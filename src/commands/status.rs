@@ -119,6 +119,9 @@ fn as_json(b: &StatusBoard, round: u8) -> serde_json::Value {
     })
 }
 
+/// Whether a status belongs to one of the printed lists.
+type StatusTest = fn(RoundStatus) -> bool;
+
 fn print_text(out: &mut dyn Write, b: &StatusBoard, round: u8) -> std::io::Result<()> {
     let col = &b.rounds[usize::from(round) - 1];
     let due = match col.deadline {
@@ -138,7 +141,7 @@ fn print_text(out: &mut dyn Write, b: &StatusBoard, round: u8) -> std::io::Resul
         }
     }
     writeln!(out, "  {:<24} {}", "divisions", b.rows.len())?;
-    let groups: [(&str, fn(RoundStatus) -> bool); 4] = [
+    let groups: [(&str, StatusTest); 4] = [
         ("late", |s| matches!(s, RoundStatus::Late { .. })),
         ("late within grace (not chased)", |s| {
             matches!(s, RoundStatus::WithinGrace { .. })

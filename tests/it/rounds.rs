@@ -281,7 +281,7 @@ fn watch_moves_a_late_file_onto_the_status_sheet() {
         let range = calamine::Reader::worksheet_range(&mut wb, STATUS_SHEET).ok()?;
         range
             .rows()
-            .find(|r| r.first().is_some_and(|c| c.to_string() == code))
+            .find(|r| r.first().is_some_and(|c| *c == code))
             .map(|r| r[2].to_string())
     };
     w.wait_until("ทส.003 listed as not sent", || {
