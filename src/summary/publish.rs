@@ -54,7 +54,8 @@ pub fn write_summaries(
     // come from accepted versions, which the generation already covers: not read here.
     let round_versions = ledger.round_versions()?;
     let today = crate::clock::now().date_naive();
-    let mut fingerprint = config.fingerprint();
+    let config_fingerprint = config.fingerprint();
+    let mut fingerprint = config_fingerprint.clone();
     for fy in fiscal_years(config, round_versions.iter().map(|v| v.fiscal_year)) {
         let board = summary::status::board(ledger, config, fy.be(), today, &round_versions, false)?;
         fingerprint.push('|');
@@ -118,7 +119,9 @@ pub fn write_summaries(
             let target = Target {
                 summary_dir,
                 config,
-                fingerprint: &fingerprint,
+                // Each book's key takes in its own divisions' statuses: a status that changed
+                // rewrites that book and the index, not every book.
+                fingerprint: &config_fingerprint,
             };
             let (books, in_place) = write_books(target, ledger, &plan, per_book, &mut written)?;
             all_in_place &= in_place;

@@ -335,3 +335,114 @@ fn cell(
         RoundStatus::NotDue
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::samples;
+    use crate::ledger::{Batch, NewVersion, StoredData};
+
+    const CONFIG: &str = r#"
+fiscal_year = 2564
+[[division]]
+code = "สร."
+name = "สำนักงานรัฐมนตรี"
+folder = "ministers-office"
+[[division]]
+code = "สตป."
+name = "สำนักตรวจสอบและประเมินผล"
+folder = "inspection-office"
+[[round]]
+fiscal_year = 2564
+round = 2
+due = "15 เม.ย. 2564"
+[[round]]
+fiscal_year = 2564
+round = 3
+due = "15 ก.ค. 2564"
+required = false
+"#;
+
+    /// สร.'s sample as a version received at `at`, reporting `quarter` (none: the cell left
+    /// blank, so the last quarter with a result counts).
+    fn version(sha: &str, at: &str, quarter: Option<u8>, status: Status) -> NewVersion {
+        let sub = samples::ministers_office();
+        NewVersion {
+            path: "ministers-office/kpi.xlsx".into(),
+            size: 1,
+            mtime_ns: 1,
+            sha256: sha.into(),
+            received_at: at.into(),
+            division_key: normalize_code("สร."),
+            division_code: "สร.".into(),
+            division_name: "สำนักงานรัฐมนตรี".into(),
+            fiscal_year: Some(2564),
+            status,
+            diagnostics: vec![],
+            data: Some(StoredData::of(&sub).unwrap()),
+            archive_path: format!("archive/{sha}"),
+            reporting_quarter: quarter,
+            kpi_codes: vec![],
+            certified_by: String::new(),
+        }
+    }
+
+    fn board_on(ledger: &Ledger, today: &str) -> StatusBoard {
+        let config = Config::parse(CONFIG, std::path::Path::new("k.toml")).unwrap();
+        let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
+        let versions = ledger.round_versions().unwrap();
+        board(ledger, &config, 2564, today, &versions, true).unwrap()
+    }
+
+    #[test]
+    fn statuses_follow_the_rounds_each_version_reports() {
+        let mut l = Ledger::open_in_memory().unwrap();
+        l.record(&Batch {
+            versions: vec![
+                version("a", "2021-04-10 09:00:00", Some(2), Status::Rejected),
+                version("b", "2021-04-20 09:00:00", Some(2), Status::Accepted),
+                // No reporting quarter: the sample's results run to Q4.
+                version("c", "2021-10-01 09:00:00", None, Status::Accepted),
+            ],
+            ..Batch::default()
+        })
+        .unwrap();
+        let b = board_on(&l, "2021-10-02");
+        assert_eq!(b.current_round, 3);
+        let row = |code: &str| b.rows.iter().find(|r| r.code == code).unwrap();
+        let mo = row("สร.");
+        let statuses: Vec<RoundStatus> = mo.cells.iter().map(|c| c.status).collect();
+        assert_eq!(
+            statuses,
+            [
+                // Round 1 has no due date and its quarter is over.
+                RoundStatus::NotSent,
+                // Rejected on the 10th, fixed on the 20th: dated by the fix.
+                RoundStatus::Late { days: 5 },
+                RoundStatus::NotRequired,
+                RoundStatus::Received,
+            ]
+        );
+        // The workbook's contact; nothing registered to fall back on.
+        assert_eq!(mo.contact_name, samples::ministers_office().contact.name);
+        let io = row("สตป.");
+        assert_eq!(io.cells[1].status, RoundStatus::NotSent);
+        // Without a due date a round is owed once its quarter is over (Q4 ended 30 Sep).
+        assert_eq!(io.cells[3].status, RoundStatus::NotSent);
+        assert_eq!(
+            b.counts(2)
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(s, n)| (s.key(), n))
+                .collect::<Vec<_>>(),
+            [("late", 1), ("not_sent", 1)]
+        );
+        // Before the due date nobody is overdue yet.
+        let early = board_on(&l, "2021-04-12");
+        assert_eq!(early.current_round, 1);
+        let io_early = early.rows.iter().find(|r| r.code == "สตป.").unwrap();
+        assert_eq!(io_early.cells[1].status, RoundStatus::NotDue);
+        assert_eq!(io_early.cells[3].status, RoundStatus::NotDue);
+        assert_ne!(early.digest(), b.digest());
+    }
+}
