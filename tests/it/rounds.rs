@@ -223,6 +223,15 @@ fn the_status_sheet_shows_the_rounds_and_counts_live() {
     assert_eq!(late[4], "10");
     assert_eq!(status_row(&rows, "ทส.005")[2], "● ยังไม่ส่ง");
     assert_eq!(status_row(&rows, "ทส.006")[2], "– ได้รับยกเว้น");
+    // The overview states the current round's counts.
+    let overview = sheet_rows(&summary, kpiwatch::summary::OVERVIEW_SHEET)
+        .concat()
+        .concat();
+    assert!(
+        overview
+            .contains("สถานะการส่ง รอบ 3 เดือน (กำหนดส่ง 15 ม.ค. 2564 (ผ่อนผัน 3 วัน)): ✓ ส่งตรงเวลา 2"),
+        "{overview}"
+    );
     if !soffice_available() {
         return;
     }
