@@ -708,3 +708,19 @@ fn certification_missing_and_required() {
         samples::ministers_office().certification
     );
 }
+
+#[test]
+fn a_certification_date_typed_as_a_date_cell_reads_as_a_thai_date() {
+    let (r, c) = at(Key::CertificationDate);
+    let bytes = typed(|wb| {
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2021, 10, 8).unwrap();
+        let format = rust_xlsxwriter::Format::new().set_num_format("d/m/yyyy");
+        wb.worksheet_from_name(layout::DIVISION_SHEET)
+            .unwrap()
+            .write_datetime_with_format(r, c, &date, &format)
+            .unwrap();
+    });
+    let v = check(&bytes);
+    assert_eq!(v.submission.certification.date, "8 ต.ค. 2564");
+    assert_eq!(v.status, Status::Accepted);
+}

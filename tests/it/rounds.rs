@@ -325,3 +325,15 @@ fn a_share_that_requires_certification_rejects_a_blank_sign_off() {
     assert_eq!(division(&doc, "ทส.001")["status"], "rejected");
     assert_eq!(division(&doc, "ทส.003")["status"], "on_time");
 }
+
+#[test]
+fn status_before_any_run_says_there_is_no_ledger() {
+    let env = setup();
+    let out = kpiwatch_at(&env, "2021-01-25 12:00:00", &["status"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no ledger at") && err.contains("kpiwatch run"),
+        "{err}"
+    );
+}
