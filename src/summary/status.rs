@@ -171,13 +171,6 @@ pub fn board(
             Some(id) if with_contacts => latest_contact(ledger, id)?,
             _ => None,
         };
-        let pick = |from_book: Option<&str>, from_registry: Option<&Option<String>>| {
-            from_book
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_owned)
-                .or_else(|| from_registry.cloned().flatten())
-                .unwrap_or_default()
-        };
         let cells = rounds
             .iter()
             .map(|col| {
@@ -188,23 +181,14 @@ pub fn board(
                 cell(versions, col, excused, fy, today)
             })
             .collect();
+        let (contact_name, phone, email) = contacts(contact.as_ref(), registered);
         rows.push(StatusRow {
             code: registered.map_or(code, |d| d.code.clone()),
             name: registered.map_or(name, |d| d.name.clone()),
             registered: registered.is_some(),
-            contact_name: pick(
-                contact.as_ref().map(|c| c.contact.name.as_str()),
-                registered.map(|d| &d.contact_name),
-            ),
-            phone: pick(
-                contact.as_ref().map(|c| c.contact.phone.as_str()),
-                registered.map(|d| &d.phone),
-            ),
-            // Mail goes where the registry says: a workbook cannot redirect it.
-            email: pick(
-                registered.and_then(|d| d.email.as_deref()),
-                Some(&contact.as_ref().map(|c| c.contact_email.clone())),
-            ),
+            contact_name,
+            phone,
+            email,
             cells,
         });
     }
@@ -215,6 +199,35 @@ pub fn board(
         current_round,
         rows,
     })
+}
+
+/// Whom to contact: the latest workbook's contact name and phone, else the registry's; the
+/// registry's e-mail, else the workbook's (mail goes where the registry says: a workbook cannot
+/// redirect it).
+fn contacts(
+    book: Option<&Submission>,
+    registered: Option<&crate::config::ExpectedDivision>,
+) -> (String, String, String) {
+    let first = |a: Option<&str>, b: Option<&str>| {
+        a.filter(|s| !s.trim().is_empty())
+            .or(b.filter(|s| !s.trim().is_empty()))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (
+        first(
+            book.map(|b| b.contact.name.as_str()),
+            registered.and_then(|d| d.contact_name.as_deref()),
+        ),
+        first(
+            book.map(|b| b.contact.phone.as_str()),
+            registered.and_then(|d| d.phone.as_deref()),
+        ),
+        first(
+            registered.and_then(|d| d.email.as_deref()),
+            book.map(|b| b.contact_email.as_str()),
+        ),
+    )
 }
 
 /// Whether a version belongs to year `fy`: its own year, or, when it has none (a rejected file),
