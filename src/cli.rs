@@ -11,6 +11,7 @@ use kpiwatch::commands::close::RoundConfig;
 use kpiwatch::commands::demo::DemoConfig;
 use kpiwatch::commands::exclude::VersionConfig;
 use kpiwatch::commands::score::ScoreConfig;
+use kpiwatch::commands::status::StatusConfig;
 use kpiwatch::commands::template::TemplateConfig;
 use kpiwatch::config::Config;
 use kpiwatch::domain::model::{BelowLevel1, Direction, KpiKind};
@@ -32,6 +33,8 @@ Workflow:
       freeze a round's summary in a snapshot; reopen it, saying why
   kpiwatch exclude /srv/kpi-share FILE|SHA-PREFIX --reason TEXT  /  kpiwatch include ...
       set a version aside (nothing is deleted); count it again
+  kpiwatch status --config kpiwatch.toml /srv/kpi-share
+      who is on time, late or has not sent in the current reporting round
 
 Tools (see their --help): demo (generate a share for scale tests), bench (measurements).
 
@@ -79,6 +82,12 @@ Example:
 
 Tries every queued message now, whatever its retry time. Exit codes: 0 every message tried
 went; 1 some message failed (queued again, or given up: see the log); 2 bad usage or failure.";
+const EXIT_STATUS: &str = "\
+Example:
+  kpiwatch status --config kpiwatch.toml --round 2 --json /srv/kpi-share
+
+Reads the ledger only (works while `watch` runs). Exit codes: 0 nobody to chase in the round;
+1 some division is late, has not sent, or must fix a rejected file; 2 bad usage or no ledger.";
 const EXIT_TOOL: &str = "Exit codes: 0 done; 2 bad usage or failure.";
 const EXIT_CLOSE: &str = "\
 Example:
@@ -164,6 +173,9 @@ pub enum Command {
     /// Count a version set aside by `exclude` again.
     #[command(after_help = EXIT_INCLUDE)]
     Include(IncludeOpts),
+    /// Each division's status in a reporting round: on time, late, not sent, to fix.
+    #[command(after_help = EXIT_STATUS)]
+    Status(StatusOpts),
     /// Score results against five thresholds, like a calculator.
     #[command(after_help = SCORE_HELP)]
     Score(ScoreOpts),
@@ -245,6 +257,31 @@ impl ShareOpts {
             config,
             state_dir,
             progress: true,
+        })
+    }
+}
+
+#[derive(Args)]
+pub struct StatusOpts {
+    #[command(flatten)]
+    pub share: ShareOpts,
+    /// The round: 1 = รอบ 3 เดือน … 4 = รอบ 12 เดือน (default: the latest one due).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub round: Option<u8>,
+    /// Print JSON for scripts instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl StatusOpts {
+    pub fn into_status_config(self) -> anyhow::Result<StatusConfig> {
+        let run = self.share.into_run_config()?;
+        Ok(StatusConfig {
+            share: run.share,
+            config: run.config,
+            state_dir: run.state_dir,
+            round: self.round,
+            json: self.json,
         })
     }
 }

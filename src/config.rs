@@ -10,6 +10,7 @@ use thiserror::Error;
 
 use crate::check::validate::normalize_code;
 use crate::domain::model::{BelowLevel1, FiscalYear};
+use crate::domain::rounds::{Deadline, parse_due_date};
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -241,6 +242,46 @@ pub struct ExpectedDivision {
     pub email: Option<String>,
 }
 
+/// A reporting round of one fiscal year and when its reports are due (`[[round]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundSetting {
+    /// Buddhist Era fiscal year, e.g. 2564.
+    pub fiscal_year: i32,
+    /// 1–4: รอบ 3, 6, 9 and 12 เดือน.
+    pub round: u8,
+    /// ISO in either era ("2021-01-15", "2564-01-15") or a Thai date ("๑๕ ม.ค. ๒๕๖๔").
+    pub due: String,
+    /// Days after the due date that still count as within grace.
+    #[serde(default)]
+    pub grace_days: u32,
+    /// A round that is not required chases nobody.
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// Division codes excused from this round.
+    #[serde(default)]
+    pub excused: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl RoundSetting {
+    /// The due date and grace; `None` only for a setting `Config::check` refused.
+    pub fn deadline(&self) -> Option<Deadline> {
+        parse_due_date(&self.due).ok().map(|due| Deadline {
+            due,
+            grace_days: self.grace_days,
+        })
+    }
+
+    /// Whether the division with normalised code `key` is excused from this round.
+    pub fn excuses(&self, key: &str) -> bool {
+        self.excused.iter().any(|c| normalize_code(c) == key)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum BelowLevel1Setting {
@@ -266,6 +307,9 @@ pub struct Config {
     pub fiscal_year: Option<i32>,
     /// What a result below the level-1 threshold scores.
     pub below_level1: BelowLevel1Setting,
+    /// A workbook whose certifying official (ผู้รับรองข้อมูล) is blank is rejected; by default
+    /// it is accepted with a warning.
+    pub require_certification: bool,
     pub folders: Folders,
     pub watch: Watch,
     pub summary: SummaryOptions,
@@ -276,6 +320,9 @@ pub struct Config {
     /// Expected divisions. Empty: any division may submit, from any folder.
     #[serde(rename = "division")]
     pub divisions: Vec<ExpectedDivision>,
+    /// Reporting rounds and their due dates, per fiscal year.
+    #[serde(rename = "round")]
+    pub rounds: Vec<RoundSetting>,
     /// Lookups by folder and by code, built on first use: every file of a 10,000-division share
     /// asks for its folder's division, so a scan of the list each time would cost O(n²).
     #[serde(skip)]
@@ -390,7 +437,45 @@ impl Config {
                 return Err(format!("division folder {:?} is listed twice", d.folder));
             }
         }
+        self.check_rounds()
+    }
+
+    fn check_rounds(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for r in &self.rounds {
+            if !FiscalYear::new(r.fiscal_year).is_plausible() {
+                return Err(format!(
+                    "[[round]] fiscal_year = {} is not a Buddhist Era year such as 2568",
+                    r.fiscal_year
+                ));
+            }
+            if !(1..=4).contains(&r.round) {
+                return Err(format!(
+                    "[[round]] round = {} must be 1 to 4 (รอบ 3, 6, 9 or 12 เดือน)",
+                    r.round
+                ));
+            }
+            if let Err(e) = parse_due_date(&r.due) {
+                return Err(format!(
+                    "[[round]] due = {:?} (fiscal_year {}, round {}) is not a date: {e}",
+                    r.due, r.fiscal_year, r.round
+                ));
+            }
+            if !seen.insert((r.fiscal_year, r.round)) {
+                return Err(format!(
+                    "[[round]] fiscal_year {} round {} is listed twice",
+                    r.fiscal_year, r.round
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// The setting of `round` in fiscal year `fy` (BE), if configured.
+    pub fn round(&self, fy: i32, round: u8) -> Option<&RoundSetting> {
+        self.rounds
+            .iter()
+            .find(|r| r.fiscal_year == fy && r.round == round)
     }
 
     pub fn below_level1(&self) -> BelowLevel1 {
@@ -454,6 +539,18 @@ mod tests {
         let c = Config::load(&path).unwrap();
         assert_eq!(c.fiscal_year, Some(2564));
         assert_eq!(c.divisions.len(), 2);
+        assert_eq!(c.rounds.len(), 4);
+        let due = |r| {
+            c.round(2564, r)
+                .and_then(RoundSetting::deadline)
+                .unwrap()
+                .due
+        };
+        assert_eq!(due(1).to_string(), "2021-01-15");
+        assert_eq!(due(2).to_string(), "2021-04-15");
+        assert_eq!(due(3).to_string(), "2021-07-15");
+        assert_eq!(due(4).to_string(), "2021-10-15");
+        assert!(c.round(2564, 3).unwrap().excuses("สร."));
         assert_eq!(
             c.division_by_folder("Inspection-Office")
                 .map(|d| d.code.as_str()),
@@ -522,6 +619,13 @@ mod tests {
         assert!(e("[folders]\nsummary = \"inbox\"").contains("different names"));
         assert!(e("[mail]\nhost = 'h'\nfrom = 'x'").contains("mail.from"));
         assert!(e("[mail]\nhost = 'h'\nfrom = 'a@b.go.th'\nuser = 'u'").contains("together"));
+        assert!(
+            e("[[round]]\nfiscal_year = 2564\nround = 1\ndue = \"32 ม.ค. 2564\"")
+                .contains("due = \"32 ม.ค. 2564\"")
+        );
+        assert!(
+            e("[[round]]\nfiscal_year = 2564\nround = 5\ndue = \"2021-01-15\"").contains("1 to 4")
+        );
         let twice = "[[division]]\ncode='ก'\nname='a'\nfolder='a'\n[[division]]\ncode='ก '\nname='b'\nfolder='b'";
         assert!(e(twice).contains("listed twice"));
     }

@@ -12,7 +12,7 @@ use cli::{BenchCommand, Cli, Command, LogFormat};
 use kpiwatch::ExitCode;
 use kpiwatch::commands::{
     check, close, demo, examples, exclude, include, mail as mail_cmd, reopen, run as run_cmd,
-    score, template,
+    score, status, template,
 };
 use kpiwatch::pass::watch::{self, Shutdown, WatchConfig};
 use kpiwatch::tools::bench;
@@ -39,6 +39,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reopen(o) => reopen::run(&o.into_config()?, &mut out)?,
         Command::Exclude(o) => exclude::run(&o.into_config()?, &mut out)?,
         Command::Include(o) => include::run(&o.into_config()?, &mut out)?,
+        Command::Status(o) => status::run(&o.into_status_config()?, &mut out)?,
         Command::Watch(o) => {
             let poll = o.poll_interval()?;
             let mut run = o.share.into_run_config()?;

@@ -30,6 +30,8 @@ pub struct Expectation {
     /// Only this fiscal year is accepted.
     pub fiscal_year: Option<i32>,
     pub division: ExpectedDivision,
+    /// A report nobody certified is rejected (else it is a warning).
+    pub require_certification: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -183,6 +185,7 @@ pub fn validate_expecting(
     if sources.division_sheet.is_some() {
         check_division(&submission, &sources, &mut found);
         check_expectation(&submission, &sources, expect, &mut found);
+        check_certification(&submission, &sources, expect, &mut found);
     }
 
     let mut kpi_scores = Vec::with_capacity(submission.kpis.len());
@@ -269,6 +272,31 @@ fn check_division(sub: &Submission, sources: &Sources, found: &mut Findings) {
             sources.division(Key::FiscalYear),
         );
     }
+}
+
+/// The certifying official: a name and a position at least. Missing, it is a warning, or an
+/// error where the configuration requires certification.
+fn check_certification(
+    sub: &Submission,
+    sources: &Sources,
+    expect: &Expectation,
+    found: &mut Findings,
+) {
+    let c = &sub.certification;
+    if !c.name.trim().is_empty() && !c.position.trim().is_empty() {
+        return;
+    }
+    let at = if c.name.trim().is_empty() {
+        Key::CertifierName
+    } else {
+        Key::CertifierPosition
+    };
+    let finding = if expect.require_certification {
+        Finding::CertificationRequired
+    } else {
+        Finding::CertificationMissing
+    };
+    found.add(finding, sources.division(at));
 }
 
 /// The configuration's fiscal year and the registry: a division may only submit its own data.

@@ -11,4 +11,5 @@ pub mod mail;
 pub mod reopen;
 pub mod run;
 pub mod score;
+pub mod status;
 pub mod template;

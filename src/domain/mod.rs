@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod exact;
 pub mod formula;
 pub mod model;
+pub mod rounds;
 pub mod samples;
 pub mod scoring;
 pub mod thai;

@@ -428,6 +428,37 @@ pub struct LogEntry {
     pub note: String,
 }
 
+/// The official who certifies a report (ผู้รับรองข้อมูล), as the division sheet names them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Certification {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub position: String,
+    /// The date as written, or a date cell shown as "28 ก.ย. 2564".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
+}
+
+impl Certification {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_empty() && self.position.is_empty() && self.date.is_empty()
+    }
+
+    /// "นายสมชาย ใจดี (ผู้อำนวยการ) 28 ก.ย. 2564"; empty when nobody certified.
+    pub fn describe(&self) -> String {
+        let mut out = self.name.clone();
+        if !self.position.is_empty() {
+            out.push_str(&format!(" ({})", self.position));
+        }
+        if !self.date.is_empty() {
+            out.push(' ');
+            out.push_str(&self.date);
+        }
+        out.trim().to_owned()
+    }
+}
+
 /// Everything one division's workbook says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Submission {
@@ -437,6 +468,9 @@ pub struct Submission {
     pub reporting_quarter: Option<Quarter>,
     pub contact: Contact,
     pub contact_email: String,
+    /// Who certified the report; absent in workbooks of templates before the sign-off.
+    #[serde(default, skip_serializing_if = "Certification::is_empty")]
+    pub certification: Certification,
     pub kpis: Vec<Kpi>,
     pub plan: ProcessPlan,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

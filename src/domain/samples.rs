@@ -3,8 +3,8 @@
 //! tests score, validate and render.
 
 use crate::domain::model::{
-    Activity, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, LOG_MODES, LogEntry,
-    ProcessPlan, Quarter, QuarterReport, Submission,
+    Activity, Certification, Contact, Direction, Division, FiscalYear, Kpi, KpiKind, LOG_MODES,
+    LogEntry, ProcessPlan, Quarter, QuarterReport, Submission,
 };
 
 /// The KPI the inspection log of seed 000 counts towards.
@@ -29,6 +29,11 @@ pub fn inspection_office() -> Submission {
         reporting_quarter: Some(Quarter::Q4),
         contact: owner.clone(),
         contact_email: String::new(),
+        certification: Certification {
+            name: s("นายสมชาย รักษ์ธรรม"),
+            position: s("ผู้อำนวยการสำนักตรวจสอบและประเมินผล"),
+            date: s("8 ต.ค. 2564"),
+        },
         kpis: vec![units_inspected(owner), service_centre()],
         plan: ProcessPlan {
             process: s("การตรวจติดตามผลการดำเนินงานของหน่วยงานในสังกัดกระทรวงการคลัง"),
@@ -362,6 +367,11 @@ pub fn ministers_office() -> Submission {
         reporting_quarter: Some(Quarter::Q4),
         contact: owner.clone(),
         contact_email: String::new(),
+        certification: Certification {
+            name: s("นางสาววันดี เจริญประวัตติ"),
+            position: s("รักษาการในตำแหน่ง หัวหน้าสำนักงานรัฐมนตรี"),
+            date: s("11 ต.ค. 2564"),
+        },
         kpis: vec![cabinet_submissions(owner)],
         // The seed pads its plan with runs of dots ("..", "....."), stripped here; lines the
         // seed wraps are joined. Its plan has no three-tier criteria, so the tiers stay empty.

@@ -8,6 +8,7 @@ mod actions;
 mod outbox;
 mod queries;
 mod record;
+mod rounds;
 mod schema;
 mod stored;
 #[cfg(test)]
@@ -21,6 +22,7 @@ use crate::domain::diagnostic::DiagnosticRecord;
 
 pub use actions::{Action, NewClose, RoundClose, StateChange};
 pub use outbox::{NewMessage, Outgoing};
+pub use rounds::RoundVersion;
 pub use schema::SCHEMA_VERSION;
 pub use stored::{StoredData, StoredSubmission, parse_submission, slim};
 
@@ -71,6 +73,8 @@ pub struct NewVersion {
     pub reporting_quarter: Option<u8>,
     /// Normalised codes of the KPIs it reports.
     pub kpi_codes: Vec<String>,
+    /// Who certified it: "name (position) date", or "".
+    pub certified_by: String,
 }
 
 /// A recorded file version.
@@ -92,6 +96,8 @@ pub struct StoredVersion {
     pub receipt_written: bool,
     /// Set aside by hand (`kpiwatch exclude`): kept, listed, never current.
     pub excluded: bool,
+    /// Who certified it: "name (position) date", or "".
+    pub certified_by: String,
 }
 
 impl StoredVersion {

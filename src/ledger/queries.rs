@@ -13,7 +13,7 @@ use crate::ledger::{
 
 const VERSION_COLUMNS: &str = "id, path, sha256, received_at, division_key, division_code, \
      division_name, fiscal_year, status, errors, warnings, diagnostics, archive_path, receipt_written, \
-     excluded";
+     excluded, certified_by";
 
 /// The one rule of which versions count (can be a division's current version): accepted, and
 /// not set aside by hand (`kpiwatch exclude`). Every query that picks a current version says it
@@ -278,5 +278,6 @@ fn row_to_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<RowResult> {
         archive_path: r.get(12)?,
         receipt_written: r.get::<_, i64>(13)? != 0,
         excluded: r.get::<_, i64>(14)? != 0,
+        certified_by: r.get(15)?,
     }))
 }

@@ -150,6 +150,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX state_changes_by_year ON state_changes (fiscal_year, round, id);
     "#,
+    // 10: reporting rounds date a report by the first version holding its bytes: an index to
+    // find that version by content. Who certified each version, for the listings that read no
+    // submission (empty for versions recorded before: their stored data is deflated).
+    r#"
+    CREATE INDEX versions_by_sha256 ON versions (sha256, id);
+    ALTER TABLE versions ADD COLUMN certified_by TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The schema version this build writes.

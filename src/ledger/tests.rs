@@ -22,6 +22,7 @@ fn version(path: &str, sha: &str, key: &str, status: Status) -> NewVersion {
         archive_path: format!("archive/{sha}"),
         reporting_quarter: Some(4),
         kpi_codes: vec![format!("{key}-1")],
+        certified_by: String::new(),
     }
 }
 
@@ -400,4 +401,61 @@ fn reopening_migrates_once_and_refuses_newer_schemas() {
         .unwrap();
     drop(c);
     assert!(matches!(Ledger::open(&p), Err(LedgerError::TooNew { .. })));
+}
+
+#[test]
+fn a_copy_of_old_bytes_is_dated_by_their_first_arrival() {
+    let mut l = Ledger::open_in_memory().unwrap();
+    let mut first = version("a/k.xlsx", "same", "ก", Status::Accepted);
+    first.received_at = "2021-01-10 08:00:00".into();
+    let mut again = version("a/k2.xlsx", "same", "ก", Status::Accepted);
+    again.received_at = "2021-02-01 08:00:00".into();
+    let mut other = version("a/k3.xlsx", "new", "ก", Status::Accepted);
+    other.received_at = "2021-02-02 08:00:00".into();
+    l.record(&Batch {
+        versions: vec![first, again, other],
+        ..Batch::default()
+    })
+    .unwrap();
+    let dates: Vec<String> = l
+        .round_versions()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.first_received_at)
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2021-01-10 08:00:00",
+            "2021-01-10 08:00:00",
+            "2021-02-02 08:00:00"
+        ]
+    );
+}
+
+#[test]
+fn migration_8_upgrades_a_ledger_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ledger.sqlite");
+    {
+        let c = Connection::open(&p).unwrap();
+        for sql in &MIGRATIONS[..7] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 7).unwrap();
+        c.execute_batch(
+            "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
+             division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
+             archive_path, reporting_quarter) VALUES ('a.xlsx', 1, 1, 'x', '2021-01-20 10:00:00', \
+             'k', 'k', 'n', 2564, 'accepted', 0, 0, '[]', 'a', 1);",
+        )
+        .unwrap();
+    }
+    let l = Ledger::open(&p).unwrap();
+    assert_eq!(l.schema_version().unwrap(), SCHEMA_VERSION);
+    let v = l.round_versions().unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].reporting_quarter, Some(1));
+    assert_eq!(v[0].first_received_at, "2021-01-20 10:00:00");
+    assert_eq!(l.all_versions().unwrap()[0].certified_by, "");
 }

@@ -119,6 +119,7 @@ pub fn expectation(config: &Config, folder: Option<&str>) -> Expectation {
     Expectation {
         fiscal_year: config.fiscal_year,
         division,
+        require_certification: config.require_certification,
     }
 }
 
@@ -282,6 +283,7 @@ fn new_version(file: &InboxFile, verdict: &Verdict, stored: Stored) -> NewVersio
             .collect(),
         reporting_quarter: sub.reporting_quarter.map(Quarter::number),
         kpi_codes,
+        certified_by: sub.certification.describe(),
         archive_path: stored.archive_path,
         data: None,
     }

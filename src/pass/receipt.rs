@@ -139,6 +139,16 @@ fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
                 s.division.code, s.division.name
             )),
         });
+        let certified = s.certification.describe();
+        rows.push(Row::both(
+            "ผู้รับรองข้อมูล",
+            "Certified by",
+            Value::Same(if certified.is_empty() {
+                "-".to_owned()
+            } else {
+                certified
+            }),
+        ));
     }
     rows.push(Row {
         th: None,
@@ -357,6 +367,12 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Received: 2026-11-25 09:00:00"));
+        let certified = "นางสาววันดี เจริญประวัตติ (รักษาการในตำแหน่ง หัวหน้าสำนักงานรัฐมนตรี) 11 ต.ค. 2564";
+        assert!(text.contains(&format!("ผู้รับรองข้อมูล: {certified}")), "{text}");
+        assert!(
+            text.contains(&format!("Certified by: {certified}")),
+            "{text}"
+        );
         let th = text.find("ผลการตรวจ: รับแล้ว").unwrap();
         let en = text.find("Result: accepted").unwrap();
         assert!(th < en, "Thai first");

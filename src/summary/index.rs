@@ -55,6 +55,8 @@ pub struct IndexInput {
     /// files): listed here so nothing goes unseen.
     pub submissions: Vec<SubmissionRow>,
     pub diagnostics: Vec<DiagnosticRow>,
+    /// Every division's status in the reporting rounds, the whole year's.
+    pub status: Option<super::status::StatusBoard>,
 }
 
 /// The index lines of a book's divisions (and of its registered divisions that sent nothing),
@@ -126,9 +128,13 @@ pub fn build_index(input: &IndexInput) -> Result<Workbook, XlsxError> {
         diagnostics: input.diagnostics.clone(),
         part: None,
         history: Vec::new(),
+        status: None,
     };
     submissions_sheet(wb.add_worksheet_with_low_memory()?, &rest, &st)?;
     diagnostics_sheet(wb.add_worksheet_with_low_memory()?, &rest, &st)?;
+    if let Some(board) = &input.status {
+        super::status_sheet::status_sheet(wb.add_worksheet_with_low_memory()?, &rest, board, &st)?;
+    }
     Ok(wb)
 }
 

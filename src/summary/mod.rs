@@ -12,9 +12,9 @@
 //! constant-memory worksheet (`Workbook::add_worksheet_with_low_memory`) without other changes.
 //!
 //! One module per sheet (`overview`, `chart`, `kpis`, `plan`, `submissions`, `diagnostics`,
-//! `history`; what a version received after a round closed changes is worked out in
-//! `after_close`), the index of a split summary in `index`, and what they share in `styles` and
-//! `figures`.
+//! `status_sheet` with the rounds' figures from `status`, `history`; what a version received
+//! after a round closed changes is worked out in `after_close`), the index of a split summary
+//! in `index`, and what they share in `styles` and `figures`.
 
 pub mod after_close;
 pub mod history;
@@ -27,6 +27,8 @@ mod index;
 mod kpis;
 mod overview;
 mod plan;
+pub mod status;
+mod status_sheet;
 mod styles;
 mod submissions;
 #[cfg(test)]
@@ -101,6 +103,8 @@ pub struct SubmissionRow {
     /// Received after a round closed: what it changes against the closed snapshot, one line a
     /// closed round ([`after_close::AfterClose::describe_th`]).
     pub after_close: Vec<String>,
+    /// Who certified the version: "name (position) date", or "".
+    pub certified_by: String,
 }
 
 /// A registered division that has not sent an accepted workbook.
@@ -140,6 +144,8 @@ pub struct SummaryInput {
     pub part: Option<Part>,
     /// Rounds closed and reopened, versions set aside and counted again, oldest first.
     pub history: Vec<history::HistoryRow>,
+    /// Every division's status in each reporting round; the status sheet is written when set.
+    pub status: Option<status::StatusBoard>,
 }
 
 /// Which book of a split summary a workbook is, and the division codes it spans.
@@ -169,6 +175,7 @@ pub const PLAN_SHEET: &str = "แผนกระบวนการ";
 pub const SUBMISSIONS_SHEET: &str = "การส่งไฟล์";
 pub const DIAGNOSTICS_SHEET: &str = "ข้อผิดพลาด";
 pub const HISTORY_SHEET: &str = "ประวัติการดำเนินการ";
+pub const STATUS_SHEET: &str = "สถานะการส่งรายงาน";
 
 /// Status shown for a registered division that has sent nothing accepted.
 pub const MISSING_LABEL_TH: &str = "ยังไม่ส่ง";
@@ -250,6 +257,9 @@ pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
     plan::plan_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     submissions::submissions_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     diagnostics::diagnostics_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
+    if let Some(board) = &input.status {
+        status_sheet::status_sheet(wb.add_worksheet_with_low_memory()?, input, board, &st)?;
+    }
     history::history_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
     Ok(wb)
 }

@@ -180,10 +180,16 @@ pub(super) fn overview_sheet(
     settings_row(ws, input.below_level1, st)?;
     let columns = overview_columns();
     // The note spans the table and wraps within it: on one line it ran past the printed page.
-    let note = format!(
+    let mut note = format!(
         "ตัวเลขในตารางเป็นสูตรที่คำนวณจากแผ่นงาน \"{KPI_SHEET}\": คะแนนหน่วยงาน = Σ(น้ำหนัก × คะแนน) ÷ Σน้ำหนัก ของตัวชี้วัดที่รายงานผลในไตรมาสนั้น · แก้ค่าในช่อง {} (0 หรือ 1) แล้วคะแนนทั้งสมุดงานจะคำนวณใหม่",
         settings_a1()
     );
+    if let Some(board) = &input.status {
+        note.push_str(&format!(
+            "\n{}",
+            super::status_sheet::current_round_line(board)
+        ));
+    }
     let table_width: f64 = columns.iter().map(|c| c.width).sum();
     let note_row = OV_SETTINGS_ROW + 1;
     ws.merge_range(

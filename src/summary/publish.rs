@@ -13,7 +13,7 @@ use crate::check::validate::normalize_code;
 use crate::config::Config;
 use crate::domain::model::{FiscalYear, Quarter, Submission};
 use crate::domain::thai;
-use crate::ledger::{Ledger, StoredVersion};
+use crate::ledger::Ledger;
 use crate::output::{Sync, write_atomic_with};
 use crate::summary::{self, Revision};
 use books::{Target, index_meta, write_books};
@@ -49,7 +49,18 @@ pub fn write_summaries(
     ledger: &mut Ledger,
 ) -> Result<Vec<PathBuf>, PublishError> {
     let generation = ledger.generation()?.to_string();
-    let fingerprint = config.fingerprint();
+    // The rounds' status changes with the calendar too (a round falls due with nothing new in
+    // the ledger): what it shows is part of what the summaries are up to date with. Contacts
+    // come from accepted versions, which the generation already covers: not read here.
+    let round_versions = ledger.round_versions()?;
+    let today = crate::clock::now().date_naive();
+    let config_fingerprint = config.fingerprint();
+    let mut fingerprint = config_fingerprint.clone();
+    for fy in fiscal_years(config, round_versions.iter().map(|v| v.fiscal_year)) {
+        let board = summary::status::board(ledger, config, fy.be(), today, &round_versions, false)?;
+        fingerprint.push('|');
+        fingerprint.push_str(&board.digest());
+    }
     let files_before: Option<Vec<String>> = ledger
         .meta(SUMMARY_FILES)?
         .and_then(|json| serde_json::from_str(&json).ok());
@@ -87,9 +98,17 @@ pub fn write_summaries(
     let mut files = Vec::new();
     // Whether every file went where it belongs (not to a dated copy beside a locked one).
     let mut all_in_place = true;
-    for fy in fiscal_years(config, &versions) {
+    for fy in fiscal_years(config, versions.iter().map(|v| v.fiscal_year)) {
         let mut plan = YearPlan::new(fy, config, &versions, &latest, &current);
         plan.state_key.clone_from(&state_key);
+        plan.status = Some(summary::status::board(
+            ledger,
+            config,
+            fy.be(),
+            today,
+            &round_versions,
+            true,
+        )?);
         let per_book = config.summary.divisions_per_book;
         let books = if per_book == 0 || plan.members.len() <= per_book {
             let input = plan.input(ledger, config, None)?;
@@ -108,7 +127,9 @@ pub fn write_summaries(
             let target = Target {
                 summary_dir,
                 config,
-                fingerprint: &fingerprint,
+                // Each book's key takes in its own divisions' statuses: a status that changed
+                // rewrites that book and the index, not every book.
+                fingerprint: &config_fingerprint,
             };
             let (books, in_place) = write_books(target, ledger, &plan, per_book, &mut written)?;
             all_in_place &= in_place;
@@ -174,13 +195,12 @@ fn generated_at() -> String {
 
 /// The fiscal years to summarise: the configured one (even before anything arrived, so the
 /// office sees who is missing), or every plausible year submitted.
-fn fiscal_years(config: &Config, versions: &[StoredVersion]) -> Vec<FiscalYear> {
+fn fiscal_years(config: &Config, years: impl Iterator<Item = Option<i32>>) -> Vec<FiscalYear> {
     if let Some(fy) = config.fiscal_year {
         return vec![FiscalYear::new(fy)];
     }
-    let mut years: Vec<FiscalYear> = versions
-        .iter()
-        .filter_map(|v| v.fiscal_year.map(FiscalYear::new))
+    let mut years: Vec<FiscalYear> = years
+        .filter_map(|y| y.map(FiscalYear::new))
         .filter(|y| y.is_plausible())
         .collect::<HashSet<_>>()
         .into_iter()

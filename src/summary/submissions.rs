@@ -14,6 +14,8 @@ pub const SET_ASIDE_LABEL_TH: &str = "กันไว้ ไม่นับ";
 
 /// The column of revisions, where the second printed page of the table starts.
 const REVISIONS_COL: u16 = 9;
+/// The column of who certified each version, on a printed page of its own.
+const CERTIFIED_COL: u16 = 11;
 
 pub(super) fn submissions_sheet(
     ws: &mut Worksheet,
@@ -36,6 +38,7 @@ pub(super) fn submissions_sheet(
         // 64 hexadecimal digits at 14 pt, on two lines: whole on one, the column ran past the
         // printed page and off the screen.
         column("sha256", 30.0),
+        column("ผู้รับรองข้อมูล", 40.0),
     ];
     title_per_group(
         ws,
@@ -45,7 +48,7 @@ pub(super) fn submissions_sheet(
     )?;
     table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
     // The file and its division on every page; revisions and the hash on a page of their own.
-    print_across(ws, 1, &[REVISIONS_COL])?;
+    print_across(ws, 1, &[REVISIONS_COL, CERTIFIED_COL])?;
     let width = |c: usize| columns[c].width;
     let mut row = TABLE_HEADER_ROW + 1;
     for s in &input.submissions {
@@ -72,6 +75,7 @@ pub(super) fn submissions_sheet(
                 (status, width(4)),
                 (&revisions, width(9)),
                 (&s.sha256, width(10)),
+                (&s.certified_by, width(11)),
             ],
         )?;
         Cells::at(ws, row)
@@ -85,7 +89,8 @@ pub(super) fn submissions_sheet(
             .text(if s.current { "✓" } else { "" }, &st.center)?
             .text(if s.removed { "ลบแล้ว" } else { "" }, &st.center)?
             .text(&revisions, &st.text)?
-            .text(&s.sha256, &st.text)?;
+            .text(&s.sha256, &st.text)?
+            .text(&s.certified_by, &st.text)?;
         row += 1;
     }
     for m in &input.missing {

@@ -63,6 +63,7 @@ pub(super) fn input(divisions: Vec<DivisionEntry>) -> SummaryInput {
         diagnostics: Vec::new(),
         part: None,
         history: Vec::new(),
+        status: None,
     }
 }
 
@@ -153,6 +154,7 @@ pub(super) fn listed() -> Sheets {
         sha256: "ab".repeat(32),
         set_aside: None,
         after_close: Vec::new(),
+        certified_by: "นายทดสอบ (ผู้อำนวยการ) 8 ต.ค. 2564".to_owned(),
     });
     input.missing.push(MissingDivision {
         code: "ขม.".to_owned(),

@@ -684,3 +684,43 @@ fn division_not_registered() {
         Status::Accepted
     );
 }
+
+#[test]
+fn certification_missing_and_required() {
+    let mut sub = samples::ministers_office();
+    sub.certification = Default::default();
+    let bytes = workbook_bytes(&sub);
+    let v = check_expecting(&bytes, &Expectation::default());
+    assert_eq!(first(&v, "certification-missing").place(), "'หน่วยงาน'!B14");
+    assert_eq!(v.status, Status::Accepted);
+    let strict = Expectation {
+        require_certification: true,
+        ..Expectation::default()
+    };
+    let v = check_expecting(&bytes, &strict);
+    assert_eq!(first(&v, "certification-required").place(), "'หน่วยงาน'!B14");
+    assert_eq!(v.status, Status::Rejected);
+    // Signed off: no finding either way, and the sign-off reads back as written.
+    let v = check_expecting(&workbook_bytes(&samples::ministers_office()), &strict);
+    assert_eq!(v.status, Status::Accepted);
+    assert_eq!(
+        v.submission.certification,
+        samples::ministers_office().certification
+    );
+}
+
+#[test]
+fn a_certification_date_typed_as_a_date_cell_reads_as_a_thai_date() {
+    let (r, c) = at(Key::CertificationDate);
+    let bytes = typed(|wb| {
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2021, 10, 8).unwrap();
+        let format = rust_xlsxwriter::Format::new().set_num_format("d/m/yyyy");
+        wb.worksheet_from_name(layout::DIVISION_SHEET)
+            .unwrap()
+            .write_datetime_with_format(r, c, &date, &format)
+            .unwrap();
+    });
+    let v = check(&bytes);
+    assert_eq!(v.submission.certification.date, "8 ต.ค. 2564");
+    assert_eq!(v.status, Status::Accepted);
+}

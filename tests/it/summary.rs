@@ -166,6 +166,7 @@ fn input(below: BelowLevel1) -> SummaryInput {
             sha256: "0".repeat(64),
             set_aside: None,
             after_close: Vec::new(),
+            certified_by: v.submission.certification.describe(),
         });
         diagnostics.extend(v.diagnostics.iter().map(|d| DiagnosticRow {
             file: file.clone(),
@@ -199,6 +200,7 @@ fn input(below: BelowLevel1) -> SummaryInput {
         diagnostics,
         part: None,
         history: Vec::new(),
+        status: None,
     }
 }
 

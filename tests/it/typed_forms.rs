@@ -18,6 +18,9 @@ fn typing() -> Vec<String> {
         "type:หน่วยงาน:B4:สำนักทดสอบ".to_owned(),
         "type:หน่วยงาน:B5:สท.".to_owned(),
         "type:หน่วยงาน:B6:๒๕๖๔".to_owned(),
+        "type:หน่วยงาน:B14:นายทดสอบ รับรอง".to_owned(),
+        "type:หน่วยงาน:B15:ผู้อำนวยการสำนักทดสอบ".to_owned(),
+        "type:หน่วยงาน:B16:๒๘ ก.ย. ๒๕๖๔".to_owned(),
     ];
     let sheets: [(&str, &[(&str, &str)]); 4] = [
         // Stepped, lower is better, a text "86" among numbers and results in three forms.

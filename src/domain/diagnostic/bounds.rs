@@ -94,7 +94,9 @@ impl Finding {
             | Finding::OwnScoreDiffers { .. }
             | Finding::OwnWeightedDiffers { .. }
             | Finding::WrongFiscalYear { .. }
-            | Finding::TextTooLong { .. } => {}
+            | Finding::TextTooLong { .. }
+            | Finding::CertificationMissing
+            | Finding::CertificationRequired => {}
         }
         self
     }

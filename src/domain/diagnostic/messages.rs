@@ -23,6 +23,12 @@ impl Finding {
             Finding::NotAWorkbook { .. } => {
                 "ไฟล์นี้ไม่ใช่สมุดงาน Excel/LibreOffice ที่อ่านได้ กรุณาบันทึกจากแบบฟอร์มมาตรฐานเป็น .xlsx แล้วส่งใหม่".into()
             }
+            Finding::CertificationMissing => {
+                "ยังไม่ได้ระบุผู้รับรองข้อมูล (ชื่อ ตำแหน่ง วันที่รับรอง) ในแผ่นงานข้อมูลหน่วยงาน กรุณาให้ผู้บริหารรับรองข้อมูลแล้วกรอกให้ครบ".into()
+            }
+            Finding::CertificationRequired => {
+                "ต้องระบุผู้รับรองข้อมูล (ชื่อ ตำแหน่ง วันที่รับรอง) ในแผ่นงานข้อมูลหน่วยงานก่อนส่ง กรุณากรอกให้ครบแล้วส่งใหม่".into()
+            }
             Finding::Encrypted => {
                 "ไฟล์นี้ตั้งรหัสผ่านไว้ ระบบอ่านไม่ได้ กรุณาเอารหัสผ่านออกแล้วส่งใหม่".into()
             }
@@ -232,6 +238,12 @@ impl Finding {
             Finding::NotAWorkbook { detail } => format!(
                 "not a readable Excel/LibreOffice workbook ({detail}); save the standard template as .xlsx and send it again"
             ),
+            Finding::CertificationMissing => {
+                "nobody certified the report: fill in the certifying official (name, position, date) on the division sheet".into()
+            }
+            Finding::CertificationRequired => {
+                "the report must be certified before it is sent: fill in the certifying official (name, position, date) on the division sheet and send it again".into()
+            }
             Finding::Encrypted => {
                 "the workbook is password-protected and cannot be read; remove the password and send it again".into()
             }

@@ -231,11 +231,15 @@ pub enum Finding {
         length: usize,
         limit: usize,
     },
+    /// Nobody certified the report (ผู้รับรองข้อมูล left blank).
+    CertificationMissing,
+    /// As [`Finding::CertificationMissing`], where the configuration requires a certification.
+    CertificationRequired,
 }
 
 /// Every stable code, as documented in docs/findings.md; tests keep this list, [`Finding::code`] and
 /// the per-code tests in step.
-pub const CODES: [&str; 38] = [
+pub const CODES: [&str; 40] = [
     "not-a-workbook",
     "encrypted",
     "too-large",
@@ -274,6 +278,8 @@ pub const CODES: [&str; 38] = [
     "foreign-kpi-code",
     "another-file-for-division",
     "text-too-long",
+    "certification-missing",
+    "certification-required",
 ];
 
 impl Finding {
@@ -318,6 +324,8 @@ impl Finding {
             Finding::ForeignKpiCode { .. } => "foreign-kpi-code",
             Finding::AnotherFileForDivision { .. } => "another-file-for-division",
             Finding::TextTooLong { .. } => "text-too-long",
+            Finding::CertificationMissing => "certification-missing",
+            Finding::CertificationRequired => "certification-required",
         }
     }
 
@@ -335,7 +343,8 @@ impl Finding {
             | Finding::LogDateOutsideYear { .. }
             | Finding::KpiCodeInOtherDivision { .. }
             | Finding::AnotherFileForDivision { .. }
-            | Finding::TextTooLong { .. } => Severity::Warning,
+            | Finding::TextTooLong { .. }
+            | Finding::CertificationMissing => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -299,6 +299,9 @@ fn write_index(
         hasher.update(s.key.as_bytes());
     }
     hasher.update(plan.rows_key(|k| !books.book_of.contains_key(k)));
+    if let Some(board) = &plan.status {
+        hasher.update(board.digest());
+    }
     let index_key = format!("{:x}", hasher.finalize());
     let index_path = target.summary_dir.join(summary::file_name(fy));
     if ledger.meta(&index_meta(fy))?.as_deref() == Some(index_key.as_str()) && index_path.exists() {
@@ -317,6 +320,7 @@ fn write_index(
             .collect(),
         submissions,
         diagnostics,
+        status: plan.status.clone(),
     };
     let bytes = summary::index_to_bytes(&index).map_err(|source| PublishError::Build {
         fiscal_year: fy.be(),

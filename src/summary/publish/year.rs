@@ -12,6 +12,7 @@ use crate::domain::model::FiscalYear;
 use crate::domain::thai;
 use crate::ledger::{Ledger, StateChange, StoredSubmission, StoredVersion, parse_submission, slim};
 use crate::summary::history::HistoryRow;
+use crate::summary::status::StatusBoard;
 use crate::summary::{
     DiagnosticRow, DivisionEntry, MissingDivision, Part, Revision, SubmissionRow, SummaryInput,
     after_close,
@@ -35,6 +36,8 @@ pub(super) struct YearPlan<'a> {
     /// A digest of the changes of state made by hand (closes, exclusions), which every book
     /// shows in its history.
     pub(super) state_key: String,
+    /// Every division's status in the reporting rounds (of this book's divisions, in a book).
+    pub(super) status: Option<StatusBoard>,
 }
 
 impl<'a> YearPlan<'a> {
@@ -109,6 +112,7 @@ impl<'a> YearPlan<'a> {
             rows,
             missing,
             state_key: String::new(),
+            status: None,
         }
     }
 
@@ -128,6 +132,7 @@ impl<'a> YearPlan<'a> {
                 rows: Vec::new(),
                 missing: Vec::new(),
                 state_key: self.state_key.clone(),
+                status: None,
             })
             .collect();
         let slot = |key: &str| {
@@ -155,6 +160,12 @@ impl<'a> YearPlan<'a> {
                 books[i].missing.push(m.clone());
             }
         }
+        if let Some(board) = &self.status {
+            for book in &mut books {
+                let keys: HashSet<String> = book.members.iter().map(|m| m.0.clone()).collect();
+                book.status = Some(board.restricted(&keys));
+            }
+        }
         books
     }
 
@@ -178,6 +189,9 @@ impl<'a> YearPlan<'a> {
         }
         h.update(self.rows_key(|_| true));
         h.update(&self.state_key);
+        if let Some(board) = &self.status {
+            h.update(board.digest());
+        }
         format!("{:x}", h.finalize())
     }
 
@@ -239,6 +253,7 @@ impl<'a> YearPlan<'a> {
             missing: self.missing.iter().map(|(_, m)| m.clone()).collect(),
             part,
             notes,
+            status: self.status.clone(),
         })
     }
 
@@ -275,6 +290,7 @@ pub(super) struct StoredInput<'a> {
     missing: Vec<MissingDivision>,
     part: Option<Part>,
     notes: Notes,
+    status: Option<StatusBoard>,
 }
 
 /// What the changes of state made by hand add to a year's summary: versions set aside and
@@ -382,6 +398,7 @@ impl StoredInput<'_> {
             diagnostics,
             part: self.part,
             history: self.notes.history,
+            status: self.status,
         })
     }
 }
@@ -434,6 +451,7 @@ fn submission_row(
         sha256: v.sha256.clone(),
         set_aside: None,
         after_close: Vec::new(),
+        certified_by: v.certified_by.clone(),
     }
 }
 

@@ -6,7 +6,9 @@
 use std::collections::BTreeSet;
 
 use crate::check::validate::Status;
-use crate::domain::model::{BelowLevel1, Division, FiscalYear, Kpi, KpiKind, Quarter, Submission};
+use crate::domain::model::{
+    BelowLevel1, Certification, Division, FiscalYear, Kpi, KpiKind, Quarter, Submission,
+};
 use crate::domain::scoring;
 use crate::tools::demo::figures::Shape;
 use crate::tools::demo::kpi::{draw_shape, make_kpi, plant_wrong_own_score, type_own_scores};
@@ -50,6 +52,11 @@ pub(super) fn build(
         division: Division { code, name },
         fiscal_year: Some(fy),
         reporting_quarter: Quarter::from_number(reported as u8),
+        certification: Certification {
+            name: contact.name.clone(),
+            position: "ผู้อำนวยการ".to_owned(),
+            date: format!("15 ก.ค. {}", fy.be()),
+        },
         contact,
         contact_email: format!("kpi.{index:05}@example.go.th"),
         kpis,

@@ -144,6 +144,36 @@ pub(super) fn build_fields() -> Vec<Field> {
             ValueType::Text,
             No,
         ),
+        simple(
+            Key::CertifierName,
+            Division,
+            13,
+            "certifier_name",
+            "ผู้รับรองข้อมูล: ชื่อ",
+            "the official who certifies the report: name",
+            ValueType::Text,
+            No,
+        ),
+        simple(
+            Key::CertifierPosition,
+            Division,
+            14,
+            "certifier_position",
+            "ผู้รับรองข้อมูล: ตำแหน่ง",
+            "the certifying official's position",
+            ValueType::Text,
+            No,
+        ),
+        simple(
+            Key::CertificationDate,
+            Division,
+            15,
+            "certification_date",
+            "ผู้รับรองข้อมูล: วันที่รับรอง",
+            "date of certification",
+            ValueType::Date,
+            No,
+        ),
     ];
     // The version cell is written by kpiwatch, not the division, but is read like any field.
     let mut version = simple(

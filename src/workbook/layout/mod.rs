@@ -135,6 +135,9 @@ pub enum Key {
     ContactName,
     ContactPhone,
     ContactEmail,
+    CertifierName,
+    CertifierPosition,
+    CertificationDate,
 
     KpiName,
     KpiCode,

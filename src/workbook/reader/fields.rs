@@ -12,7 +12,9 @@ use super::percent::percent_points;
 use super::{KpiSource, Sources, cell_location};
 use crate::domain::bounded;
 use crate::domain::diagnostic::{Diagnostic, FieldName, Finding, Location};
-use crate::domain::model::{Contact, Direction, FiscalYear, Kpi, KpiKind, Quarter, Submission};
+use crate::domain::model::{
+    Certification, Contact, Direction, FiscalYear, Kpi, KpiKind, Quarter, Submission,
+};
 use crate::domain::scoring;
 use crate::domain::thai::{self, NumberError};
 use crate::workbook::layout::{self, Field, Key, QuarterField, SheetRole};
@@ -142,6 +144,19 @@ impl<'b, 'a> FieldReader<'b, 'a> {
     fn text(&mut self, key: Key) -> String {
         let text = self.raw_text(key);
         self.bounded(key, text)
+    }
+
+    /// A date field as text: a date cell as an official Thai date, anything else as typed.
+    fn date_text(&mut self, key: Key) -> String {
+        let date = match self.value(key) {
+            Some(Data::DateTime(dt)) => dt.as_datetime().map(|t| t.date()),
+            Some(Data::DateTimeIso(s)) => s.get(..10).and_then(|s| s.parse().ok()),
+            _ => None,
+        };
+        match date {
+            Some(d) => thai::format_thai_date(d, thai::ThaiDigits::No),
+            None => self.text(key),
+        }
     }
 
     fn raw_text(&mut self, key: Key) -> String {
@@ -520,6 +535,11 @@ impl Book<'_> {
             phone: r.text(Key::ContactPhone),
         };
         sub.contact_email = r.text(Key::ContactEmail);
+        sub.certification = Certification {
+            name: r.text(Key::CertifierName),
+            position: r.text(Key::CertifierPosition),
+            date: r.date_text(Key::CertificationDate),
+        };
         let version = r.text(Key::TemplateVersion);
         sources.division = std::mem::take(&mut r.cells);
         drop(r);
