@@ -10,10 +10,7 @@ use crate::domain::scoring;
 use crate::domain::thai::plain_number;
 use crate::ledger::{Ledger, LedgerError, RoundClose, StoredVersion};
 
-/// "รอบ 3 เดือน" … "รอบ 12 เดือน" for rounds 1–4.
-pub fn round_label_th(round: u8) -> String {
-    format!("รอบ {} เดือน", u32::from(round) * 3)
-}
+pub use crate::domain::rounds::round_label_th;
 
 /// One KPI figure that differs from the closed snapshot.
 #[derive(Debug, Clone, PartialEq)]

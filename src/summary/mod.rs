@@ -260,7 +260,10 @@ pub fn build(input: &SummaryInput) -> Result<Workbook, XlsxError> {
     if let Some(board) = &input.status {
         status_sheet::status_sheet(wb.add_worksheet_with_low_memory()?, input, board, &st)?;
     }
-    history::history_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
+    // Only a year with changes made by hand has a history: an empty one printed a blank page.
+    if !input.history.is_empty() {
+        history::history_sheet(wb.add_worksheet_with_low_memory()?, input, &st)?;
+    }
     Ok(wb)
 }
 

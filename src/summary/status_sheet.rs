@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Color, Format, Worksheet, XlsxError};
 use super::status::{StatusBoard, StatusCell};
 use super::styles::{
     Cells, Styles, TABLE_HEADER_ROW, column, end_table, fit_row, print_across, start_sheet,
-    table_header,
+    table_header, title_per_group,
 };
 use super::{STATUS_SHEET, SummaryInput};
 use crate::domain::rounds::{RoundStatus, round_label_th};
@@ -74,22 +74,13 @@ pub(super) fn status_sheet(
     board: &StatusBoard,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    start_sheet(
-        ws,
-        STATUS_SHEET,
-        &format!("สถานะการส่งรายงาน ปีงบประมาณ พ.ศ. {}", input.fiscal_year),
-        st,
-    )?;
-    ws.write_string_with_format(
-        1,
-        0,
-        format!(
-            "ณ วันที่ {} · รอบปัจจุบัน: {} · จำนวนแต่ละสถานะอยู่ท้ายตาราง",
-            thai::format_thai_date(board.today, ThaiDigits::No),
-            round_label_th(board.current_round)
-        ),
-        &st.note,
-    )?;
+    let title = format!("สถานะการส่งรายงาน ปีงบประมาณ พ.ศ. {}", input.fiscal_year);
+    start_sheet(ws, STATUS_SHEET, &title, st)?;
+    let note = format!(
+        "ณ วันที่ {} · รอบปัจจุบัน: {} · จำนวนแต่ละสถานะอยู่ท้ายตาราง",
+        thai::format_thai_date(board.today, ThaiDigits::No),
+        round_label_th(board.current_round)
+    );
     let mut columns = vec![column("รหัสหน่วยงาน", 8.0), column("หน่วยงาน", 18.0)];
     for r in &board.rounds {
         let label = round_label_th(r.round);
@@ -104,6 +95,12 @@ pub(super) fn status_sheet(
     columns.push(column("ผู้ติดต่อ", 20.0));
     columns.push(column("โทรศัพท์", 16.0));
     columns.push(column("อีเมล", 24.0));
+    title_per_group(
+        ws,
+        (&title, &note),
+        &[FIRST_ROUND_COL, status_col(3), contact_col],
+        st,
+    )?;
     table_header(ws, TABLE_HEADER_ROW, &columns, FIRST_ROUND_COL, st)?;
     // Code and name on every page; rounds 1–2, rounds 3–4 and the contacts a page each.
     print_across(ws, 1, &[status_col(3), contact_col])?;

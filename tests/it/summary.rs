@@ -16,9 +16,8 @@ use kpiwatch::domain::model::{
 use kpiwatch::domain::samples;
 use kpiwatch::domain::scoring::{self, DivisionScore, QuarterScore};
 use kpiwatch::summary::{
-    self, CHART_SHEET, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, HISTORY_SHEET, KPI_SHEET,
-    MissingDivision, OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow,
-    SummaryInput,
+    self, CHART_SHEET, DIAGNOSTICS_SHEET, DiagnosticRow, DivisionEntry, KPI_SHEET, MissingDivision,
+    OVERVIEW_SHEET, PLAN_SHEET, Revision, SUBMISSIONS_SHEET, SubmissionRow, SummaryInput,
 };
 
 use crate::harness::{TestEnv, lo_edit, lo_sheets_as_csv, soffice_available, workbook_bytes};
@@ -576,8 +575,7 @@ fn the_workbook_reads_back_with_text_as_text_and_blanks_blank() {
             KPI_SHEET,
             PLAN_SHEET,
             SUBMISSIONS_SHEET,
-            DIAGNOSTICS_SHEET,
-            HISTORY_SHEET
+            DIAGNOSTICS_SHEET
         ]
     );
     assert_kpi_sheet(&mut wb, &input, &exp);
