@@ -1,16 +1,77 @@
 //! Receipts on the share: each recorded version's receipt written into the receipts folder
-//! (see [`receipt`] for its text), flushed, then marked written in the
-//! ledger, so a receipt that could not be written fails the pass and is retried by the next.
+//! (see [`receipt`] for its text) with its returned workbook beside it ([`returned`]),
+//! flushed, then marked written in the ledger, so a receipt that could not be written fails the
+//! pass and is retried by the next.
 
 use rayon::prelude::*;
 
+use crate::check::validate::{CheckOptions, Status, Verdict, check_bytes_expecting};
 use crate::config::Config;
+use crate::domain::diagnostic::DiagnosticRecord;
 use crate::domain::model::Submission;
 use crate::ledger::{Batch, Ledger};
 use crate::output::{Sync, sync_folder, write_atomic_with};
+use crate::pass::judge::expectation;
 use crate::pass::receipt::{self, ReceiptInput};
 use crate::pass::report::{CHUNK, PassError};
+use crate::pass::returned::{self, ReturnedInput};
 use crate::pass::share::Share;
+
+/// A recorded version as its returned workbook needs it.
+pub(super) struct Judgement<'a> {
+    pub file: &'a str,
+    pub received_at: &'a str,
+    pub status: Status,
+    pub diagnostics: &'a [DiagnosticRecord],
+    /// Where its bytes are kept, relative to the archive folder.
+    pub archive_path: &'a str,
+}
+
+/// The returned workbook of a version as `verdict` read it, if it gets one
+/// ([`returned::wanted`]) and it is a workbook kpiwatch could read. `Err` says why it could not
+/// be built.
+pub(super) fn returned_workbook(
+    config: &Config,
+    v: &Judgement<'_>,
+    verdict: &Verdict,
+) -> Result<Option<Vec<u8>>, String> {
+    if !returned::wanted(v.status, v.diagnostics) || verdict.submission == Submission::default() {
+        return Ok(None);
+    }
+    returned::to_bytes(&ReturnedInput {
+        file: v.file,
+        received_at: v.received_at,
+        status: v.status,
+        submission: &verdict.submission,
+        sources: &verdict.sources,
+        diagnostics: v.diagnostics,
+        below_level1: config.below_level1(),
+    })
+    .map(Some)
+    .map_err(|e| format!("{}: {e}", v.file))
+}
+
+/// The returned workbook of a version, built again from its archive copy (a receipt left
+/// pending, or findings added between files after the worker built it).
+pub(super) fn returned_from_archive(
+    share: &Share,
+    config: &Config,
+    v: &Judgement<'_>,
+) -> Result<Option<Vec<u8>>, String> {
+    if !returned::wanted(v.status, v.diagnostics) {
+        return Ok(None);
+    }
+    let path = share.archive.join(v.archive_path);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| format!("{}: cannot read its archive copy {} ({e})", v.file, path.display()))?;
+    let folder = v.file.split_once('/').map(|(f, _)| f);
+    let check = CheckOptions {
+        below_level1: config.below_level1(),
+        ..CheckOptions::default()
+    };
+    let verdict = check_bytes_expecting(&bytes, &check, &expectation(config, folder));
+    returned_workbook(config, v, &verdict)
+}
 
 /// Writes the receipts of a batch just recorded (`ids` as [`Ledger::record`] returned them);
 /// returns the ids whose receipt was written, to mark in the next transaction, and adds a
@@ -20,12 +81,13 @@ pub(super) fn for_batch(
     share: &Share,
     config: &Config,
     (ids, batch): (&[i64], &Batch),
-    submissions: &[Option<Submission>],
+    (submissions, workbooks): (&[Option<Submission>], &[Result<Option<Vec<u8>>, String>]),
     failures: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut written = Vec::with_capacity(ids.len());
-    for ((id, v), sub) in ids.iter().zip(&batch.versions).zip(submissions) {
-        let result = put(
+    for (((id, v), sub), workbook) in ids.iter().zip(&batch.versions).zip(submissions).zip(workbooks) {
+        let result = match workbook {
+            Ok(workbook) => put(
             share,
             &ReceiptInput {
                 file: &v.path,
@@ -36,7 +98,10 @@ pub(super) fn for_batch(
                 diagnostics: &v.diagnostics,
                 below_level1: config.below_level1(),
             },
-        );
+            workbook.as_deref(),
+        ),
+            Err(e) => Err(e.clone()),
+        };
         match result {
             Ok(()) => written.push(*id),
             Err(failure) => failures.push(failure),
@@ -72,7 +137,16 @@ pub(super) fn write_pending(
                     diagnostics: &v.diagnostics,
                     below_level1: config.below_level1(),
                 };
-                (v.id, put(share, &input))
+                let judgement = Judgement {
+                    file: &v.path,
+                    received_at: &v.received_at,
+                    status: v.status,
+                    diagnostics: &v.diagnostics,
+                    archive_path: &v.archive_path,
+                };
+                let result = returned_from_archive(share, config, &judgement)
+                    .and_then(|workbook| put(share, &input, workbook.as_deref()));
+                (v.id, result)
             })
             .collect();
         let mut written = Vec::with_capacity(results.len());
@@ -99,9 +173,30 @@ pub(super) fn flush(share: &Share) -> Result<(), PassError> {
     })
 }
 
-/// Renders and writes one receipt. When it cannot be written it stays pending and is retried
-/// next pass; the failure names the receipt's path, and fails this pass.
-fn put(share: &Share, input: &ReceiptInput<'_>) -> Result<(), String> {
+/// Renders and writes one receipt, and the returned workbook beside it (or removes the one an
+/// earlier version of the file left, when this one has none). When they cannot be written the
+/// receipt stays pending and is retried next pass; the failure names the path, and fails this
+/// pass.
+fn put(share: &Share, input: &ReceiptInput<'_>, workbook: Option<&[u8]>) -> Result<(), String> {
+    let returned_path = share.receipts.join(returned::returned_path(input.file));
+    let written = match workbook {
+        Some(bytes) => returned_path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomic_with(&returned_path, bytes, Sync::Batched)),
+        None => match std::fs::remove_file(&returned_path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+    };
+    if let Err(e) = written {
+        tracing::error!(path = %returned_path.display(), error = %e, "cannot write a returned workbook");
+        return Err(format!(
+            "{}: cannot write its returned workbook {} ({e}); will retry",
+            input.file,
+            returned_path.display()
+        ));
+    }
     let text = receipt::render(input);
     let path = share.receipts.join(receipt::receipt_path(input.file));
     path.parent()
