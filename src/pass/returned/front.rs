@@ -17,7 +17,7 @@ pub const FRONT_SHEET: &str = "ผลการตรวจ";
 
 /// Column widths: number, severity, place, Thai, English. About 120 units: A4 landscape at
 /// about 76 %, so 14 pt text prints at 10.6 pt.
-const WIDTHS: [f64; 5] = [6.0, 12.0, 24.0, 42.0, 36.0];
+const WIDTHS: [f64; 5] = [6.0, 16.0, 24.0, 40.0, 34.0];
 
 struct Look {
     t: Formats,
@@ -56,8 +56,10 @@ fn fit(ws: &mut Worksheet, row: u32, texts: &[(&str, f64)], pt: f64) -> Result<(
         .map(|(t, w)| wrapped_lines(t, *w, pt))
         .max()
         .unwrap_or(1);
+    // A line more than measured when wrapped: the measure is of TH Sarabun New, and a fallback
+    // font is taller.
     if lines > 1 {
-        ws.set_row_height(row, row_height(lines, pt))?;
+        ws.set_row_height(row, row_height(lines + 1, pt))?;
     }
     Ok(())
 }
@@ -265,15 +267,9 @@ fn scores(ws: &mut Worksheet, mut row: u32, input: &ReturnedInput<'_>, look: &Lo
         ws.write_string_with_format(row, 2, &name, &look.cell)?;
         ws.write_string_with_format(row, 3, &score, &look.cell)?;
         ws.write_string_with_format(row, 4, &weighted, &look.cell)?;
-        fit(
-            ws,
-            row,
-            &[(&name, WIDTHS[2]), (&score, WIDTHS[3]), (&weighted, WIDTHS[4])],
-            TABLE_FONT_SIZE,
-        )?;
-        let lines = quarters.len().max(1) as u32;
+        let lines = (quarters.len() as u32).max(wrapped_lines(&name, WIDTHS[2], TABLE_FONT_SIZE));
         if lines > 1 {
-            ws.set_row_height(row, row_height(lines.max(wrapped_lines(&name, WIDTHS[2], TABLE_FONT_SIZE)), TABLE_FONT_SIZE))?;
+            ws.set_row_height(row, row_height(lines + 1, TABLE_FONT_SIZE))?;
         }
         row += 1;
     }
@@ -285,9 +281,9 @@ fn scores(ws: &mut Worksheet, mut row: u32, input: &ReturnedInput<'_>, look: &Lo
     let total = total.join("\n");
     ws.merge_range(row, 0, row, 2, "คะแนนรวมของหน่วยงาน · Division score", &look.t.label)?;
     ws.merge_range(row, 3, row, 4, &total, &look.cell)?;
-    let lines = total.lines().count().max(1) as u32;
+    let lines = total.lines().count() as u32;
     if lines > 1 {
-        ws.set_row_height(row, row_height(lines, TABLE_FONT_SIZE))?;
+        ws.set_row_height(row, row_height(lines + 1, TABLE_FONT_SIZE))?;
     }
     Ok(())
 }
