@@ -62,8 +62,13 @@ pub(super) fn returned_from_archive(
         return Ok(None);
     }
     let path = share.archive.join(v.archive_path);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| format!("{}: cannot read its archive copy {} ({e})", v.file, path.display()))?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        format!(
+            "{}: cannot read its archive copy {} ({e})",
+            v.file,
+            path.display()
+        )
+    })?;
     let folder = v.file.split_once('/').map(|(f, _)| f);
     let check = CheckOptions {
         below_level1: config.below_level1(),
@@ -85,21 +90,26 @@ pub(super) fn for_batch(
     failures: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut written = Vec::with_capacity(ids.len());
-    for (((id, v), sub), workbook) in ids.iter().zip(&batch.versions).zip(submissions).zip(workbooks) {
+    for (((id, v), sub), workbook) in ids
+        .iter()
+        .zip(&batch.versions)
+        .zip(submissions)
+        .zip(workbooks)
+    {
         let result = match workbook {
             Ok(workbook) => put(
-            share,
-            &ReceiptInput {
-                file: &v.path,
-                received_at: &v.received_at,
-                sha256: &v.sha256,
-                status: v.status,
-                submission: sub.as_ref(),
-                diagnostics: &v.diagnostics,
-                below_level1: config.below_level1(),
-            },
-            workbook.as_deref(),
-        ),
+                share,
+                &ReceiptInput {
+                    file: &v.path,
+                    received_at: &v.received_at,
+                    sha256: &v.sha256,
+                    status: v.status,
+                    submission: sub.as_ref(),
+                    diagnostics: &v.diagnostics,
+                    below_level1: config.below_level1(),
+                },
+                workbook.as_deref(),
+            ),
             Err(e) => Err(e.clone()),
         };
         match result {

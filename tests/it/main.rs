@@ -15,6 +15,7 @@ mod libreoffice;
 mod names;
 mod print;
 mod reader;
+mod returned;
 mod run;
 mod score_cli;
 mod summary;

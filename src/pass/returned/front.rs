@@ -42,7 +42,12 @@ impl Look {
                 .clone()
                 .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(rust_xlsxwriter::FormatUnderline::Single),
-            verdict: t.base.clone().set_bold().set_text_wrap().set_border(FormatBorder::Thick),
+            verdict: t
+                .base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_border(FormatBorder::Thick),
             cell,
             t,
         }
@@ -65,14 +70,24 @@ fn fit(ws: &mut Worksheet, row: u32, texts: &[(&str, f64)], pt: f64) -> Result<(
 }
 
 /// A label (columns A–B) and its value (C–E) on one row.
-fn line(ws: &mut Worksheet, row: u32, label: &str, value: &str, look: &Look, value_fmt: &Format) -> Result<(), XlsxError> {
+fn line(
+    ws: &mut Worksheet,
+    row: u32,
+    label: &str,
+    value: &str,
+    look: &Look,
+    value_fmt: &Format,
+) -> Result<(), XlsxError> {
     let value = bounded_text(value);
     ws.merge_range(row, 0, row, 1, label, &look.t.label)?;
     ws.merge_range(row, 2, row, 4, &value, value_fmt)?;
     fit(
         ws,
         row,
-        &[(label, WIDTHS[0] + WIDTHS[1]), (&value, WIDTHS[2] + WIDTHS[3] + WIDTHS[4])],
+        &[
+            (label, WIDTHS[0] + WIDTHS[1]),
+            (&value, WIDTHS[2] + WIDTHS[3] + WIDTHS[4]),
+        ],
         FONT_SIZE,
     )
 }
@@ -122,7 +137,14 @@ pub(super) fn front_sheet(
     for (c, w) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    ws.merge_range(0, 0, 0, 4, "ผลการตรวจรายงานผลตัวชี้วัด · kpiwatch's check of this report", &look.t.title.clone().set_align(FormatAlign::Left))?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        4,
+        "ผลการตรวจรายงานผลตัวชี้วัด · kpiwatch's check of this report",
+        &look.t.title.clone().set_align(FormatAlign::Left),
+    )?;
     let about = "kpiwatch เขียนแผ่นงานนี้เพื่อแจ้งผลการตรวจ ข้อมูลในแผ่นงานอื่นคือข้อมูลที่หน่วยงานส่งมา ในแบบฟอร์มฉบับปัจจุบัน \
                  ระบบไม่อ่านแผ่นงานนี้เมื่อส่งไฟล์กลับ · Written by kpiwatch; the other sheets hold what the division sent, in the \
                  current template. This sheet is not read when the file is sent back.";
@@ -131,13 +153,19 @@ pub(super) fn front_sheet(
 
     let sub = input.submission;
     let (result, todo) = verdict(input);
-    let year = sub.fiscal_year.map_or_else(|| "-".to_owned(), |y| y.to_string());
+    let year = sub
+        .fiscal_year
+        .map_or_else(|| "-".to_owned(), |y| y.to_string());
     let mut row = 3;
     for (label, value) in [
         ("ไฟล์ · File", crate::pass::names::display(input.file)),
         (
             "ได้รับเมื่อ · Received",
-            format!("{} ({})", thai::thai_time(input.received_at), input.received_at),
+            format!(
+                "{} ({})",
+                thai::thai_time(input.received_at),
+                input.received_at
+            ),
         ),
         (
             "หน่วยงาน · Division",
@@ -145,17 +173,43 @@ pub(super) fn front_sheet(
         ),
         ("ปีงบประมาณ · Fiscal year", year),
     ] {
-        line(&mut ws, row, label, &value, &look, &look.t.base.clone().set_text_wrap())?;
+        line(
+            &mut ws,
+            row,
+            label,
+            &value,
+            &look,
+            &look.t.base.clone().set_text_wrap(),
+        )?;
         row += 1;
     }
-    line(&mut ws, row, "ผลการตรวจ · Result", &result, &look, &look.verdict)?;
-    line(&mut ws, row + 1, "สิ่งที่ต้องทำ · What to do", &todo, &look, &look.t.base.clone().set_text_wrap())?;
+    line(
+        &mut ws,
+        row,
+        "ผลการตรวจ · Result",
+        &result,
+        &look,
+        &look.verdict,
+    )?;
+    line(
+        &mut ws,
+        row + 1,
+        "สิ่งที่ต้องทำ · What to do",
+        &todo,
+        &look,
+        &look.t.base.clone().set_text_wrap(),
+    )?;
     row += 3;
     row = findings(&mut ws, row, input, links, &look)?;
     scores(&mut ws, row + 1, input, &look)?;
 
     print_setup(&mut ws, true);
-    page_frame(&mut ws, "ผลการตรวจรายงานผลตัวชี้วัด", &bounded_text(&sub.division.code), "");
+    page_frame(
+        &mut ws,
+        "ผลการตรวจรายงานผลตัวชี้วัด",
+        &bounded_text(&sub.division.code),
+        "",
+    );
     Ok(ws)
 }
 
@@ -168,12 +222,25 @@ fn findings(
     look: &Look,
 ) -> Result<u32, XlsxError> {
     if input.diagnostics.is_empty() {
-        ws.merge_range(row, 0, row, 4, "ไม่พบข้อผิดพลาดหรือคำเตือน · No findings.", &look.t.base)?;
+        ws.merge_range(
+            row,
+            0,
+            row,
+            4,
+            "ไม่พบข้อผิดพลาดหรือคำเตือน · No findings.",
+            &look.t.base,
+        )?;
         return Ok(row + 1);
     }
-    for (c, h) in ["ที่", "ระดับ", "ตำแหน่ง (คลิกเพื่อไปยังช่อง)", "รายการที่พบ", "Finding"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "ที่",
+        "ระดับ",
+        "ตำแหน่ง (คลิกเพื่อไปยังช่อง)",
+        "รายการที่พบ",
+        "Finding",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string_with_format(row, c as u16, *h, &look.t.header)?;
     }
@@ -218,7 +285,12 @@ fn findings(
 
 /// The official scores of an accepted file, each KPI's quarters and the division's; a line
 /// saying why there are none for a rejected one.
-fn scores(ws: &mut Worksheet, mut row: u32, input: &ReturnedInput<'_>, look: &Look) -> Result<(), XlsxError> {
+fn scores(
+    ws: &mut Worksheet,
+    mut row: u32,
+    input: &ReturnedInput<'_>,
+    look: &Look,
+) -> Result<(), XlsxError> {
     if input.status != Status::Accepted {
         ws.merge_range(
             row,
@@ -239,9 +311,15 @@ fn scores(ws: &mut Worksheet, mut row: u32, input: &ReturnedInput<'_>, look: &Lo
     );
     ws.merge_range(row, 0, row, 4, &title, &look.t.base.clone().set_bold())?;
     row += 1;
-    for (c, h) in ["ที่", "รหัส", "ตัวชี้วัด · KPI", "คะแนน · Score", "คะแนนถ่วงน้ำหนัก · Weighted"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "ที่",
+        "รหัส",
+        "ตัวชี้วัด · KPI",
+        "คะแนน · Score",
+        "คะแนนถ่วงน้ำหนัก · Weighted",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string_with_format(row, c as u16, *h, &look.t.header)?;
     }
@@ -279,7 +357,14 @@ fn scores(ws: &mut Worksheet, mut row: u32, input: &ReturnedInput<'_>, look: &Lo
         .map(|d| format!("{}: {}", d.quarter.label_th(), four(d.score)))
         .collect();
     let total = total.join("\n");
-    ws.merge_range(row, 0, row, 2, "คะแนนรวมของหน่วยงาน · Division score", &look.t.label)?;
+    ws.merge_range(
+        row,
+        0,
+        row,
+        2,
+        "คะแนนรวมของหน่วยงาน · Division score",
+        &look.t.label,
+    )?;
     ws.merge_range(row, 3, row, 4, &total, &look.cell)?;
     let lines = total.lines().count() as u32;
     if lines > 1 {

@@ -50,10 +50,12 @@ pub fn returned_path(file: &str) -> String {
     crate::pass::names::returned_path(file)
 }
 
-/// Whether a version gets a returned workbook: every version kpiwatch could read (one it could
-/// not has no data to give back).
-pub fn wanted(_status: Status, _diagnostics: &[DiagnosticRecord]) -> bool {
-    true
+/// Whether a version gets a returned workbook: one with findings, to fix or to check. Building
+/// one costs about 7 ms of CPU, more than reading, judging and recording the file: for every
+/// version of a cold run of 10,000 that is over 30 s on two cores (docs/performance.md), so a
+/// version without findings gets none. A file that is not a workbook has nothing to give back.
+pub fn wanted(_status: Status, diagnostics: &[DiagnosticRecord]) -> bool {
+    !diagnostics.is_empty()
 }
 
 /// A cell of the submitted file, and where the same value sits in the current template.
@@ -249,4 +251,73 @@ pub fn build(input: &ReturnedInput<'_>) -> Result<Workbook, ReturnedError> {
 /// "'ตัวชี้วัด 1'!B11": a place in the returned workbook as people write it.
 fn place_text(sheet: &str, row: u32, col: u16) -> String {
     format!("'{sheet}'!{}", row_col_to_cell(row, col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::diagnostic::Severity;
+    use crate::domain::samples;
+    use crate::workbook::reader::{self, Limits};
+
+    fn record(sheet: Option<&str>, cell: Option<&str>) -> DiagnosticRecord {
+        DiagnosticRecord {
+            severity: Severity::Error,
+            code: "weight-out-of-range".into(),
+            sheet: sheet.map(str::to_owned),
+            cell: cell.map(str::to_owned),
+            message_th: "น้ำหนักไม่ถูกต้อง".into(),
+            message_en: "the weight is wrong".into(),
+        }
+    }
+
+    #[test]
+    fn a_returned_workbook_reads_back_as_what_was_sent() {
+        let sub = samples::inspection_office();
+        let bytes = template::to_bytes(
+            &sub,
+            &TemplateOptions {
+                kpi_sheets: sub.kpis.len(),
+                fiscal_year: None,
+            },
+        )
+        .unwrap();
+        let read = reader::read(&bytes, &Limits::default());
+        let weight = layout::field(Key::Weight).a1();
+        let findings = [record(Some("ตัวชี้วัด 1"), Some(&weight)), record(None, None)];
+        let returned = to_bytes(&ReturnedInput {
+            file: "inspection-office/kpi-2564.xlsx",
+            received_at: "2021-01-15 09:30:00",
+            status: Status::Rejected,
+            submission: &read.submission,
+            sources: &read.sources,
+            diagnostics: &findings,
+            below_level1: BelowLevel1::Zero,
+        })
+        .unwrap();
+        let again = reader::read(&returned, &Limits::default());
+        assert_eq!(again.submission, read.submission);
+        assert_eq!(
+            again.diagnostics.len(),
+            read.diagnostics.len(),
+            "{:?}",
+            again.diagnostics
+        );
+    }
+
+    #[test]
+    fn a_finding_goes_to_the_cell_its_value_is_in_now() {
+        let mut sources = Sources::default();
+        sources.kpis.push(crate::workbook::reader::KpiSource {
+            sheet: "KPI copy".into(),
+            cells: [(Key::Weight, (12, 1))].into_iter().collect(),
+        });
+        let d = record(Some("KPI copy"), Some("B13"));
+        let (slot, cell) = place_of(&sources, &d).unwrap();
+        assert_eq!(slot, Slot::Kpi(0, Key::Weight));
+        let f = layout::field(Key::Weight);
+        assert_eq!(cell, (kpi_sheet_name(1), f.row, f.col));
+        assert!(place_of(&sources, &record(Some("KPI copy"), Some("Z99"))).is_none());
+        assert!(place_of(&sources, &record(None, None)).is_none());
+    }
 }

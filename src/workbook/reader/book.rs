@@ -266,7 +266,10 @@ impl<'a> Book<'a> {
                 Raw::Value(Data::Error(e)) => e.to_string(),
                 _ => continue,
             };
-            if typed.iter().any(|t| t.sheet == sheet && (t.row, t.col) == (row, col)) {
+            if typed
+                .iter()
+                .any(|t| t.sheet == sheet && (t.row, t.col) == (row, col))
+            {
                 continue;
             }
             let text = match text.char_indices().nth(MAX_CHARS) {

@@ -61,14 +61,7 @@ pub(super) fn kpi_sheet(
     let details_row = layout::field(Key::Quarter(Quarter::Q1, QuarterField::Details)).row;
     let description_row = layout::field(Key::Description).row;
 
-    write_fields(
-        names,
-        &mut ws,
-        &name,
-        SheetRole::Kpi,
-        &value,
-        fmt,
-    )?;
+    write_fields(names, &mut ws, &name, SheetRole::Kpi, &value, fmt)?;
     computed_rows(&mut ws, &name, &value, names, fmt)?;
     fit_field_rows(
         &mut ws,
