@@ -163,6 +163,8 @@ fn typed_texts(sources: &Sources) -> Typed {
     let mut typed = Typed::default();
     for t in &sources.typed {
         match slot_of(sources, &t.sheet, (t.row, t.col)) {
+            // kpiwatch's own cell: the returned workbook is the current template.
+            Some(Slot::Field(Key::TemplateVersion)) => {}
             Some(Slot::Field(key)) => {
                 typed.fields.insert(key, t.text.clone());
             }
