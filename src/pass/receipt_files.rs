@@ -17,6 +17,10 @@ use crate::pass::report::{CHUNK, PassError};
 use crate::pass::returned::{self, ReturnedInput};
 use crate::pass::share::Share;
 
+/// A version's returned workbook: none when it gets none, `Err` saying why it could not be
+/// built.
+pub(super) type Built = Result<Option<Vec<u8>>, String>;
+
 /// A recorded version as its returned workbook needs it.
 pub(super) struct Judgement<'a> {
     pub file: &'a str,
@@ -86,7 +90,7 @@ pub(super) fn for_batch(
     share: &Share,
     config: &Config,
     (ids, batch): (&[i64], &Batch),
-    (submissions, workbooks): (&[Option<Submission>], &[Result<Option<Vec<u8>>, String>]),
+    (submissions, workbooks): (&[Option<Submission>], &[Built]),
     failures: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut written = Vec::with_capacity(ids.len());

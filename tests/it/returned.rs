@@ -108,8 +108,8 @@ fn finding_cells(env: &TestEnv) -> BTreeSet<(String, String)> {
         .all_versions()
         .unwrap()
         .into_iter()
-        .filter(|v| v.path == "inspection-office/kpi-2564.xlsx")
-        .last()
+        .rev()
+        .find(|v| v.path == "inspection-office/kpi-2564.xlsx")
         .unwrap();
     v.diagnostics
         .iter()

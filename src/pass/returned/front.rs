@@ -264,7 +264,7 @@ fn findings(
                     (Some(_), None) => d.place(),
                     (Some(_), Some(_)) => format!("{} (ในไฟล์ที่ส่ง · as sent)", d.place()),
                 };
-                ws.write_string_with_format(row, 2, &bounded_text(&text), &look.cell)?;
+                ws.write_string_with_format(row, 2, bounded_text(&text), &look.cell)?;
                 text
             }
         };
@@ -341,7 +341,7 @@ fn scores(
         ));
         let (score, weighted) = (score.join("\n"), weighted.join("\n"));
         ws.write_number_with_format(row, 0, (i + 1) as f64, &look.cell)?;
-        ws.write_string_with_format(row, 1, &bounded_text(&k.code), &look.cell)?;
+        ws.write_string_with_format(row, 1, bounded_text(&k.code), &look.cell)?;
         ws.write_string_with_format(row, 2, &name, &look.cell)?;
         ws.write_string_with_format(row, 3, &score, &look.cell)?;
         ws.write_string_with_format(row, 4, &weighted, &look.cell)?;
