@@ -21,6 +21,8 @@ const WIDTHS: [f64; 5] = [6.0, 16.0, 24.0, 40.0, 34.0];
 
 struct Look {
     t: Formats,
+    /// A value beside its label: top-aligned as the label is.
+    value: Format,
     cell: Format,
     link: Format,
     verdict: Format,
@@ -42,6 +44,7 @@ impl Look {
                 .clone()
                 .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            value: t.base.clone().set_text_wrap().set_align(FormatAlign::Top),
             verdict: t
                 .base
                 .clone()
@@ -173,14 +176,7 @@ pub(super) fn front_sheet(
         ),
         ("ปีงบประมาณ · Fiscal year", year),
     ] {
-        line(
-            &mut ws,
-            row,
-            label,
-            &value,
-            &look,
-            &look.t.base.clone().set_text_wrap(),
-        )?;
+        line(&mut ws, row, label, &value, &look, &look.value)?;
         row += 1;
     }
     line(
@@ -197,7 +193,7 @@ pub(super) fn front_sheet(
         "สิ่งที่ต้องทำ · What to do",
         &todo,
         &look,
-        &look.t.base.clone().set_text_wrap(),
+        &look.value,
     )?;
     row += 3;
     row = findings(&mut ws, row, input, links, &look)?;
