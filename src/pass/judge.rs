@@ -52,7 +52,7 @@ pub(super) struct Judged {
 
 /// A returned workbook built by a worker, and what it was built for.
 pub(super) struct Prebuilt {
-    pub workbook: Result<Option<Vec<u8>>, String>,
+    pub workbook: Option<Vec<u8>>,
     pub findings: usize,
     pub status: crate::check::validate::Status,
 }

@@ -17,10 +17,6 @@ use crate::pass::report::{CHUNK, PassError};
 use crate::pass::returned::{self, ReturnedInput};
 use crate::pass::share::Share;
 
-/// A version's returned workbook: none when it gets none, `Err` saying why it could not be
-/// built.
-pub(super) type Built = Result<Option<Vec<u8>>, String>;
-
 /// A recorded version as its returned workbook needs it.
 pub(super) struct Judgement<'a> {
     pub file: &'a str,
@@ -32,15 +28,16 @@ pub(super) struct Judgement<'a> {
 }
 
 /// The returned workbook of a version as `verdict` read it, if it gets one
-/// ([`returned::wanted`]) and it is a workbook kpiwatch could read. `Err` says why it could not
-/// be built.
+/// ([`returned::wanted`]) and it is a workbook kpiwatch could read. One that cannot be built
+/// (more KPI sheets than the template holds, a text too long for a cell) is logged and left
+/// out: the receipt says everything it would, and must not wait for it.
 pub(super) fn returned_workbook(
     config: &Config,
     v: &Judgement<'_>,
     verdict: &Verdict,
-) -> Result<Option<Vec<u8>>, String> {
+) -> Option<Vec<u8>> {
     if !returned::wanted(v.status, v.diagnostics) || verdict.submission == Submission::default() {
-        return Ok(None);
+        return None;
     }
     returned::to_bytes(&ReturnedInput {
         file: v.file,
@@ -51,28 +48,29 @@ pub(super) fn returned_workbook(
         diagnostics: v.diagnostics,
         below_level1: config.below_level1(),
     })
-    .map(Some)
-    .map_err(|e| format!("{}: {e}", v.file))
+    .inspect_err(
+        |e| tracing::warn!(file = %v.file, error = %e, "no returned workbook for this version"),
+    )
+    .ok()
 }
 
 /// The returned workbook of a version, built again from its archive copy (a receipt left
-/// pending, or findings added between files after the worker built it).
+/// pending, or findings added between files after the worker built it). An archive copy that
+/// cannot be read is logged, and the receipt written without it.
 pub(super) fn returned_from_archive(
     share: &Share,
     config: &Config,
     v: &Judgement<'_>,
-) -> Result<Option<Vec<u8>>, String> {
+) -> Option<Vec<u8>> {
     if !returned::wanted(v.status, v.diagnostics) {
-        return Ok(None);
+        return None;
     }
     let path = share.archive.join(v.archive_path);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        format!(
-            "{}: cannot read its archive copy {} ({e})",
-            v.file,
-            path.display()
-        )
-    })?;
+    let bytes = std::fs::read(&path)
+        .inspect_err(|e| {
+            tracing::error!(file = %v.file, path = %path.display(), error = %e, "cannot read an archive copy; no returned workbook");
+        })
+        .ok()?;
     let folder = v.file.split_once('/').map(|(f, _)| f);
     let check = CheckOptions {
         below_level1: config.below_level1(),
@@ -90,7 +88,7 @@ pub(super) fn for_batch(
     share: &Share,
     config: &Config,
     (ids, batch): (&[i64], &Batch),
-    (submissions, workbooks): (&[Option<Submission>], &[Built]),
+    (submissions, workbooks): (&[Option<Submission>], &[Option<Vec<u8>>]),
     failures: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut written = Vec::with_capacity(ids.len());
@@ -100,22 +98,19 @@ pub(super) fn for_batch(
         .zip(submissions)
         .zip(workbooks)
     {
-        let result = match workbook {
-            Ok(workbook) => put(
-                share,
-                &ReceiptInput {
-                    file: &v.path,
-                    received_at: &v.received_at,
-                    sha256: &v.sha256,
-                    status: v.status,
-                    submission: sub.as_ref(),
-                    diagnostics: &v.diagnostics,
-                    below_level1: config.below_level1(),
-                },
-                workbook.as_deref(),
-            ),
-            Err(e) => Err(e.clone()),
-        };
+        let result = put(
+            share,
+            &ReceiptInput {
+                file: &v.path,
+                received_at: &v.received_at,
+                sha256: &v.sha256,
+                status: v.status,
+                submission: sub.as_ref(),
+                diagnostics: &v.diagnostics,
+                below_level1: config.below_level1(),
+            },
+            workbook.as_deref(),
+        );
         match result {
             Ok(()) => written.push(*id),
             Err(failure) => failures.push(failure),
@@ -158,8 +153,8 @@ pub(super) fn write_pending(
                     diagnostics: &v.diagnostics,
                     archive_path: &v.archive_path,
                 };
-                let result = returned_from_archive(share, config, &judgement)
-                    .and_then(|workbook| put(share, &input, workbook.as_deref()));
+                let workbook = returned_from_archive(share, config, &judgement);
+                let result = put(share, &input, workbook.as_deref());
                 (v.id, result)
             })
             .collect();

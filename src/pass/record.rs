@@ -24,7 +24,7 @@ pub(super) struct Recorder<'a> {
     /// The parsed workbooks of `batch.versions`, for their receipts.
     submissions: Vec<Option<Submission>>,
     /// The returned workbooks of `batch.versions`.
-    returned: Vec<Result<Option<Vec<u8>>, String>>,
+    returned: Vec<Option<Vec<u8>>>,
 }
 
 impl<'a> Recorder<'a> {
@@ -119,11 +119,7 @@ impl<'a> Recorder<'a> {
     /// The returned workbook the worker built, or one built again from the archive copy when
     /// the checks between files changed the findings it was built with (rare: a KPI code or a
     /// quarter another file claims).
-    fn returned_for(
-        &self,
-        version: &NewVersion,
-        prebuilt: Prebuilt,
-    ) -> Result<Option<Vec<u8>>, String> {
+    fn returned_for(&self, version: &NewVersion, prebuilt: Prebuilt) -> Option<Vec<u8>> {
         if prebuilt.findings == version.diagnostics.len() && prebuilt.status == version.status {
             return prebuilt.workbook;
         }
