@@ -316,3 +316,23 @@ fn an_older_template_is_returned_in_the_current_one() {
         .collect();
     assert!(division.iter().any(|c| c == layout::TEMPLATE_VERSION));
 }
+
+#[test]
+fn a_new_version_without_a_returned_workbook_removes_the_old_one() {
+    let env = TestEnv::new();
+    env.write(FILE, &rejected_workbook(|_| {}));
+    assert_eq!(run(&env), 1);
+    assert!(env.path(RETURNED).is_file());
+    // The same file replaced by something that is not a workbook: rejected, nothing to give back.
+    env.write(FILE, b"not a workbook at all");
+    assert_eq!(run(&env), 1);
+    assert!(
+        receipt(&env).contains("not-a-workbook"),
+        "{}",
+        receipt(&env)
+    );
+    assert!(
+        !env.path(RETURNED).exists(),
+        "the old returned workbook is gone"
+    );
+}
