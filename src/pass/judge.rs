@@ -20,6 +20,7 @@ use crate::ledger::{FileState, NewVersion, StoredData};
 use crate::output::{Staged, stage_copy};
 use crate::pass::archive::{self, archive_path};
 use crate::pass::open::{OpenError, Opened, open_inbox_file};
+use crate::pass::receipt_files::{self, Judgement};
 use crate::pass::report::{HANDOFF, now};
 use crate::pass::share::{InboxFile, Share};
 use crate::workbook::layout::Key;
@@ -44,6 +45,16 @@ pub(super) struct Judged {
     /// The parsed workbook as the ledger keeps it (see [`crate::ledger::slim`]), for the
     /// receipt.
     pub submission: Option<Submission>,
+    /// The returned workbook, built here from the whole submission as read, with the findings
+    /// and status below (the checks between files may add to them).
+    pub returned: Prebuilt,
+}
+
+/// A returned workbook built by a worker, and what it was built for.
+pub(super) struct Prebuilt {
+    pub workbook: Option<Vec<u8>>,
+    pub findings: usize,
+    pub status: crate::check::validate::Status,
 }
 
 /// Where the cells that cross-file checks point at are in one workbook.
@@ -190,7 +201,23 @@ fn judge_file(
         archive_path: archive_rel,
     };
     let version = new_version(file, &verdict, stored);
-    with_stored_data(file, version, verdict, places, scores)
+    // Built here, on the workers, from the whole submission (the ledger keeps a slimmed one).
+    let returned = Prebuilt {
+        workbook: receipt_files::returned_workbook(
+            config,
+            &Judgement {
+                file: &version.path,
+                received_at: &version.received_at,
+                status: version.status,
+                diagnostics: &version.diagnostics,
+                archive_path: &version.archive_path,
+            },
+            &verdict,
+        ),
+        findings: version.diagnostics.len(),
+        status: version.status,
+    };
+    with_stored_data(file, version, verdict, (places, scores, returned))
 }
 
 /// What one read of an inbox file gives: its bytes, the copy staged in the archive folder (if
@@ -295,8 +322,7 @@ fn with_stored_data(
     file: &InboxFile,
     mut version: NewVersion,
     verdict: Verdict,
-    places: Places,
-    scores: String,
+    (places, scores, returned): (Places, String, Prebuilt),
 ) -> Outcome {
     let mut submission = None;
     if verdict.submission != Submission::default() {
@@ -315,6 +341,7 @@ fn with_stored_data(
         places,
         scores,
         submission,
+        returned,
     }))
 }
 

@@ -20,6 +20,7 @@ pub mod receipt_files;
 pub mod record;
 pub mod recover;
 pub mod report;
+pub mod returned;
 pub mod select;
 pub mod share;
 pub mod state;

@@ -115,9 +115,9 @@ struct Form<'a> {
     file: bool,
     /// Names differing only by case must map apart (a case-insensitive share would merge them).
     case_unique: bool,
-    /// A folder's name must never end like this (a receipt's ".txt"), so that no folder can
-    /// take the place of a file.
-    folder_not_ending: Option<&'a str>,
+    /// A folder's name must never end like one of these (a receipt's ".txt", a returned
+    /// workbook's ending), so that no folder can take the place of a file.
+    folder_not_ending: &'a [&'a str],
 }
 
 /// The receipt of the inbox file `key`, relative to the receipts folder: the inbox's folders
@@ -125,6 +125,17 @@ struct Form<'a> {
 /// share"). No two inbox files get the same receipt, and no receipt folder can be named
 /// like a receipt.
 pub fn receipt_path(key: &str) -> String {
+    derived_path(key, RECEIPT_SUFFIX)
+}
+
+/// The returned workbook of the inbox file `key`, relative to the receipts folder: beside its
+/// receipt, the file's name followed by ".returned.xlsx", made portable as a receipt's is.
+pub fn returned_path(key: &str) -> String {
+    derived_path(key, RETURNED_SUFFIX)
+}
+
+/// `key`'s folders and name followed by `suffix`, each made portable.
+fn derived_path(key: &str, suffix: &str) -> String {
     let mut parts: Vec<&str> = key.split('/').collect();
     let name = parts.pop().unwrap_or_default();
     let mut out: Vec<String> = parts
@@ -137,7 +148,7 @@ pub fn receipt_path(key: &str) -> String {
                     suffix: "",
                     file: false,
                     case_unique: true,
-                    folder_not_ending: Some(RECEIPT_SUFFIX),
+                    folder_not_ending: &[RECEIPT_SUFFIX, RETURNED_SUFFIX],
                 },
             )
         })
@@ -146,16 +157,17 @@ pub fn receipt_path(key: &str) -> String {
         name,
         Form {
             prefix: "",
-            suffix: RECEIPT_SUFFIX,
+            suffix,
             file: true,
             case_unique: true,
-            folder_not_ending: None,
+            folder_not_ending: &[],
         },
     ));
     out.join("/")
 }
 
 const RECEIPT_SUFFIX: &str = ".txt";
+const RETURNED_SUFFIX: &str = ".returned.xlsx";
 
 /// An archive folder named after `text` (a division code as written, e.g. "สยผ."): kept if it
 /// is portable, else marked.
@@ -167,7 +179,7 @@ pub fn archive_folder(text: &str) -> String {
             suffix: "",
             file: false,
             case_unique: true,
-            folder_not_ending: None,
+            folder_not_ending: &[],
         },
     )
 }
@@ -182,7 +194,7 @@ pub fn archive_file(hash_prefix: &str, key_name: &str) -> String {
             suffix: "",
             file: true,
             case_unique: false,
-            folder_not_ending: None,
+            folder_not_ending: &[],
         },
     )
 }
@@ -227,7 +239,8 @@ fn is_kept(raw: &str, whole: &str, form: Form<'_>) -> bool {
         && !(form.case_unique && raw.chars().any(|c| c.to_lowercase().ne([c])))
         && form
             .folder_not_ending
-            .is_none_or(|end| !whole.to_lowercase().ends_with(&end.to_lowercase()))
+            .iter()
+            .all(|end| !whole.to_lowercase().ends_with(&end.to_lowercase()))
 }
 
 /// Within both limits: bytes in UTF-8 and units in UTF-16.

@@ -319,6 +319,20 @@ pub fn receipt_path(file: &str) -> String {
     crate::pass::names::receipt_path(file)
 }
 
+/// Where a file's returned workbook goes, relative to the receipts folder: beside its receipt
+/// ([`crate::pass::returned`]).
+pub fn returned_path(file: &str) -> String {
+    crate::pass::returned::returned_path(file)
+}
+
+/// The returned workbook of the latest version of inbox file `file`, under the receipts folder
+/// `receipts`, if it has one: a version without findings, or a file that is not a workbook, has
+/// none (for attaching it to a message).
+pub fn returned_file(receipts: &std::path::Path, file: &str) -> Option<std::path::PathBuf> {
+    let path = receipts.join(returned_path(file));
+    path.is_file().then_some(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,20 +1,88 @@
 //! Receipts on the share: each recorded version's receipt written into the receipts folder
-//! (see [`receipt`] for its text), flushed, then marked written in the
-//! ledger, so a receipt that could not be written fails the pass and is retried by the next.
+//! (see [`receipt`] for its text) with its returned workbook beside it ([`returned`]),
+//! flushed, then marked written in the ledger, so a receipt that could not be written fails the
+//! pass and is retried by the next.
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use crate::check::validate::{CheckOptions, Status, Verdict, check_bytes_expecting};
 use crate::config::Config;
+use crate::domain::diagnostic::DiagnosticRecord;
 use crate::domain::model::Submission;
 use crate::ledger::{Batch, Ledger};
 use crate::ledger::{LedgerError, RoundClose, StoredVersion};
 use crate::output::{Sync, sync_folder, write_atomic_with};
+use crate::pass::judge::expectation;
 use crate::pass::receipt::{self, ReceiptInput, ReceiptState};
 use crate::pass::report::{CHUNK, PassError};
+use crate::pass::returned::{self, ReturnedInput};
 use crate::pass::share::Share;
 use crate::summary::after_close::after_close;
+
+/// A recorded version as its returned workbook needs it.
+pub(super) struct Judgement<'a> {
+    pub file: &'a str,
+    pub received_at: &'a str,
+    pub status: Status,
+    pub diagnostics: &'a [DiagnosticRecord],
+    /// Where its bytes are kept, relative to the archive folder.
+    pub archive_path: &'a str,
+}
+
+/// The returned workbook of a version as `verdict` read it, if it gets one
+/// ([`returned::wanted`]) and it is a workbook kpiwatch could read. One that cannot be built
+/// (more KPI sheets than the template holds, a text too long for a cell) is logged and left
+/// out: the receipt says everything it would, and must not wait for it.
+pub(super) fn returned_workbook(
+    config: &Config,
+    v: &Judgement<'_>,
+    verdict: &Verdict,
+) -> Option<Vec<u8>> {
+    if !returned::wanted(v.status, v.diagnostics) || verdict.submission == Submission::default() {
+        return None;
+    }
+    returned::to_bytes(&ReturnedInput {
+        file: v.file,
+        received_at: v.received_at,
+        status: v.status,
+        submission: &verdict.submission,
+        sources: &verdict.sources,
+        diagnostics: v.diagnostics,
+        below_level1: config.below_level1(),
+    })
+    .inspect_err(
+        |e| tracing::warn!(file = %v.file, error = %e, "no returned workbook for this version"),
+    )
+    .ok()
+}
+
+/// The returned workbook of a version, built again from its archive copy (a receipt left
+/// pending, or findings added between files after the worker built it). An archive copy that
+/// cannot be read is logged, and the receipt written without it.
+pub(super) fn returned_from_archive(
+    share: &Share,
+    config: &Config,
+    v: &Judgement<'_>,
+) -> Option<Vec<u8>> {
+    if !returned::wanted(v.status, v.diagnostics) {
+        return None;
+    }
+    let path = share.archive.join(v.archive_path);
+    let bytes = std::fs::read(&path)
+        .inspect_err(|e| {
+            tracing::error!(file = %v.file, path = %path.display(), error = %e, "cannot read an archive copy; no returned workbook");
+        })
+        .ok()?;
+    let folder = v.file.split_once('/').map(|(f, _)| f);
+    let check = CheckOptions {
+        below_level1: config.below_level1(),
+        ..CheckOptions::default()
+    };
+    let verdict = check_bytes_expecting(&bytes, &check, &expectation(config, folder));
+    returned_workbook(config, v, &verdict)
+}
 
 /// Writes the receipts of a batch just recorded (`ids` as [`Ledger::record`] returned them);
 /// returns the ids whose receipt was written, to mark in the next transaction, and adds a
@@ -24,13 +92,19 @@ pub(super) fn for_batch(
     share: &Share,
     config: &Config,
     (ids, batch): (&[i64], &Batch),
-    submissions: &[Option<Submission>],
+    (submissions, workbooks): (&[Option<Submission>], &[Option<Vec<u8>>]),
     states: &[ReceiptState],
     failures: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut written = Vec::with_capacity(ids.len());
     let none = ReceiptState::default();
-    for (i, ((id, v), sub)) in ids.iter().zip(&batch.versions).zip(submissions).enumerate() {
+    for (i, (((id, v), sub), workbook)) in ids
+        .iter()
+        .zip(&batch.versions)
+        .zip(submissions)
+        .zip(workbooks)
+        .enumerate()
+    {
         let result = put(
             share,
             &ReceiptInput {
@@ -43,6 +117,7 @@ pub(super) fn for_batch(
                 below_level1: config.below_level1(),
                 state: states.get(i).unwrap_or(&none),
             },
+            workbook.as_deref(),
         );
         match result {
             Ok(()) => written.push(*id),
@@ -83,7 +158,16 @@ pub(super) fn write_pending(
                     below_level1: config.below_level1(),
                     state,
                 };
-                (v.id, put(share, &input))
+                let judgement = Judgement {
+                    file: &v.path,
+                    received_at: &v.received_at,
+                    status: v.status,
+                    diagnostics: &v.diagnostics,
+                    archive_path: &v.archive_path,
+                };
+                let workbook = returned_from_archive(share, config, &judgement);
+                let result = put(share, &input, workbook.as_deref());
+                (v.id, result)
             })
             .collect();
         let mut written = Vec::with_capacity(results.len());
@@ -110,9 +194,30 @@ pub(super) fn flush(share: &Share) -> Result<(), PassError> {
     })
 }
 
-/// Renders and writes one receipt. When it cannot be written it stays pending and is retried
-/// next pass; the failure names the receipt's path, and fails this pass.
-fn put(share: &Share, input: &ReceiptInput<'_>) -> Result<(), String> {
+/// Renders and writes one receipt, and the returned workbook beside it (or removes the one an
+/// earlier version of the file left, when this one has none). When they cannot be written the
+/// receipt stays pending and is retried next pass; the failure names the path, and fails this
+/// pass.
+fn put(share: &Share, input: &ReceiptInput<'_>, workbook: Option<&[u8]>) -> Result<(), String> {
+    let returned_path = share.receipts.join(returned::returned_path(input.file));
+    let written = match workbook {
+        Some(bytes) => returned_path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomic_with(&returned_path, bytes, Sync::Batched)),
+        None => match std::fs::remove_file(&returned_path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+    };
+    if let Err(e) = written {
+        tracing::error!(path = %returned_path.display(), error = %e, "cannot write a returned workbook");
+        return Err(format!(
+            "{}: cannot write its returned workbook {} ({e}); will retry",
+            input.file,
+            returned_path.display()
+        ));
+    }
     let text = receipt::render(input);
     let path = share.receipts.join(receipt::receipt_path(input.file));
     path.parent()

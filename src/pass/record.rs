@@ -9,8 +9,8 @@ use crate::domain::model::Submission;
 use crate::ledger::{Batch, Ledger, NewVersion};
 use crate::output::{forget_cached, sync_folder};
 use crate::pass::cross_check::{Claims, cross_check};
-use crate::pass::judge::{Judged, Outcome};
-use crate::pass::receipt_files;
+use crate::pass::judge::{Judged, Outcome, Prebuilt};
+use crate::pass::receipt_files::{self, Judgement};
 use crate::pass::report::{CHUNK, PassError, PassReport, now};
 use crate::pass::share::Share;
 
@@ -23,6 +23,8 @@ pub(super) struct Recorder<'a> {
     batch: Batch,
     /// The parsed workbooks of `batch.versions`, for their receipts.
     submissions: Vec<Option<Submission>>,
+    /// The returned workbooks of `batch.versions`.
+    returned: Vec<Option<Vec<u8>>>,
 }
 
 impl<'a> Recorder<'a> {
@@ -41,6 +43,7 @@ impl<'a> Recorder<'a> {
             claims,
             batch: new_batch(removed),
             submissions: Vec::new(),
+            returned: Vec::new(),
         }
     }
 
@@ -82,6 +85,7 @@ impl<'a> Recorder<'a> {
                     places,
                     scores,
                     submission,
+                    returned,
                 } = *judged;
                 report.read += 1;
                 cross_check(
@@ -96,6 +100,7 @@ impl<'a> Recorder<'a> {
                     Status::Accepted => report.accepted += 1,
                     Status::Rejected => report.rejected += 1,
                 }
+                self.returned.push(self.returned_for(&version, returned));
                 self.batch.versions.push(version);
                 self.submissions.push(submission);
             }
@@ -111,6 +116,26 @@ impl<'a> Recorder<'a> {
         Ok(())
     }
 
+    /// The returned workbook the worker built, or one built again from the archive copy when
+    /// the checks between files changed the findings it was built with (rare: a KPI code or a
+    /// quarter another file claims).
+    fn returned_for(&self, version: &NewVersion, prebuilt: Prebuilt) -> Option<Vec<u8>> {
+        if prebuilt.findings == version.diagnostics.len() && prebuilt.status == version.status {
+            return prebuilt.workbook;
+        }
+        receipt_files::returned_from_archive(
+            self.share,
+            self.config,
+            &Judgement {
+                file: &version.path,
+                received_at: &version.received_at,
+                status: version.status,
+                diagnostics: &version.diagnostics,
+                archive_path: &version.archive_path,
+            },
+        )
+    }
+
     /// Commits a full batch and writes its receipts; the next batch marks them written.
     fn commit_full(&mut self, report: &mut PassReport) -> Result<(), PassError> {
         let full = std::mem::replace(&mut self.batch, new_batch(Vec::new()));
@@ -122,12 +147,13 @@ impl<'a> Recorder<'a> {
             self.share,
             self.config,
             (&ids, &full),
-            &self.submissions,
+            (&self.submissions, &self.returned),
             &states,
             &mut report.failures,
         );
         report.receipts += self.batch.receipts_written.len();
         self.submissions.clear();
+        self.returned.clear();
         Ok(())
     }
 
@@ -141,7 +167,7 @@ impl<'a> Recorder<'a> {
             self.share,
             self.config,
             (&ids, &self.batch),
-            &self.submissions,
+            (&self.submissions, &self.returned),
             &states,
             &mut report.failures,
         );

@@ -57,7 +57,9 @@ pub fn receipt_recipients(
 /// Files sent along with a version's receipt when they exist: the workbook returned to the
 /// division with its findings marked, beside the receipt.
 pub fn attachments(share: &Share, v: &StoredVersion) -> Vec<PathBuf> {
-    vec![share.receipts.join(format!("{}.returned.xlsx", v.path))]
+    receipt::returned_file(&share.receipts, &v.path)
+        .into_iter()
+        .collect()
 }
 
 fn status_words(status: Status) -> (&'static str, &'static str) {

@@ -177,3 +177,22 @@ fn a_cut_never_splits_a_character() {
     assert_eq!(cut(s, 6), "กข");
     assert_eq!(cut("ab. ", 4), "ab");
 }
+
+#[test]
+fn a_returned_workbook_sits_beside_its_receipt_and_no_folder_takes_its_place() {
+    assert_eq!(
+        returned_path("inspection-office/kpi-2564.xlsx"),
+        "inspection-office/kpi-2564.xlsx.returned.xlsx"
+    );
+    // A folder named like a returned workbook is marked, as one named like a receipt is.
+    let folder = returned_path("kpi.xlsx.returned.xlsx/more.xlsx");
+    assert_ne!(folder.split('/').next(), Some("kpi.xlsx.returned.xlsx"));
+    assert_ne!(
+        folder.split('/').next(),
+        Some(returned_path("kpi.xlsx").as_str())
+    );
+    let long = format!("{}.xlsx", "ก".repeat(80));
+    let name = returned_path(&long);
+    assert!(fits(&name) && name.ends_with(".returned.xlsx"), "{name}");
+    assert_portable(&name);
+}

@@ -1,7 +1,7 @@
 //! The workbook being read: its sheets, loaded at most once each and only when a field needs
 //! them, and its defined names resolved to cells; then each part read into the submission.
 
-use calamine::{Reader, Sheets};
+use calamine::{Data, Reader, Sheets};
 use foldhash::{HashMap, HashMapExt};
 
 use super::cells::{Raw, data_ref};
@@ -9,7 +9,7 @@ use super::locate::{lowercase, parse_reference};
 use super::open::Source;
 use super::percent::{Format, PercentCells};
 use super::sheet::SheetData;
-use super::{Limits, ReadWorkbook, Sources, guarded};
+use super::{Limits, ReadWorkbook, Sources, TypedCell, guarded};
 use crate::domain::diagnostic::{Diagnostic, Finding, Location};
 use crate::domain::model::Submission;
 use crate::workbook::layout;
@@ -226,7 +226,7 @@ impl<'a> Book<'a> {
         self.read_division(&mut sub, &mut sources);
         self.read_kpis(&mut sub, &mut sources);
         if let Some(sheet) = self.find_sheet(layout::PLAN_SHEET, &layout::PLAN_TABLE) {
-            self.read_plan(&sheet, &mut sub);
+            self.read_plan(&sheet, &mut sub, &mut sources);
             sub.plan.activities = self.activities(&sheet);
         }
         if let Some(sheet) = self.find_sheet(layout::LOG_SHEET, &layout::LOG_TABLE) {
@@ -236,8 +236,53 @@ impl<'a> Book<'a> {
             sources.log_rows = rows;
             sources.log_columns = columns;
         }
+        sources.typed = self.typed_cells();
         out.submission = sub;
         out.sources = sources;
         out.diagnostics.append(&mut self.diagnostics);
+    }
+
+    /// The text of each cell a finding names that holds text, a formula or an error value:
+    /// the submission keeps no value for such a cell, but the division should see what it
+    /// typed. Bounded as any text kpiwatch writes into a workbook.
+    fn typed_cells(&mut self) -> Vec<TypedCell> {
+        const MAX_CHARS: usize = 32_000;
+        let places: Vec<(String, String)> = self
+            .diagnostics
+            .iter()
+            .filter_map(|d| Some((d.location.sheet.clone()?, d.location.cell.clone()?)))
+            .collect();
+        let mut typed: Vec<TypedCell> = Vec::new();
+        for (sheet, cell) in places {
+            let Some((_, row, col)) = parse_reference(&format!("A!{cell}")) else {
+                continue;
+            };
+            let Some(index) = self.index(&sheet) else {
+                continue;
+            };
+            let text = match self.raw(index, row, col) {
+                Raw::Formula(f) => format!("={}", f.trim_start_matches('=')),
+                Raw::Value(Data::String(s)) => s,
+                Raw::Value(Data::Error(e)) => e.to_string(),
+                _ => continue,
+            };
+            if typed
+                .iter()
+                .any(|t| t.sheet == sheet && (t.row, t.col) == (row, col))
+            {
+                continue;
+            }
+            let text = match text.char_indices().nth(MAX_CHARS) {
+                Some((at, _)) => text[..at].to_owned(),
+                None => text,
+            };
+            typed.push(TypedCell {
+                sheet,
+                row,
+                col,
+                text,
+            });
+        }
+        typed
     }
 }

@@ -610,7 +610,7 @@ impl Book<'_> {
     }
 
     /// The process plan's fields (its activities are a table).
-    pub(super) fn read_plan(&mut self, sheet: &str, sub: &mut Submission) {
+    pub(super) fn read_plan(&mut self, sheet: &str, sub: &mut Submission, sources: &mut Sources) {
         let mut r = FieldReader::new(self, sheet, SheetRole::Plan);
         sub.plan.process = r.text(Key::PlanProcess);
         sub.plan.clients = r.text(Key::PlanClients);
@@ -622,5 +622,7 @@ impl Book<'_> {
         sub.plan.digital = r.text(Key::PlanDigital);
         sub.plan.step_reduction = r.text(Key::PlanStepReduction);
         sub.plan.expected_results = r.text(Key::PlanExpectedResults);
+        sources.plan = std::mem::take(&mut r.cells);
+        sources.plan_sheet = Some(sheet.to_owned());
     }
 }

@@ -73,6 +73,21 @@ pub struct Sources {
     /// One per log entry: the row (zero-based) it was read from.
     pub log_rows: Vec<u32>,
     pub log_columns: HashMap<ColumnKey, u16>,
+    pub plan_sheet: Option<String>,
+    /// (row, column) of each process-plan field read, on `plan_sheet`.
+    pub plan: HashMap<Key, (u32, u16)>,
+    /// The text in each cell a reading finding names, when it is text (or a formula, or an
+    /// error value) the submission could not keep: what the division typed, to give back.
+    pub typed: Vec<TypedCell>,
+}
+
+/// What a cell held as typed, at (row, column) of `sheet`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedCell {
+    pub sheet: String,
+    pub row: u32,
+    pub col: u16,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Default)]

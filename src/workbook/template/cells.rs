@@ -57,6 +57,14 @@ pub(super) fn division_value(sub: &Submission, key: Key) -> CellValue {
     }
 }
 
+/// A field's value: the text typed there when kpiwatch could not read it, else `value`.
+pub(super) fn typed_or(typed: Option<&String>, value: impl FnOnce() -> CellValue) -> CellValue {
+    match typed {
+        Some(t) => CellValue::Text(t.clone()),
+        None => value(),
+    }
+}
+
 /// The value a KPI holds for a KPI-sheet field. `None` for a blank KPI sheet, where only the
 /// drop-downs get their defaults.
 pub(super) fn kpi_value(kpi: Option<&Kpi>, key: Key) -> CellValue {

@@ -7,10 +7,10 @@ use rust_xlsxwriter::utility::{
 };
 use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
-use super::cells::{CellValue, kpi_value};
+use super::cells::CellValue;
 use super::style::Formats;
 use crate::domain::formula::{self, ScoreRefs};
-use crate::domain::model::{BelowLevel1, Direction, Kpi, KpiKind, Quarter};
+use crate::domain::model::{BelowLevel1, Direction, KpiKind, Quarter};
 use crate::domain::scoring::{self, Criteria};
 use crate::workbook::layout::{self, COMPUTED_PLACEHOLDER, Key, QuarterField};
 
@@ -371,11 +371,10 @@ fn criteria_helpers(
 pub(super) fn computed_rows(
     ws: &mut Worksheet,
     sheet_name: &str,
-    kpi: Option<&Kpi>,
+    value: &dyn Fn(Key) -> CellValue,
     names: &mut Vec<(String, String)>,
     fmt: &Formats,
 ) -> Result<(), XlsxError> {
-    let value = |key: Key| kpi_value(kpi, key);
     let kinds: Vec<_> = KpiKind::ALL
         .iter()
         .map(|k| (*k, k.label_th(), vec![k.name_en()]))

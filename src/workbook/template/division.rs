@@ -2,7 +2,8 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{division_value, fit_field_rows, write_fields};
+use super::Typed;
+use super::cells::{division_value, fit_field_rows, typed_or, write_fields};
 use super::style::{Formats, print_setup, protect};
 use crate::domain::model::Submission;
 use crate::workbook::layout::{self, SheetRole};
@@ -12,6 +13,7 @@ const VALUE_WIDTH: f64 = 13.0;
 
 pub(super) fn division_sheet(
     sub: &Submission,
+    typed: &Typed,
     names: &mut Vec<(String, String)>,
     fmt: &Formats,
 ) -> Result<Worksheet, XlsxError> {
@@ -34,13 +36,13 @@ pub(super) fn division_sheet(
         &mut ws,
         layout::DIVISION_SHEET,
         SheetRole::Division,
-        &|k| division_value(sub, k),
+        &|k| typed_or(typed.fields.get(&k), || division_value(sub, k)),
         fmt,
     )?;
     fit_field_rows(
         &mut ws,
         SheetRole::Division,
-        &|k| division_value(sub, k),
+        &|k| typed_or(typed.fields.get(&k), || division_value(sub, k)),
         &|c| if c == 0 { LABEL_WIDTH } else { VALUE_WIDTH },
         &[],
     )?;

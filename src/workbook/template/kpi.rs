@@ -5,7 +5,7 @@ use rust_xlsxwriter::utility::quote_sheet_name;
 use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
 use super::TABLE_FONT_SIZE;
-use super::cells::{fit_field_rows, kpi_value, write_fields};
+use super::cells::{CellValue, fit_field_rows, kpi_value, typed_or, write_fields};
 use super::computed::computed_rows;
 use super::measure::{row_height, wrapped_lines};
 use super::style::{Formats, print_setup, protect};
@@ -18,12 +18,13 @@ const VALUE_WIDTH: f64 = 13.0;
 pub(super) fn kpi_sheet(
     index: usize,
     kpi: Option<&Kpi>,
-    division_name: &str,
-    fiscal_year: Option<FiscalYear>,
+    typed: &dyn Fn(Key) -> Option<String>,
+    (division_name, fiscal_year): (&str, Option<FiscalYear>),
     names: &mut Vec<(String, String)>,
     fmt: &Formats,
 ) -> Result<Worksheet, XlsxError> {
     let name = kpi_sheet_name(index);
+    let value = |k: Key| -> CellValue { typed_or(typed(k).as_ref(), || kpi_value(kpi, k)) };
     let mut ws = Worksheet::new();
     ws.set_name(&name)?;
     // A formula's cached value must be blank, not 0, until a spreadsheet program computes it.
@@ -60,19 +61,12 @@ pub(super) fn kpi_sheet(
     let details_row = layout::field(Key::Quarter(Quarter::Q1, QuarterField::Details)).row;
     let description_row = layout::field(Key::Description).row;
 
-    write_fields(
-        names,
-        &mut ws,
-        &name,
-        SheetRole::Kpi,
-        &|k| kpi_value(kpi, k),
-        fmt,
-    )?;
-    computed_rows(&mut ws, &name, kpi, names, fmt)?;
+    write_fields(names, &mut ws, &name, SheetRole::Kpi, &value, fmt)?;
+    computed_rows(&mut ws, &name, &value, names, fmt)?;
     fit_field_rows(
         &mut ws,
         SheetRole::Kpi,
-        &|k| kpi_value(kpi, k),
+        &value,
         &|c| if c == 0 { LABEL_WIDTH } else { VALUE_WIDTH },
         &[
             (details_row, 120.0),

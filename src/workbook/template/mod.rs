@@ -13,15 +13,17 @@ mod tables;
 
 use std::path::Path;
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
+use std::collections::HashMap;
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
 use thiserror::Error;
 
 use crate::domain::model::{FiscalYear, Submission};
 use crate::output;
-use crate::workbook::layout;
+use crate::workbook::layout::{self, ColumnKey, Key};
 
 pub use kpi::kpi_sheet_name;
-pub use style::Formats;
+pub use style::{Formats, marked_format};
 pub(crate) use style::{page_frame, print_setup};
 pub(crate) use tables::month_headers;
 
@@ -67,8 +69,30 @@ impl Default for TemplateOptions {
     }
 }
 
+/// Texts written in place of a submission's values: what a division typed into cells kpiwatch
+/// could not read, given back as typed so the division sees and fixes them (the returned
+/// workbook). Division-sheet and plan fields by key, KPI fields by KPI index (0-based) and key,
+/// detail-log cells by entry index and column.
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    pub fields: HashMap<Key, String>,
+    pub kpis: HashMap<(usize, Key), String>,
+    pub log: HashMap<(usize, ColumnKey), String>,
+}
+
 /// Builds the template, filled from `sub` (use `Submission::default()` for a blank one).
 pub fn build(sub: &Submission, opts: &TemplateOptions) -> Result<Workbook, TemplateError> {
+    build_with(sub, opts, &Typed::default(), None)
+}
+
+/// Builds the template filled from `sub`, with `typed` texts in place of values, and `front`
+/// (if any) as the first sheet, the one the workbook opens on.
+pub fn build_with(
+    sub: &Submission,
+    opts: &TemplateOptions,
+    typed: &Typed,
+    front: Option<Worksheet>,
+) -> Result<Workbook, TemplateError> {
     let kpi_sheets = opts.kpi_sheets.max(sub.kpis.len());
     if kpi_sheets == 0 || kpi_sheets > MAX_KPI_SHEETS {
         return Err(TemplateError::KpiCount {
@@ -93,25 +117,32 @@ pub fn build(sub: &Submission, opts: &TemplateOptions) -> Result<Workbook, Templ
             .set_creation_datetime(&ExcelDateTime::from_ymd(2024, 10, 1)?),
     );
     let mut names = Vec::new();
+    let opens_on = match front {
+        Some(ws) => {
+            wb.push_worksheet(ws);
+            0
+        }
+        // Open on the division sheet, where filling starts.
+        None => 1,
+    };
     wb.push_worksheet(instructions::instructions_sheet(&fmt)?);
-    wb.push_worksheet(division::division_sheet(&sub, &mut names, &fmt)?);
+    wb.push_worksheet(division::division_sheet(&sub, typed, &mut names, &fmt)?);
     for i in 0..kpi_sheets {
         wb.push_worksheet(kpi::kpi_sheet(
             i + 1,
             sub.kpis.get(i),
-            &sub.division.name,
-            sub.fiscal_year,
+            &|k| typed.kpis.get(&(i, k)).cloned(),
+            (&sub.division.name, sub.fiscal_year),
             &mut names,
             &fmt,
         )?);
     }
-    wb.push_worksheet(tables::plan_sheet(&sub, &mut names, &fmt)?);
-    wb.push_worksheet(tables::log_sheet(&sub, &mut names, &fmt)?);
+    wb.push_worksheet(tables::plan_sheet(&sub, typed, &mut names, &fmt)?);
+    wb.push_worksheet(tables::log_sheet(&sub, typed, &mut names, &fmt)?);
     for (name, target) in names {
         wb.define_name(&name, &target)?;
     }
-    // Open on the division sheet, where filling starts.
-    if let Ok(ws) = wb.worksheet_from_index(1) {
+    if let Ok(ws) = wb.worksheet_from_index(opens_on) {
         ws.set_active(true);
     }
     Ok(wb)

@@ -1,7 +1,9 @@
 //! The template's look, shared with the summary workbook: the cell formats on the official Thai
 //! font, sheet protection, and A4 print setup.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, ProtectionOptions, Worksheet};
+use rust_xlsxwriter::{
+    Color, Format, FormatAlign, FormatBorder, FormatPattern, ProtectionOptions, Worksheet,
+};
 
 use super::{FONT, FONT_SIZE, PAPER_A4, ROW_HEIGHT, TABLE_FONT_SIZE};
 use crate::workbook::layout::ValueType;
@@ -100,6 +102,19 @@ pub(super) fn input_format(ty: ValueType, fmt: &Formats) -> &Format {
         ValueType::Threshold => &fmt.input_threshold,
         _ => &fmt.input_number,
     }
+}
+
+/// An input cell of type `ty` marked for a finding (the returned workbook): still an input, with a
+/// light red fill under diagonal hatching and a thick dark red border, so it shows in
+/// black-and-white print too.
+pub fn marked_format(ty: ValueType, fmt: &Formats) -> Format {
+    input_format(ty, fmt)
+        .clone()
+        .set_pattern(FormatPattern::LightUp)
+        .set_foreground_color(Color::RGB(0xE06666))
+        .set_background_color(Color::RGB(0xFFE0E0))
+        .set_border(FormatBorder::Thick)
+        .set_border_color(Color::RGB(0xC00000))
 }
 
 pub(super) fn protect(ws: &mut Worksheet) {

@@ -4,7 +4,8 @@
 use rust_xlsxwriter::utility::{cell_range_absolute, quote_sheet_name};
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Worksheet, XlsxError};
 
-use super::cells::{CellValue, division_value, number, text, write_fields};
+use super::Typed;
+use super::cells::{CellValue, division_value, number, text, typed_or, write_fields};
 use super::style::{Formats, input_format, print_setup, protect};
 use crate::domain::model::{FiscalYear, Submission};
 use crate::domain::thai;
@@ -89,6 +90,7 @@ fn input_columns(
 
 pub(super) fn plan_sheet(
     sub: &Submission,
+    typed: &Typed,
     names: &mut Vec<(String, String)>,
     fmt: &Formats,
 ) -> Result<Worksheet, XlsxError> {
@@ -110,7 +112,7 @@ pub(super) fn plan_sheet(
         &mut ws,
         layout::PLAN_SHEET,
         SheetRole::Plan,
-        &|k| division_value(sub, k),
+        &|k| typed_or(typed.fields.get(&k), || division_value(sub, k)),
         fmt,
     )?;
     ws.merge_range(
@@ -166,6 +168,7 @@ pub(super) fn plan_sheet(
 
 pub(super) fn log_sheet(
     sub: &Submission,
+    typed: &Typed,
     names: &mut Vec<(String, String)>,
     fmt: &Formats,
 ) -> Result<Worksheet, XlsxError> {
@@ -209,7 +212,7 @@ pub(super) fn log_sheet(
         })?;
         for (c, col) in table.columns.iter().enumerate() {
             let c = c as u16;
-            let v = match col.key {
+            let v = typed_or(typed.log.get(&(i, col.key)), || match col.key {
                 C::LogKpiCode => text(&e.kpi_code),
                 C::LogDate => text(&e.date_text),
                 C::LogArea => text(&e.area),
@@ -218,7 +221,7 @@ pub(super) fn log_sheet(
                 C::LogCost => number(e.cost),
                 C::LogNote => text(&e.note),
                 _ => CellValue::Empty,
-            };
+            });
             let f = input_format(col.ty, fmt);
             match v {
                 CellValue::Empty => continue,
