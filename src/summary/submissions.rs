@@ -14,8 +14,6 @@ pub const SET_ASIDE_LABEL_TH: &str = "กันไว้ ไม่นับ";
 
 /// The column of revisions, where the second printed page of the table starts.
 const REVISIONS_COL: u16 = 9;
-/// The column of who certified each version, on a printed page of its own.
-const CERTIFIED_COL: u16 = 11;
 
 pub(super) fn submissions_sheet(
     ws: &mut Worksheet,
@@ -34,11 +32,12 @@ pub(super) fn submissions_sheet(
         column("คำเตือน", 6.0),
         column("ฉบับที่ใช้", 5.0),
         column("ลบจากโฟลเดอร์", 6.0),
-        column("การแก้ไข", 26.0),
-        // 64 hexadecimal digits at 14 pt, on two lines: whole on one, the column ran past the
-        // printed page and off the screen.
-        column("sha256", 30.0),
-        column("ผู้รับรองข้อมูล", 40.0),
+        column("การแก้ไข", 24.0),
+        // 64 hexadecimal digits at 14 pt on three lines: whole on one, the column ran past the
+        // printed page and off the screen. With the revisions and the certifying official it
+        // fills the second printed page.
+        column("sha256", 22.0),
+        column("ผู้รับรองข้อมูล", 28.0),
     ];
     title_per_group(
         ws,
@@ -47,8 +46,9 @@ pub(super) fn submissions_sheet(
         st,
     )?;
     table_header(ws, TABLE_HEADER_ROW, &columns, 0, st)?;
-    // The file and its division on every page; revisions and the hash on a page of their own.
-    print_across(ws, 1, &[REVISIONS_COL, CERTIFIED_COL])?;
+    // The file and its division on every page; revisions, the hash and who certified on a page
+    // of their own.
+    print_across(ws, 1, &[REVISIONS_COL])?;
     let width = |c: usize| columns[c].width;
     let mut row = TABLE_HEADER_ROW + 1;
     for s in &input.submissions {
