@@ -18,7 +18,7 @@ pub use tables::{
 use crate::domain::model::{Direction, KpiKind, Quarter};
 
 /// Bumped when a field moves or changes meaning; the reader warns about other versions.
-pub const TEMPLATE_VERSION: &str = "kpiwatch-template 1";
+pub const TEMPLATE_VERSION: &str = "kpiwatch-template 2";
 
 /// Every defined name starts with this, so kpiwatch's names never collide with a division's own.
 pub const NAME_PREFIX: &str = "kw_";
