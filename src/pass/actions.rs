@@ -38,6 +38,14 @@ pub enum ActionError {
     )]
     WhichYear { years: String },
     #[error(
+        "no ledger at {path}: kpiwatch has not run on this share with this state folder yet (run `kpiwatch run` first, or give the --state that `run` uses)"
+    )]
+    NoLedger { path: PathBuf },
+    #[error(
+        "fiscal year {fiscal_year} has no version in the ledger (it holds {years}): nothing to close"
+    )]
+    EmptyYear { fiscal_year: i32, years: String },
+    #[error(
         "round {round} of fiscal year {fiscal_year} is already closed (snapshot {snapshot}); reopen it first"
     )]
     AlreadyClosed {
@@ -107,7 +115,18 @@ enum Held {
 }
 
 impl Held {
-    fn open(share: &Share, dir: &Path) -> Result<Self, PassError> {
+    /// Opens the ledger `run` keeps in `dir`. A change made by hand needs the versions it
+    /// names: with no ledger there (a mistyped or forgotten --state) it refuses, where creating
+    /// an empty one would rewrite the share's summary as if nothing had been received.
+    fn open(share: &Share, dir: &Path) -> Result<Self, ActionError> {
+        let path = dir.join("ledger.sqlite");
+        if !path.is_file() {
+            return Err(ActionError::NoLedger { path });
+        }
+        Ok(Self::open_existing(share, dir)?)
+    }
+
+    fn open_existing(share: &Share, dir: &Path) -> Result<Self, PassError> {
         match State::open(dir) {
             Ok(mut state) => {
                 recover::clean_up_after_crash(share, &mut state.ledger)?;
@@ -200,6 +219,21 @@ pub fn close(
     let mut held = Held::open(&share, &cfg.state_dir)?;
     let ledger = held.ledger();
     let fy = fiscal_year(given_year, &cfg.config, ledger)?;
+    let years = ledger.fiscal_years()?;
+    if !years.contains(&fy) {
+        return Err(ActionError::EmptyYear {
+            fiscal_year: fy,
+            years: if years.is_empty() {
+                "none yet".into()
+            } else {
+                years
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        });
+    }
     if let Some(c) = ledger
         .closed_rounds(fy)?
         .into_iter()

@@ -517,3 +517,62 @@ fn the_fiscal_year_is_asked_for_when_the_ledger_holds_two() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_change_by_hand_without_the_ledger_or_its_year_is_refused_and_the_share_is_untouched() {
+    let env = TestEnv::new();
+    env.write("share/inbox/a/kpi.xlsx", &bytes(0.0));
+    run(&env, "2021-01-10 09:00:00");
+    let summary = env.path("share/summary/kpi-summary-2564.xlsx");
+    let before = std::fs::read(&summary).unwrap();
+    // A forgotten or mistyped --state: no ledger there, so nothing is recorded or rewritten.
+    for args in [
+        &["close", "--round", "1", "--state", "elsewhere", "share"][..],
+        &[
+            "reopen",
+            "--round",
+            "1",
+            "--reason",
+            "x",
+            "--state",
+            "elsewhere",
+            "share",
+        ],
+        &[
+            "exclude",
+            "share",
+            "a/kpi.xlsx",
+            "--reason",
+            "x",
+            "--state",
+            "elsewhere",
+        ],
+        &["include", "share", "a/kpi.xlsx", "--state", "elsewhere"],
+    ] {
+        let out = kpiwatch(&env, "2021-01-11 09:00:00", "somchai", args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let message = String::from_utf8_lossy(&out.stderr);
+        assert!(message.contains("no ledger"), "{args:?}: {message}");
+        assert!(!env.path("elsewhere/ledger.sqlite").exists(), "{args:?}");
+    }
+    // A fiscal year the ledger holds nothing of: no empty snapshot that could never go.
+    let out = kpiwatch(
+        &env,
+        "2021-01-11 09:00:00",
+        "somchai",
+        &[
+            "close",
+            "--round",
+            "1",
+            "--fiscal-year",
+            "2565",
+            "--state",
+            "state",
+            "share",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2565 has no version"));
+    assert!(!env.path("share/summary/closed").exists() || closed_folder(&env).is_empty());
+    assert_eq!(std::fs::read(&summary).unwrap(), before);
+}
