@@ -154,7 +154,7 @@ pub enum Command {
     Check(CheckOpts),
     /// One complete pass over a share: read new files, write receipts and the summary.
     #[command(after_help = EXIT_RUN)]
-    Run(ShareOpts),
+    Run(PassOpts),
     /// Watch a share and keep its summary current as divisions drop files.
     #[command(after_help = EXIT_WATCH)]
     Watch(WatchOpts),
@@ -232,23 +232,37 @@ pub struct ShareOpts {
     /// local state folder, one per share).
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
-    /// Write the e-mail this pass queues as .eml files in the state folder's outbox/ instead
-    /// of sending it (needs a [mail] section in the configuration).
-    #[arg(long)]
-    pub mail_dry_run: bool,
     /// The shared folder (holding inbox/, summary/, receipts/, archive/).
     pub share: PathBuf,
 }
 
-impl ShareOpts {
+/// The options of a command that runs passes (`run`, `watch`).
+#[derive(Args)]
+pub struct PassOpts {
+    #[command(flatten)]
+    pub share: ShareOpts,
+    /// Write the e-mail waiting in the outbox as .eml files in the state folder's outbox/ to
+    /// look at, instead of sending it; it stays queued (needs a [mail] section).
+    #[arg(long)]
+    pub mail_dry_run: bool,
+}
+
+impl PassOpts {
     pub fn into_run_config(self) -> anyhow::Result<RunConfig> {
-        let mut config = load_config(self.config.as_deref())?;
+        let mut run = self.share.into_run_config()?;
         if self.mail_dry_run {
-            let Some(mail) = config.mail.as_mut() else {
+            let Some(mail) = run.config.mail.as_mut() else {
                 anyhow::bail!("--mail-dry-run needs a [mail] section in the configuration");
             };
-            mail.dry_run = true;
+            mail.preview = true;
         }
+        Ok(run)
+    }
+}
+
+impl ShareOpts {
+    pub fn into_run_config(self) -> anyhow::Result<RunConfig> {
+        let config = load_config(self.config.as_deref())?;
         let state_dir = self
             .state
             .unwrap_or_else(|| kpiwatch::pass::consolidate::default_state_dir(&self.share));
@@ -424,7 +438,7 @@ pub struct WatchOpts {
     #[arg(long, value_name = "SECS")]
     pub poll: Option<f64>,
     #[command(flatten)]
-    pub share: ShareOpts,
+    pub share: PassOpts,
 }
 
 impl WatchOpts {
@@ -444,7 +458,8 @@ impl WatchOpts {
 
 #[derive(Args)]
 pub struct MailOpts {
-    /// Write the messages as .eml files in the state folder's outbox/ instead of sending them.
+    /// Write the waiting messages as .eml files in the state folder's outbox/ to look at,
+    /// instead of sending them; they stay queued.
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]

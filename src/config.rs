@@ -137,8 +137,13 @@ pub struct MailConfig {
     pub max_attempts: u32,
     /// How long to wait for the server before giving up for this time.
     pub timeout_secs: u64,
-    /// Write each message as an .eml file in the state folder's `outbox/` instead of sending.
+    /// Write each message as an .eml file in the state folder's `outbox/` instead of sending:
+    /// the office's way of delivering when it has no SMTP server (a written message is done).
     pub dry_run: bool,
+    /// Set by `--mail-dry-run` and `kpiwatch mail --dry-run`, never by the file: write the
+    /// queued messages as .eml files to look at, and leave them queued for real delivery.
+    #[serde(skip)]
+    pub preview: bool,
 }
 
 impl Default for MailConfig {
@@ -158,6 +163,7 @@ impl Default for MailConfig {
             max_attempts: 20,
             timeout_secs: 10,
             dry_run: false,
+            preview: false,
         }
     }
 }

@@ -17,7 +17,7 @@ pub fn run(cfg: &RunConfig, dry_run: bool, out: &mut dyn Write) -> Result<ExitCo
         return Ok(ExitCode::Success);
     };
     let mut mail_cfg = mail_cfg.clone();
-    mail_cfg.dry_run |= dry_run;
+    mail_cfg.preview |= dry_run;
     let share = Share::open(&cfg.share, &cfg.config.folders)?;
     let mut state = State::open(&cfg.state_dir)?;
     // Versions recorded by a pass that stopped before its mail was queued.

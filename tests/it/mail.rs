@@ -376,6 +376,28 @@ fn dry_runs_write_eml_files_and_send_nothing() {
             .iter()
             .any(|m| m["subject"].as_str().unwrap().contains("สรุปรายงานตัวชี้วัด"))
     );
+    // A dry run is a look, not a delivery: the messages stay queued, and go when mail is sent.
+    assert_eq!(share.outbox(), [("queued".to_owned(), 3)]);
+    let out = share.kpiwatch(&["mail", "--dry-run"], T0);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert_eq!(sink.count(), 0);
+    assert_eq!(share.outbox(), [("queued".to_owned(), 3)]);
+    let out = share.kpiwatch(&["mail"], T0);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert_eq!(sink.count(), 3);
+    assert_eq!(share.outbox(), [("sent".to_owned(), 3)]);
+}
+
+#[test]
+fn an_office_without_smtp_delivers_as_eml_files() {
+    let share = MailShare::new("dry_run = true");
+    let out = share.kpiwatch(&["run"], T0);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    let emls = std::fs::read_dir(share.env.path("state/outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(emls, 3);
+    // Written is delivered: nothing waits to be written again.
     assert_eq!(share.outbox(), [("written".to_owned(), 3)]);
 }
 

@@ -182,7 +182,8 @@ pub fn delivery(
     all: bool,
 ) -> send::Delivery {
     send::Delivery {
-        dry_run_dir: mail.dry_run.then(|| dry_run_dir(state_dir)),
+        dry_run_dir: (mail.dry_run || mail.preview).then(|| dry_run_dir(state_dir)),
+        keep_queued: mail.preview,
         all,
         timeout: std::time::Duration::from_secs(mail.timeout_secs),
     }

@@ -18,6 +18,8 @@ use crate::pass::mail::{TIME_FORMAT, now_text};
 pub struct Delivery {
     /// Write .eml files into this folder instead of sending.
     pub dry_run_dir: Option<PathBuf>,
+    /// Leave the messages written as .eml files queued (a preview, not a delivery).
+    pub keep_queued: bool,
     /// Every queued message, not only those whose next attempt is due (a flush by hand).
     pub all: bool,
     /// How long to wait for the server.
@@ -53,7 +55,9 @@ pub fn deliver(
             match write_eml(dir, m) {
                 Ok(path) => {
                     tracing::info!(path = %path.display(), kind = %m.kind, "mail written (dry run)");
-                    ledger.mark_message_done(m.id, "written", &now)?;
+                    if !how.keep_queued {
+                        ledger.mark_message_done(m.id, "written", &now)?;
+                    }
                     done.written += 1;
                 }
                 Err(e) => fail(ledger, mail, m, &e, &mut done)?,
