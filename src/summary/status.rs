@@ -155,7 +155,13 @@ pub fn board(
         if v.status == Status::Accepted {
             entry.2 = Some(v.id);
         }
-        sent.entry((key, round)).or_default().push(v.clone());
+        // Figures are cumulative: an accepted report of round 3 also brings rounds 1 and 2's
+        // figures, so a division that skipped them is late for them, not missing. A rejected
+        // file is a problem of the round it reports only.
+        let first = if v.status == Status::Accepted { 1 } else { round };
+        for r in first..=round {
+            sent.entry((key.clone(), r)).or_default().push(v.clone());
+        }
     }
     let mut keys: BTreeMap<String, ()> = config
         .divisions
@@ -309,8 +315,9 @@ fn cell(
 ) -> StatusCell {
     // The first accepted report decides: a rejected file fixed later is dated by the fix.
     if let Some(v) = versions.iter().find(|v| v.status == Status::Accepted) {
+        // A round nobody is chased for has no lateness either.
         let status = match (col.deadline, received_date(&v.first_received_at)) {
-            (Some(d), Some(at)) => d.judge(at).into(),
+            (Some(d), Some(at)) if col.required => d.judge(at).into(),
             _ => RoundStatus::Received,
         };
         return StatusCell {
@@ -428,11 +435,12 @@ required = false
         assert_eq!(
             statuses,
             [
-                // Round 1 has no due date and its quarter is over.
-                RoundStatus::NotSent,
+                // Round 1 has no due date: its figures came with round 2's report.
+                RoundStatus::Received,
                 // Rejected on the 10th, fixed on the 20th: dated by the fix.
                 RoundStatus::Late { days: 5 },
-                RoundStatus::NotRequired,
+                // Not required: received with round 4's report, and nobody is late for it.
+                RoundStatus::Received,
                 RoundStatus::Received,
             ]
         );
