@@ -106,8 +106,9 @@ Examples:
   kpiwatch exclude /srv/kpi-share inbox/finance/kpi-2568.xlsx --reason \"ส่งผิดไฟล์\"
   kpiwatch exclude /srv/kpi-share 3fa2c09b --reason \"duplicate of the corrected file\"
 
-FILE is an inbox file (its current version) or an archive file; SHA-PREFIX at least 8
-hexadecimal digits of the version's SHA-256 (see the summary's submissions sheet or the receipt).
+FILE is an inbox file (its current version) or an archive file, named from the share
+(inbox/finance/kpi-2568.xlsx), within the inbox as the summary names it (finance/kpi-2568.xlsx)
+or by any path to it; SHA-PREFIX at least 8 hexadecimal digits of the version's SHA-256 (see the summary's submissions sheet or the receipt).
 Exit codes: 0 done, summary and receipts republished; 2 bad usage, no such version, an
 ambiguous prefix (the candidates are listed), or a failure.";
 const EXIT_INCLUDE: &str = "\

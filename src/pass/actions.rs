@@ -394,8 +394,11 @@ fn resolve(
     target: &str,
 ) -> Result<Vec<StoredVersion>, ActionError> {
     let as_path = Path::new(target);
+    // As typed (from the working folder), from the share (`inbox/a/kpi.xlsx`), or within the
+    // inbox or the archive (`a/kpi.xlsx`, as the summary and receipts name files).
     let candidates = [
         as_path.to_owned(),
+        share.root.join(as_path),
         share.inbox.join(as_path),
         share.archive.join(as_path),
     ];

@@ -158,7 +158,11 @@ pub fn board(
         // Figures are cumulative: an accepted report of round 3 also brings rounds 1 and 2's
         // figures, so a division that skipped them is late for them, not missing. A rejected
         // file is a problem of the round it reports only.
-        let first = if v.status == Status::Accepted { 1 } else { round };
+        let first = if v.status == Status::Accepted {
+            1
+        } else {
+            round
+        };
         for r in first..=round {
             sent.entry((key.clone(), r)).or_default().push(v.clone());
         }

@@ -576,3 +576,31 @@ fn a_change_by_hand_without_the_ledger_or_its_year_is_refused_and_the_share_is_u
     assert!(!env.path("share/summary/closed").exists() || closed_folder(&env).is_empty());
     assert_eq!(std::fs::read(&summary).unwrap(), before);
 }
+
+#[test]
+fn a_file_is_named_from_the_share_or_within_the_inbox() {
+    let env = TestEnv::new();
+    let (_, v2) = two_versions(&env);
+    let summary = env.path(SUMMARY);
+    // From the share, as the command's help shows it.
+    let args = [
+        "exclude",
+        "--state",
+        "state",
+        "share",
+        "inbox/a/kpi.xlsx",
+        "--reason",
+        "x",
+    ];
+    // The working folder is the test's root, so "inbox/a/kpi.xlsx" exists only in the share.
+    assert!(!env.path("inbox/a/kpi.xlsx").exists());
+    ok(&env, "2021-01-13 09:00:00", &args);
+    assert_eq!(submission_row(&summary, &v2)[STATUS_COL], "กันไว้ ไม่นับ");
+    // Within the inbox, as the summary and the receipts name it.
+    ok(
+        &env,
+        "2021-01-14 09:00:00",
+        &["include", "--state", "state", "share", "a/kpi.xlsx"],
+    );
+    assert_eq!(submission_row(&summary, &v2)[CURRENT_COL], "✓");
+}
