@@ -163,7 +163,17 @@ pub fn snapshot_bytes(
         latest,
         current,
     } = ledger.versions_at_once()?;
-    let plan = YearPlan::new(fy, config, &all, &latest, &current);
+    let mut plan = YearPlan::new(fy, config, &all, &latest, &current);
+    // The snapshot is the summary as it stands, the rounds' status on the day of the close
+    // included (the history is the year's, as the live summary's).
+    plan.status = Some(summary::status::board(
+        ledger,
+        config,
+        fy.be(),
+        crate::clock::now().date_naive(),
+        &ledger.round_versions()?,
+        true,
+    )?);
     let input = plan.input(ledger, config, None)?;
     summary::to_bytes(&input).map_err(|source| PublishError::Build {
         fiscal_year: fy.be(),

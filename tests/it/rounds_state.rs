@@ -106,6 +106,9 @@ fn a_closed_round_stays_frozen_while_revisions_show_old_and_new() {
     let snapshot = env.path("share/summary/closed/kpi-summary-2564-round-1-closed-2021-01-15.xlsx");
     assert!(out.contains("closed round 1 of fiscal year 2564"), "{out}");
     let frozen = std::fs::read(&snapshot).unwrap();
+    // The snapshot is the whole summary, the rounds' status on the day of the close included.
+    let status = sheet_rows(&snapshot, "สถานะการส่งรายงาน");
+    assert!(status.iter().flatten().any(|c| c == "สตป."), "{status:?}");
     // Closing twice is refused: reopen first.
     let again = kpiwatch(
         &env,
