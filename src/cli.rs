@@ -283,6 +283,10 @@ pub struct StatusOpts {
     /// The round: 1 = รอบ 3 เดือน … 4 = รอบ 12 เดือน (default: the latest one due).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
     pub round: Option<u8>,
+    /// Fiscal year (Buddhist Era); default: the configuration's fiscal_year, else the latest
+    /// year in the ledger.
+    #[arg(long, value_name = "BE")]
+    pub fiscal_year: Option<i32>,
     /// Print JSON for scripts instead of text.
     #[arg(long)]
     pub json: bool,
@@ -290,12 +294,24 @@ pub struct StatusOpts {
 
 impl StatusOpts {
     pub fn into_status_config(self) -> anyhow::Result<StatusConfig> {
+        if let Some(fy) = self.fiscal_year {
+            anyhow::ensure!(
+                kpiwatch::domain::model::FiscalYear::new(fy).is_plausible(),
+                "--fiscal-year {fy} is not a Buddhist Era year such as 2568"
+            );
+        }
         let run = self.share.into_run_config()?;
+        anyhow::ensure!(
+            run.share.is_dir(),
+            "{} is not a folder: give the share that `kpiwatch run` reads",
+            run.share.display()
+        );
         Ok(StatusConfig {
             share: run.share,
             config: run.config,
             state_dir: run.state_dir,
             round: self.round,
+            fiscal_year: self.fiscal_year,
             json: self.json,
         })
     }

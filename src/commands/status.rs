@@ -22,6 +22,8 @@ pub struct StatusConfig {
     pub state_dir: PathBuf,
     /// 1–4; default: the current round (the latest whose due date has passed).
     pub round: Option<u8>,
+    /// Default: the configuration's, else the latest year in the ledger.
+    pub fiscal_year: Option<i32>,
     pub json: bool,
 }
 
@@ -47,7 +49,9 @@ pub fn run(cfg: &StatusConfig, out: &mut dyn Write) -> Result<ExitCode, StatusEr
     // No lock: a running `watch` keeps the ledger, and SQLite lets a reader in beside it.
     let ledger = Ledger::open(&path)?;
     let versions = ledger.round_versions()?;
-    let fy = fiscal_year(&cfg.config, versions.iter().filter_map(|v| v.fiscal_year));
+    let fy = cfg
+        .fiscal_year
+        .unwrap_or_else(|| fiscal_year(&cfg.config, versions.iter().filter_map(|v| v.fiscal_year)));
     let today = crate::clock::now().date_naive();
     let b = board(&ledger, &cfg.config, fy, today, &versions, true)?;
     let round = cfg.round.unwrap_or(b.current_round).clamp(1, 4);
