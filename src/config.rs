@@ -139,6 +139,9 @@ pub struct MailConfig {
     pub timeout_secs: u64,
     /// Write each message as an .eml file in the state folder's `outbox/` instead of sending.
     pub dry_run: bool,
+    /// Days before a round's due date on which divisions that owe its report are reminded
+    /// (e.g. `[7, 1]`). Empty: no reminders.
+    pub remind_days_before: Vec<u32>,
 }
 
 impl Default for MailConfig {
@@ -158,6 +161,7 @@ impl Default for MailConfig {
             max_attempts: 20,
             timeout_secs: 10,
             dry_run: false,
+            remind_days_before: Vec::new(),
         }
     }
 }
@@ -196,6 +200,11 @@ impl MailConfig {
         }
         if self.max_attempts == 0 || self.timeout_secs == 0 {
             return Err("mail.max_attempts and mail.timeout_secs must be positive".into());
+        }
+        if let Some(d) = self.remind_days_before.iter().find(|&&d| d > 366) {
+            return Err(format!(
+                "mail.remind_days_before = {d} is more than a year before the due date"
+            ));
         }
         Ok(())
     }

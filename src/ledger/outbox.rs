@@ -64,6 +64,51 @@ impl Ledger {
         Ok(())
     }
 
+    /// Queues each message under its key unless a message with that key was ever queued, in
+    /// one transaction; the number actually queued. The unique key, not an earlier look, is what
+    /// decides: two deciders at once, or one redoing its work after a crash, queue it once.
+    pub fn queue_once(
+        &mut self,
+        messages: &[(String, NewMessage)],
+        at: &str,
+    ) -> Result<usize, LedgerError> {
+        let tx = self.conn.transaction()?;
+        let mut queued = 0;
+        for (key, m) in messages {
+            queued += tx
+                .prepare_cached(
+                    "INSERT INTO outbox (kind, version_id, recipients, subject, message, \
+                     created_at, next_attempt_at, dedup_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) \
+                     ON CONFLICT (dedup_key) DO NOTHING",
+                )?
+                .execute(params![
+                    m.kind,
+                    m.version_id,
+                    m.recipients.join("\n"),
+                    m.subject,
+                    m.message,
+                    at,
+                    key
+                ])?;
+        }
+        tx.commit()?;
+        Ok(queued)
+    }
+
+    /// The keys of queued-once messages that start with `prefix`, whatever became of them.
+    pub fn dedup_keys_starting(
+        &self,
+        prefix: &str,
+    ) -> Result<std::collections::HashSet<String>, LedgerError> {
+        // A range on the index: every key with the prefix sorts between it and it + U+10FFFF.
+        let upper = format!("{prefix}\u{10FFFF}");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT dedup_key FROM outbox WHERE dedup_key >= ?1 AND dedup_key < ?2",
+        )?;
+        let rows = stmt.query_map(params![prefix, upper], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Versions recorded after `id`, oldest first.
     pub fn versions_after(&self, id: i64) -> Result<Vec<StoredVersion>, LedgerError> {
         self.versions_where("WHERE id > ?1 ORDER BY id", &[&id])

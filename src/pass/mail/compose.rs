@@ -172,7 +172,7 @@ pub fn digest_message(
     })
 }
 
-fn build(
+pub(crate) fn build(
     mail: &MailConfig,
     to: &[String],
     subject: &str,

@@ -4,6 +4,7 @@
 //! sending are apart, so a down mail server never fails or slows a pass.
 
 pub mod compose;
+pub mod remind;
 pub mod send;
 pub mod sender;
 
@@ -87,6 +88,7 @@ pub fn queue(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usiz
         ledger.queue_messages(&messages, &marks, &at)?;
         queued += committed(messages.len());
     }
+    queued += committed(remind::queue(config, ledger)?);
     Ok(queued)
 }
 
