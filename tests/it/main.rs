@@ -16,6 +16,7 @@ mod mail;
 mod names;
 mod print;
 mod reader;
+mod reminders;
 mod rounds;
 mod rounds_state;
 mod run;
