@@ -629,6 +629,10 @@ mod tests {
         assert!(e("[mail]\nhost = 'h'\nfrom = 'x'").contains("mail.from"));
         assert!(e("[mail]\nhost = 'h'\nfrom = 'a@b.go.th'\nuser = 'u'").contains("together"));
         assert!(
+            e("[mail]\nhost = 'h'\nfrom = 'a@b.go.th'\nremind_days_before = [7, 400]")
+                .contains("remind_days_before = 400")
+        );
+        assert!(
             e("[[round]]\nfiscal_year = 2564\nround = 1\ndue = \"32 ม.ค. 2564\"")
                 .contains("due = \"32 ม.ค. 2564\"")
         );

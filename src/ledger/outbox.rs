@@ -254,4 +254,46 @@ mod tests {
             .unwrap();
         assert_eq!(l.outbox_counts().unwrap(), [("sent".to_owned(), 1)]);
     }
+
+    /// A ledger whose outbox predates the once-only key upgrades in place: its messages stay,
+    /// keyless, and a keyed message queues once however often it is offered.
+    #[test]
+    fn an_existing_outbox_gains_the_once_only_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ledger.sqlite");
+        let keyed = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("ADD COLUMN dedup_key"))
+            .unwrap();
+        {
+            let c = Connection::open(&p).unwrap();
+            for sql in &MIGRATIONS[..keyed] {
+                c.execute_batch(sql).unwrap();
+            }
+            c.pragma_update(None, "user_version", keyed as i32).unwrap();
+            c.execute_batch(
+                "INSERT INTO outbox (kind, recipients, subject, message, created_at, \
+                 next_attempt_at) VALUES ('digest', 'p@example.go.th', 's', x'00', 't', 't');",
+            )
+            .unwrap();
+        }
+        let mut l = Ledger::open(&p).unwrap();
+        assert_eq!(l.messages_due(None).unwrap().len(), 1);
+        let m = super::NewMessage {
+            kind: "reminder",
+            version_id: None,
+            recipients: vec!["a@example.go.th".into()],
+            subject: "s".into(),
+            message: b"m".to_vec(),
+        };
+        let key = "reminder:2564:2:7:ทส.001".to_owned();
+        let other = "reminder:2564:2:1:ทส.001".to_owned();
+        let at = "2021-04-08 09:00:00";
+        assert_eq!(l.queue_once(&[(key.clone(), m.clone())], at).unwrap(), 1);
+        assert_eq!(l.queue_once(&[(key.clone(), m.clone())], at).unwrap(), 0);
+        assert_eq!(l.queue_once(&[(other.clone(), m)], at).unwrap(), 1);
+        assert_eq!(l.messages_due(None).unwrap().len(), 3);
+        let found = l.dedup_keys_starting("reminder:2564:2:7:").unwrap();
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), [key]);
+    }
 }
