@@ -4,14 +4,15 @@
 //! none after the due date, and `watch` noticing the day change without any file arriving.
 
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use kpiwatch::domain::model::{Quarter, Submission};
 use kpiwatch::domain::samples;
 
-use crate::harness::{TestEnv, Watcher, numbered, workbook_bytes};
+use crate::harness::{TestEnv, Watcher, kill9, numbered, workbook_bytes};
 use crate::smtp::{SmtpSink, free_port, parse_eml};
 
 /// Round 2 (รอบ 6 เดือน) of 2564 is due on 15 April 2021. ทส.001 sends on time, ทส.002 never,
@@ -64,7 +65,8 @@ excused = ["ทส.003"]
     )
 }
 
-const SUBJECT: &str = "แจ้งเตือน: ครบกำหนดส่งรายงานผลตัวชี้วัด รอบ 6 เดือน ปีงบประมาณ 2564 วันที่ 15 เม.ย. 2564 / Reminder:";
+const SUBJECT: &str =
+    "แจ้งเตือน: ครบกำหนดส่งรายงานผลตัวชี้วัด รอบ 6 เดือน ปีงบประมาณ 2564 วันที่ 15 เม.ย. 2564 / Reminder:";
 
 /// Division `n`'s round-2 report.
 fn report(n: usize) -> Submission {
@@ -94,16 +96,17 @@ impl Share {
         Self { env, sink }
     }
 
-    fn run_at(&self, now: &str, extra: &[&str]) -> Output {
-        let out = self
-            .env
-            .kpiwatch()
-            .env("KPIWATCH_TEST_NOW", now)
+    fn command(&self, now: &str, extra: &[&str]) -> Command {
+        let mut c = self.env.kpiwatch();
+        c.env("KPIWATCH_TEST_NOW", now)
             .args(["run", "--config", "kpiwatch.toml", "--state", "state"])
             .args(extra)
-            .arg("share")
-            .output()
-            .unwrap();
+            .arg("share");
+        c
+    }
+
+    fn run_at(&self, now: &str, extra: &[&str]) -> Output {
+        let out = self.command(now, extra).output().unwrap();
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
             "{}",
@@ -121,7 +124,11 @@ impl Share {
 fn reminders_in(messages: Vec<Value>) -> Vec<(String, Value)> {
     messages
         .into_iter()
-        .filter(|m| m["subject"].as_str().is_some_and(|s| s.starts_with("แจ้งเตือน")))
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("แจ้งเตือน"))
+        })
         .map(|m| {
             // The server's envelope; a dry run's .eml has only its To header.
             let to = m["rcpt"][0].as_str().or(m["to"][0].as_str()).unwrap();
@@ -137,7 +144,10 @@ fn recipients(r: &[(String, Value)]) -> Vec<&str> {
 }
 
 fn body(m: &Value) -> String {
-    m["parts"][0]["text"].as_str().unwrap().replace("\r\n", "\n")
+    m["parts"][0]["text"]
+        .as_str()
+        .unwrap()
+        .replace("\r\n", "\n")
 }
 
 #[test]
@@ -229,14 +239,43 @@ fn a_missed_step_is_replaced_by_the_latest_and_dry_runs_write_eml() {
     let reminders = reminders_in(parse_eml(&emls));
     assert_eq!(
         recipients(&reminders),
-        [
-            "d1@example.go.th",
-            "d2@example.go.th",
-            "d4@example.go.th"
-        ],
+        ["d1@example.go.th", "d2@example.go.th", "d4@example.go.th"],
         "one each: the 1-day step only"
     );
     assert!(body(&reminders[0].1).contains("อีก 1 วัน"));
+}
+
+#[test]
+fn killed_after_deciding_reminders_sends_each_once() {
+    let share = Share::new();
+    let hook = share.env.path("hook");
+    std::fs::create_dir_all(&hook).unwrap();
+    let mut child = share
+        .command("2021-04-08 09:00:00", &[])
+        .env("KPIWATCH_TEST_PAUSE_AFTER_QUEUE", &hook)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Bounded: only turns a run that never queues into a failure.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while !hook.join("queued").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "run ended before queueing"
+        );
+        assert!(Instant::now() < deadline, "run never queued the reminders");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    kill9(&mut child);
+    assert_eq!(share.sink.count(), 0, "killed before sending");
+    // Restarted the same day, and again: the recorded reminders go, none is decided twice.
+    share.run_at("2021-04-08 09:05:00", &[]);
+    share.run_at("2021-04-08 09:10:00", &[]);
+    assert_eq!(
+        recipients(&share.reminders()),
+        ["d1@example.go.th", "d2@example.go.th", "d4@example.go.th"]
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! once ever: its outbox key decides, in the transaction that queues it.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use chrono::NaiveDate;
 use lettre::message::{MultiPart, SinglePart};
@@ -86,10 +87,9 @@ pub fn queue(config: &Config, ledger: &mut Ledger) -> Result<usize, LedgerError>
             continue;
         }
         let fy = setting.fiscal_year;
-        if !boards.contains_key(&fy) {
+        if let Entry::Vacant(e) = boards.entry(fy) {
             let versions = ledger.round_versions()?;
-            let b = board(ledger, config, fy, today, &versions, false)?;
-            boards.insert(fy, b);
+            e.insert(board(ledger, config, fy, today, &versions, false)?);
         }
         let b = &boards[&fy];
         for d in wanted {
