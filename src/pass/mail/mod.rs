@@ -1,5 +1,6 @@
 //! Optional e-mail through an outbox in the ledger. After a pass, [`queue`] records the
-//! messages its new versions call for (receipts to divisions, the planning office's digest);
+//! messages its new versions call for (receipts to divisions, the planning office's digest)
+//! and the day's reminders ([`remind`]);
 //! [`send`] delivers what is due, retrying failures with exponential backoff. Recording and
 //! sending are apart, so a down mail server never fails or slows a pass.
 
