@@ -144,6 +144,9 @@ pub struct MailConfig {
     /// queued messages as .eml files to look at, and leave them queued for real delivery.
     #[serde(skip)]
     pub preview: bool,
+    /// Days before a round's due date on which divisions that owe its report are reminded
+    /// (e.g. `[7, 1]`). Empty: no reminders.
+    pub remind_days_before: Vec<u32>,
 }
 
 impl Default for MailConfig {
@@ -164,6 +167,7 @@ impl Default for MailConfig {
             timeout_secs: 10,
             dry_run: false,
             preview: false,
+            remind_days_before: Vec::new(),
         }
     }
 }
@@ -202,6 +206,11 @@ impl MailConfig {
         }
         if self.max_attempts == 0 || self.timeout_secs == 0 {
             return Err("mail.max_attempts and mail.timeout_secs must be positive".into());
+        }
+        if let Some(d) = self.remind_days_before.iter().find(|&&d| d > 366) {
+            return Err(format!(
+                "mail.remind_days_before = {d} is more than a year before the due date"
+            ));
         }
         Ok(())
     }
@@ -625,6 +634,10 @@ mod tests {
         assert!(e("[folders]\nsummary = \"inbox\"").contains("different names"));
         assert!(e("[mail]\nhost = 'h'\nfrom = 'x'").contains("mail.from"));
         assert!(e("[mail]\nhost = 'h'\nfrom = 'a@b.go.th'\nuser = 'u'").contains("together"));
+        assert!(
+            e("[mail]\nhost = 'h'\nfrom = 'a@b.go.th'\nremind_days_before = [7, 400]")
+                .contains("remind_days_before = 400")
+        );
         assert!(
             e("[[round]]\nfiscal_year = 2564\nround = 1\ndue = \"32 ม.ค. 2564\"")
                 .contains("due = \"32 ม.ค. 2564\"")

@@ -64,6 +64,51 @@ impl Ledger {
         Ok(())
     }
 
+    /// Queues each message under its key unless a message with that key was ever queued, in
+    /// one transaction; the number actually queued. The unique key, not an earlier look, is what
+    /// decides: two deciders at once, or one redoing its work after a crash, queue it once.
+    pub fn queue_once(
+        &mut self,
+        messages: &[(String, NewMessage)],
+        at: &str,
+    ) -> Result<usize, LedgerError> {
+        let tx = self.conn.transaction()?;
+        let mut queued = 0;
+        for (key, m) in messages {
+            queued += tx
+                .prepare_cached(
+                    "INSERT INTO outbox (kind, version_id, recipients, subject, message, \
+                     created_at, next_attempt_at, dedup_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) \
+                     ON CONFLICT (dedup_key) DO NOTHING",
+                )?
+                .execute(params![
+                    m.kind,
+                    m.version_id,
+                    m.recipients.join("\n"),
+                    m.subject,
+                    m.message,
+                    at,
+                    key
+                ])?;
+        }
+        tx.commit()?;
+        Ok(queued)
+    }
+
+    /// The keys of queued-once messages that start with `prefix`, whatever became of them.
+    pub fn dedup_keys_starting(
+        &self,
+        prefix: &str,
+    ) -> Result<std::collections::HashSet<String>, LedgerError> {
+        // A range on the index: every key with the prefix sorts between it and it + U+10FFFF.
+        let upper = format!("{prefix}\u{10FFFF}");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT dedup_key FROM outbox WHERE dedup_key >= ?1 AND dedup_key < ?2",
+        )?;
+        let rows = stmt.query_map(params![prefix, upper], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Versions recorded after `id`, oldest first.
     pub fn versions_after(&self, id: i64) -> Result<Vec<StoredVersion>, LedgerError> {
         self.versions_where("WHERE id > ?1 ORDER BY id", &[&id])
@@ -208,5 +253,47 @@ mod tests {
         l.mark_message_done(due[0].id, "sent", "2021-01-15 09:31:00")
             .unwrap();
         assert_eq!(l.outbox_counts().unwrap(), [("sent".to_owned(), 1)]);
+    }
+
+    /// A ledger whose outbox predates the once-only key upgrades in place: its messages stay,
+    /// keyless, and a keyed message queues once however often it is offered.
+    #[test]
+    fn an_existing_outbox_gains_the_once_only_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ledger.sqlite");
+        let keyed = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("ADD COLUMN dedup_key"))
+            .unwrap();
+        {
+            let c = Connection::open(&p).unwrap();
+            for sql in &MIGRATIONS[..keyed] {
+                c.execute_batch(sql).unwrap();
+            }
+            c.pragma_update(None, "user_version", keyed as i32).unwrap();
+            c.execute_batch(
+                "INSERT INTO outbox (kind, recipients, subject, message, created_at, \
+                 next_attempt_at) VALUES ('digest', 'p@example.go.th', 's', x'00', 't', 't');",
+            )
+            .unwrap();
+        }
+        let mut l = Ledger::open(&p).unwrap();
+        assert_eq!(l.messages_due(None).unwrap().len(), 1);
+        let m = super::NewMessage {
+            kind: "reminder",
+            version_id: None,
+            recipients: vec!["a@example.go.th".into()],
+            subject: "s".into(),
+            message: b"m".to_vec(),
+        };
+        let key = "reminder:2564:2:7:ทส.001".to_owned();
+        let other = "reminder:2564:2:1:ทส.001".to_owned();
+        let at = "2021-04-08 09:00:00";
+        assert_eq!(l.queue_once(&[(key.clone(), m.clone())], at).unwrap(), 1);
+        assert_eq!(l.queue_once(&[(key.clone(), m.clone())], at).unwrap(), 0);
+        assert_eq!(l.queue_once(&[(other.clone(), m)], at).unwrap(), 1);
+        assert_eq!(l.messages_due(None).unwrap().len(), 3);
+        let found = l.dedup_keys_starting("reminder:2564:2:7:").unwrap();
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), [key]);
     }
 }

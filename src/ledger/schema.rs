@@ -157,6 +157,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE INDEX versions_by_sha256 ON versions (sha256, id);
     ALTER TABLE versions ADD COLUMN certified_by TEXT NOT NULL DEFAULT '';
     "#,
+    // 11: a message that must go at most once ever (a reminder for one division, round and
+    // step) carries a key; the unique index makes a second queueing of it a no-op, also after
+    // a crash or from a second process. Other messages have none (NULLs never collide).
+    r#"
+    ALTER TABLE outbox ADD COLUMN dedup_key TEXT;
+    CREATE UNIQUE INDEX outbox_by_dedup_key ON outbox (dedup_key);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -166,6 +166,9 @@ struct Loop {
     last_pass: Instant,
     /// How long to wait before trying again after a failure.
     retry: Duration,
+    /// The day reminders were last decided for: a new day decides them again without waiting
+    /// for a file to arrive.
+    reminded_on: Option<chrono::NaiveDate>,
 }
 
 impl Loop {
@@ -213,6 +216,35 @@ impl Loop {
     }
 }
 
+/// How often an idle watcher looks whether the day changed: reminders fall due by the
+/// calendar, not by files arriving.
+const DAY_CHECK: Duration = Duration::from_secs(1);
+
+/// Decides the reminders of a day no pass has decided yet, and wakes the sender for them.
+fn remind(
+    cfg: &WatchConfig,
+    ledger: &mut crate::ledger::Ledger,
+    mail: Option<&crate::pass::mail::sender::MailSender>,
+    lp: &mut Loop,
+) {
+    match crate::pass::mail::remind::queue(&cfg.run.config, ledger) {
+        Ok(n) => {
+            lp.reminded_on = Some(crate::clock::now().date_naive());
+            if n > 0 {
+                tracing::info!(messages = n, "reminders queued");
+                if let Some(m) = mail {
+                    m.wake();
+                }
+            }
+        }
+        Err(e) => {
+            // Tried again after the next pass, not every second.
+            lp.reminded_on = Some(crate::clock::now().date_naive());
+            tracing::error!(error = %e, "cannot queue reminders; the next pass tries again")
+        }
+    }
+}
+
 /// Runs until `shutdown` is requested. Errors only when it cannot start (no share, state in use).
 pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
     let share = Share::open(&cfg.run.share, &cfg.run.config.folders)?;
@@ -246,6 +278,7 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
             WatchMode::Poll(d) => d,
             WatchMode::Native => Duration::from_secs(5),
         },
+        reminded_on: None,
     };
 
     while !shutdown.requested() {
@@ -258,7 +291,8 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
         let now = Instant::now();
         let due = lp.next_pass.unwrap_or(lp.last_pass + cfg.rescan);
         let wait = due.saturating_duration_since(now);
-        match rx.recv_timeout(wait) {
+        let day_check = wait > DAY_CHECK;
+        match rx.recv_timeout(wait.min(DAY_CHECK)) {
             Ok(Message::Changed) => {
                 // Let the burst settle: one pass for many events.
                 let at = Instant::now() + cfg.debounce;
@@ -270,6 +304,11 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
                 lp.next_pass = Some(Instant::now() + lp.retry);
             }
             Ok(Message::Shutdown) => break,
+            Err(RecvTimeoutError::Timeout) if day_check => {
+                if lp.reminded_on != Some(crate::clock::now().date_naive()) {
+                    remind(cfg, &mut state.ledger, mail.as_ref(), &mut lp);
+                }
+            }
             Err(RecvTimeoutError::Timeout) => {
                 lp.last_pass = Instant::now();
                 lp.next_pass = None;
@@ -293,6 +332,8 @@ pub fn watch(cfg: &WatchConfig, shutdown: &Shutdown) -> Result<(), PassError> {
                             tracing::error!(error = %e, "cannot queue mail; the next pass tries again")
                         }
                     }
+                    // `queue` decided today's reminders too.
+                    lp.reminded_on = Some(crate::clock::now().date_naive());
                 }
                 lp.after_pass(result, &stability);
             }

@@ -16,6 +16,7 @@ mod mail;
 mod names;
 mod print;
 mod reader;
+mod reminders;
 mod returned;
 mod rounds;
 mod rounds_state;

@@ -174,7 +174,7 @@ pub fn digest_message(
     })
 }
 
-fn build(
+pub(crate) fn build(
     mail: &MailConfig,
     to: &[String],
     subject: &str,

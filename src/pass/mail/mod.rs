@@ -1,9 +1,11 @@
 //! Optional e-mail through an outbox in the ledger. After a pass, [`queue`] records the
-//! messages its new versions call for (receipts to divisions, the planning office's digest);
+//! messages its new versions call for (receipts to divisions, the planning office's digest)
+//! and the day's reminders ([`remind`]);
 //! [`send`] delivers what is due, retrying failures with exponential backoff. Recording and
 //! sending are apart, so a down mail server never fails or slows a pass.
 
 pub mod compose;
+pub mod remind;
 pub mod send;
 pub mod sender;
 
@@ -87,6 +89,7 @@ pub fn queue(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usiz
         ledger.queue_messages(&messages, &marks, &at)?;
         queued += committed(messages.len());
     }
+    queued += committed(remind::queue(config, ledger)?);
     Ok(queued)
 }
 
