@@ -238,6 +238,26 @@ fn plausible_address(text: &str) -> bool {
     matches!(addr.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !addr.contains(char::is_whitespace))
 }
 
+/// Which judged versions get a returned workbook beside their receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReturnedWorkbooks {
+    /// Versions with findings, to fix or to check: the default, because building one costs
+    /// more than reading, judging and recording the file (docs/performance.md).
+    #[default]
+    WithFindings,
+    /// Every version, also a clean one (its official scores in the current template).
+    EveryVersion,
+    Off,
+}
+
+/// The `[receipts]` section: what is written beside each receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReceiptOptions {
+    pub returned_workbook: ReturnedWorkbooks,
+}
+
 /// A division the planning office expects a workbook from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -328,6 +348,7 @@ pub struct Config {
     pub folders: Folders,
     pub watch: Watch,
     pub summary: SummaryOptions,
+    pub receipts: ReceiptOptions,
     /// Optional e-mail to divisions and the planning office (off without a `[mail]` section).
     /// Not part of the fingerprint: mail settings do not change what is judged or summarised.
     #[serde(skip_serializing)]

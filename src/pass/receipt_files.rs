@@ -40,7 +40,9 @@ pub(super) fn returned_workbook(
     v: &Judgement<'_>,
     verdict: &Verdict,
 ) -> Option<Vec<u8>> {
-    if !returned::wanted(v.status, v.diagnostics) || verdict.submission == Submission::default() {
+    if !returned::wanted(config.receipts.returned_workbook, v.diagnostics)
+        || verdict.submission == Submission::default()
+    {
         return None;
     }
     returned::to_bytes(&ReturnedInput {
@@ -66,7 +68,7 @@ pub(super) fn returned_from_archive(
     config: &Config,
     v: &Judgement<'_>,
 ) -> Option<Vec<u8>> {
-    if !returned::wanted(v.status, v.diagnostics) {
+    if !returned::wanted(config.receipts.returned_workbook, v.diagnostics) {
         return None;
     }
     let path = share.archive.join(v.archive_path);

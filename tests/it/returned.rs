@@ -336,3 +336,56 @@ fn a_new_version_without_a_returned_workbook_removes_the_old_one() {
         "the old returned workbook is gone"
     );
 }
+
+#[test]
+fn the_configuration_says_which_versions_get_a_returned_workbook() {
+    // สร. with its one KPI weighing 100: a file without any finding.
+    let mut clean = kpiwatch::domain::samples::ministers_office();
+    clean.kpis[0].weight = 100.0;
+    for q in &mut clean.kpis[0].quarters {
+        q.own_weighted = None;
+    }
+    let file = "inbox/ministers-office/kpi-2564.xlsx";
+    let returned = "receipts/ministers-office/kpi-2564.xlsx.returned.xlsx";
+    let run_with = |env: &TestEnv, setting: &str| {
+        env.write(
+            "kpiwatch.toml",
+            format!("[receipts]\nreturned_workbook = \"{setting}\"\n").as_bytes(),
+        );
+        let out = env
+            .kpiwatch()
+            .args(["run", "--config", "kpiwatch.toml", "--state", "state", "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    };
+
+    // By default a clean file gets none; with findings one does.
+    let env = TestEnv::new();
+    env.write(file, &crate::harness::workbook_bytes(&clean));
+    env.write(
+        FILE,
+        &crate::harness::workbook_bytes(&kpiwatch::domain::samples::inspection_office()),
+    );
+    run_with(&env, "with-findings");
+    let receipt =
+        std::fs::read_to_string(env.path("receipts/ministers-office/kpi-2564.xlsx.txt")).unwrap();
+    assert!(!receipt.contains("[คำเตือน]"), "{receipt}");
+    assert!(!env.path(returned).exists());
+    assert!(env.path(RETURNED).is_file());
+
+    // Every version: the clean file too, with its official scores.
+    let env = TestEnv::new();
+    env.write(file, &crate::harness::workbook_bytes(&clean));
+    run_with(&env, "every-version");
+    assert!(env.path(returned).is_file());
+
+    // Off: none at all.
+    let env = TestEnv::new();
+    env.write(
+        FILE,
+        &crate::harness::workbook_bytes(&kpiwatch::domain::samples::inspection_office()),
+    );
+    run_with(&env, "off");
+    assert!(!env.path(RETURNED).exists());
+}

@@ -11,6 +11,7 @@ use rust_xlsxwriter::{Note, Workbook, XlsxError};
 use thiserror::Error;
 
 use crate::check::validate::Status;
+use crate::config::ReturnedWorkbooks;
 use crate::domain::diagnostic::DiagnosticRecord;
 use crate::domain::model::{BelowLevel1, Submission};
 use crate::workbook::layout::{self, ColumnKey, Key, ValueType};
@@ -50,12 +51,16 @@ pub fn returned_path(file: &str) -> String {
     crate::pass::names::returned_path(file)
 }
 
-/// Whether a version gets a returned workbook: one with findings, to fix or to check. Building
-/// one costs 7–11 ms of CPU, more than reading, judging and recording the file: for every
-/// version of a cold run of 10,000 that is over 30 s on two cores (docs/performance.md), so a
-/// version without findings gets none. A file that is not a workbook has nothing to give back.
-pub fn wanted(_status: Status, diagnostics: &[DiagnosticRecord]) -> bool {
-    !diagnostics.is_empty()
+/// Whether a version gets a returned workbook, as `[receipts] returned_workbook` says. By
+/// default one with findings, to fix or to check: building one costs 7–11 ms of CPU, more than
+/// reading, judging and recording the file, so for every version of a cold run of 10,000 it
+/// would be over 30 s on two cores (docs/performance.md).
+pub fn wanted(setting: ReturnedWorkbooks, diagnostics: &[DiagnosticRecord]) -> bool {
+    match setting {
+        ReturnedWorkbooks::WithFindings => !diagnostics.is_empty(),
+        ReturnedWorkbooks::EveryVersion => true,
+        ReturnedWorkbooks::Off => false,
+    }
 }
 
 /// A cell of the submitted file, and where the same value sits in the current template.
