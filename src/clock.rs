@@ -2,7 +2,7 @@
 //! closed, when a summary was made. Test builds may set it from outside, so that due dates,
 //! grace periods and lateness can be tested without waiting for the calendar.
 
-use chrono::{DateTime, Local, NaiveDateTime, TimeZone};
+use chrono::{DateTime, Local};
 
 /// The variable a debug build reads the time from: a local time (`2021-01-15 09:30:00` or
 /// `2021-01-15T09:30:00`), or `@FILE` naming a file holding one, re-read on every call so that
@@ -21,6 +21,7 @@ pub fn now() -> DateTime<Local> {
 
 #[cfg(debug_assertions)]
 fn test_now() -> Option<DateTime<Local>> {
+    use chrono::TimeZone;
     let value = std::env::var(TEST_NOW_VAR).ok()?;
     let text = match value.strip_prefix('@') {
         Some(file) => std::fs::read_to_string(file).ok()?,
@@ -30,7 +31,8 @@ fn test_now() -> Option<DateTime<Local>> {
     Local.from_local_datetime(&at).earliest()
 }
 
-fn parse_local(text: &str) -> Option<NaiveDateTime> {
+#[cfg(debug_assertions)]
+fn parse_local(text: &str) -> Option<chrono::NaiveDateTime> {
     [
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%dT%H:%M:%S",
@@ -38,7 +40,7 @@ fn parse_local(text: &str) -> Option<NaiveDateTime> {
         "%Y-%m-%dT%H:%M",
     ]
     .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
     .or_else(|| {
         chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .ok()
@@ -46,7 +48,7 @@ fn parse_local(text: &str) -> Option<NaiveDateTime> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, debug_assertions))]
 mod tests {
     use super::*;
 
