@@ -7,6 +7,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Url, Worksheet, 
 use super::{ReturnedInput, bounded_text, place_text};
 use crate::check::validate::Status;
 use crate::domain::scoring;
+use crate::domain::english::count;
 use crate::domain::thai;
 use crate::workbook::template::measure::{row_height, wrapped_lines};
 use crate::workbook::template::{FONT_SIZE, Formats, TABLE_FONT_SIZE, page_frame, print_setup};
@@ -102,7 +103,9 @@ fn verdict(input: &ReturnedInput<'_>) -> (String, String) {
     match input.status {
         Status::Rejected => (
             format!(
-                "ไม่ผ่าน ให้แก้ไข (ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ) · rejected: {errors} errors, {warnings} warnings"
+                "ไม่ผ่าน ให้แก้ไข (ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ) · rejected: {}, {}",
+                count(errors, "error"),
+                count(warnings, "warning")
             ),
             "แก้ไขช่องที่มีกรอบสีแดงและลายเส้นทแยง (แต่ละช่องมีหมายเหตุบอกสิ่งที่ต้องแก้) \
              แล้วบันทึกเป็น .xlsx และวางไฟล์ในโฟลเดอร์เดิมอีกครั้ง ไฟล์นี้ยังไม่ถูกนำไปรวมผล · \
@@ -112,7 +115,8 @@ fn verdict(input: &ReturnedInput<'_>) -> (String, String) {
         ),
         Status::Accepted => (
             format!(
-                "ผ่าน (รับแล้ว) (คำเตือน {warnings} รายการ) · accepted ({warnings} warnings)"
+                "ผ่าน (รับแล้ว) (คำเตือน {warnings} รายการ) · accepted ({})",
+                count(warnings, "warning")
             ),
             if warnings == 0 {
                 "ไม่มีสิ่งที่ต้องแก้ไข ไฟล์นี้ใช้เป็นแบบฟอร์มสำหรับรายงานรอบถัดไปได้ · Nothing to fix; \
