@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use crate::domain::english::count;
 use crate::ExitCode;
+use crate::domain::english::count;
 use crate::pass::consolidate::{
     PassError, PassOptions, PassReport, State, clean_up_after_crash, run_pass,
 };

@@ -120,7 +120,11 @@ struct Row {
 }
 
 impl Row {
-    fn both(th: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>, value: Value) -> Self {
+    fn both(
+        th: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+        value: Value,
+    ) -> Self {
         Self {
             th: Some(th.into()),
             en: Some(en.into()),
@@ -541,6 +545,9 @@ mod tests {
             "1. [error] 'ตัวชี้วัด 1'!B11: weight 120 is outside 0 < weight ≤ 100 (weight-out-of-range)"
         ));
         assert!(!text.contains("คะแนนที่คำนวณได้"));
-        assert!(text.contains("Result: rejected (1 error, 0 warnings)"), "{text}");
+        assert!(
+            text.contains("Result: rejected (1 error, 0 warnings)"),
+            "{text}"
+        );
     }
 }
