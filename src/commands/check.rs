@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::ExitCode;
 use crate::check::validate::{CheckOptions, Status, Verdict, check_bytes};
 use crate::domain::diagnostic::{Diagnostic, Severity};
+use crate::domain::english::count;
 
 #[derive(Debug, Clone)]
 pub struct CheckConfig {
@@ -180,12 +181,12 @@ pub fn write_text(out: &mut dyn Write, path: &Path, v: &Verdict) -> std::io::Res
     let sub = &v.submission;
     writeln!(
         out,
-        "{}: {} / {} ({} errors, {} warnings)",
+        "{}: {} / {} ({}, {})",
         path.display(),
         v.status.label_th(),
         v.status.as_str(),
-        v.count(Severity::Error),
-        v.count(Severity::Warning)
+        count(v.count(Severity::Error), "error"),
+        count(v.count(Severity::Warning), "warning")
     )?;
     if !sub.division.code.is_empty() || !sub.division.name.is_empty() {
         writeln!(

@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use crate::ExitCode;
+use crate::domain::english::count;
 use crate::pass::consolidate::{
     PassError, PassOptions, PassReport, State, clean_up_after_crash, run_pass,
 };
@@ -51,8 +52,14 @@ pub fn exit_code(report: &PassReport) -> ExitCode {
 pub fn print_report(out: &mut dyn Write, r: &PassReport) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} files in the inbox; {} read: {} new versions ({} accepted, {} rejected); {} removed; {} receipts written",
-        r.scanned, r.read, r.new_versions, r.accepted, r.rejected, r.removed, r.receipts
+        "{} in the inbox; {} read: {} ({} accepted, {} rejected); {} removed; {} written",
+        count(r.scanned, "file"),
+        r.read,
+        count(r.new_versions, "new version"),
+        r.accepted,
+        r.rejected,
+        r.removed,
+        count(r.receipts, "receipt")
     )?;
     for s in &r.summaries {
         writeln!(out, "summary written: {}", s.display())?;

@@ -100,7 +100,11 @@ impl ActionReport {
         for s in &self.summaries {
             writeln!(out, "summary written: {}", s.display())?;
         }
-        writeln!(out, "{} receipts written", self.receipts)?;
+        writeln!(
+            out,
+            "{} written",
+            crate::domain::english::count(self.receipts, "receipt")
+        )?;
         for f in &self.failures {
             writeln!(out, "FAILED: {f}")?;
         }

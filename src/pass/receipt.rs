@@ -2,10 +2,12 @@
 //! scores, and each finding with its sheet and cell. Plain text that any PC opens, Thai first
 //! and English second.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::check::validate::Status;
 use crate::domain::diagnostic::DiagnosticRecord;
+use crate::domain::english::count;
 use crate::domain::model::{BelowLevel1, Submission};
 use crate::domain::scoring;
 use crate::domain::thai::{self, plain_number as plain};
@@ -33,10 +35,37 @@ pub struct ReceiptInput<'a> {
 pub struct ReceiptState {
     /// The reason it was set aside, if it is.
     pub set_aside: Option<String>,
-    /// For a version set aside: the division's version that counts now (its file and when it
-    /// was received), or `None` when none does.
-    pub counts_instead: Option<(String, String)>,
+    /// For a version set aside: the division's version that counts now, or `None` when none
+    /// does.
+    pub counts_instead: Option<CountedInstead>,
     pub after_close: Vec<AfterClose>,
+}
+
+/// The division's version that counts in place of one set aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedInstead {
+    /// Its file, relative to the inbox.
+    pub path: String,
+    pub received_at: String,
+    pub sha256: String,
+}
+
+/// The first 12 hex digits of a SHA-256: enough to tell two versions with the same file name
+/// and minute apart on paper.
+fn short_sha(sha256: &str) -> &str {
+    sha256.get(..12).unwrap_or(sha256)
+}
+
+/// A KPI's code and name as one title, without writing the code twice when the name (as
+/// divisions often type it) already begins with it.
+fn kpi_title(code: &str, name: &str) -> String {
+    let (code, name) = (code.trim(), name.trim());
+    let strip = |s: &str| s.split_whitespace().collect::<String>();
+    if code.is_empty() || strip(name).starts_with(&strip(code)) {
+        name.to_owned()
+    } else {
+        format!("{code} {name}")
+    }
 }
 
 /// `x` with four decimals, as `{:.4}` writes it. Scores are already rounded to four decimals,
@@ -85,23 +114,27 @@ enum Value {
 /// One line of a receipt's heading: its label in Thai and in English (`None`: the line is not
 /// in that half), and its value, written after the label and a colon.
 struct Row {
-    th: Option<&'static str>,
-    en: Option<&'static str>,
+    th: Option<Cow<'static, str>>,
+    en: Option<Cow<'static, str>>,
     value: Value,
 }
 
 impl Row {
-    fn both(th: &'static str, en: &'static str, value: Value) -> Self {
+    fn both(
+        th: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+        value: Value,
+    ) -> Self {
         Self {
-            th: Some(th),
-            en: Some(en),
+            th: Some(th.into()),
+            en: Some(en.into()),
             value,
         }
     }
 
     /// The line in `lang`'s half, if it has one.
     fn line(&self, lang: Lang) -> Option<String> {
-        let label = lang.pick(self.th, self.en)?;
+        let label = lang.pick(self.th.as_deref(), self.en.as_deref())?;
         Some(match &self.value {
             Value::None => label.to_owned(),
             Value::Same(v) => format!("{label}: {v}"),
@@ -132,7 +165,7 @@ fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
     if let Some(s) = r.submission {
         let year = s.fiscal_year.map_or("-".into(), |y| y.to_string());
         rows.push(Row {
-            th: Some("หน่วยงาน"),
+            th: Some("หน่วยงาน".into()),
             en: None,
             value: Value::Same(format!(
                 "{} {}   ปีงบประมาณ: {year}",
@@ -150,11 +183,12 @@ fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
             }),
         ));
     }
-    rows.push(Row {
-        th: None,
-        en: Some("SHA-256"),
-        value: Value::Same(r.sha256.to_owned()),
-    });
+    // Both halves: the Thai-reading officer is told to quote it from the receipt.
+    rows.push(Row::both(
+        "รหัส SHA-256 ของไฟล์",
+        "SHA-256",
+        Value::Same(r.sha256.to_owned()),
+    ));
     rows.push(Row::both(
         "ผลการตรวจ",
         "Result",
@@ -164,8 +198,10 @@ fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
                 r.status.label_th()
             ),
             format!(
-                "{} ({errors} errors, {warnings} warnings)",
-                r.status.as_str()
+                "{} ({}, {})",
+                r.status.as_str(),
+                count(errors, "error"),
+                count(warnings, "warning")
             ),
         ),
     ));
@@ -176,12 +212,12 @@ fn heading(r: &ReceiptInput<'_>, errors: usize, warnings: usize) -> Vec<Row> {
             Value::None,
         ));
     }
-    state_rows(r.state, &mut rows);
+    state_rows(r.state, r.sha256, &mut rows);
     rows
 }
 
 /// The heading's lines for what changes of state made by hand say of the version.
-fn state_rows(state: &ReceiptState, rows: &mut Vec<Row>) {
+fn state_rows(state: &ReceiptState, sha256: &str, rows: &mut Vec<Row>) {
     if let Some(why) = &state.set_aside {
         rows.push(Row::both(
             "กองแผนงานกันฉบับนี้ไว้ ไม่นับในสรุป เหตุผล",
@@ -191,10 +227,24 @@ fn state_rows(state: &ReceiptState, rows: &mut Vec<Row>) {
         rows.push(Row::both(
             "ฉบับที่ใช้ในสรุปแทน",
             "Counted instead",
+            // Both hashes: the version counted instead may have the same file name and minute
+            // as this one.
             match &state.counts_instead {
-                Some((file, at)) => Value::Each(
-                    format!("{} (ได้รับเมื่อ {})", names_display(file), thai::thai_time(at)),
-                    format!("{} (received {at})", names_display(file)),
+                Some(c) => Value::Each(
+                    format!(
+                        "{} ได้รับเมื่อ {} SHA-256 {} (ฉบับนี้ SHA-256 {})",
+                        names_display(&c.path),
+                        thai::thai_time(&c.received_at),
+                        short_sha(&c.sha256),
+                        short_sha(sha256)
+                    ),
+                    format!(
+                        "{} received {}, SHA-256 {} (this version: SHA-256 {})",
+                        names_display(&c.path),
+                        c.received_at,
+                        short_sha(&c.sha256),
+                        short_sha(sha256)
+                    ),
                 ),
                 None => Value::Each(
                     "ไม่มี (ยังไม่มีฉบับที่รับแล้วของหน่วยงาน)".into(),
@@ -203,11 +253,18 @@ fn state_rows(state: &ReceiptState, rows: &mut Vec<Row>) {
             },
         ));
     }
+    // The label names the round, so the value is only what changed.
     for a in &state.after_close {
         rows.push(Row::both(
-            "ส่งหลังปิดรอบ (ฉบับที่ปิดรอบไม่เปลี่ยน)",
-            "Received after a round closed (the closed snapshot stays as it was)",
-            Value::Each(a.describe_th(), a.describe_en()),
+            format!(
+                "ส่งหลังปิด{} (ฉบับที่ปิดรอบไว้ไม่เปลี่ยน)",
+                crate::summary::after_close::round_label_th(a.round)
+            ),
+            format!(
+                "Received after round {} closed (the closed snapshot stays as it was)",
+                a.round
+            ),
+            Value::Each(a.changes_th(), a.changes_en()),
         ));
     }
 }
@@ -262,7 +319,11 @@ fn write_scores(
     for (k, q) in s.kpis.iter().zip(kpis) {
         let weight = plain(k.weight);
         let _ = match lang {
-            Lang::Th => writeln!(t, "ตัวชี้วัด {} {} (น้ำหนักร้อยละ {weight})", k.code, k.name),
+            Lang::Th => writeln!(
+                t,
+                "ตัวชี้วัด {} (น้ำหนักร้อยละ {weight})",
+                kpi_title(&k.code, &k.name)
+            ),
             Lang::En => writeln!(t, "KPI {} (weight {weight}%)", k.code),
         };
         for q in q.iter().flatten().filter(|q| q.result.is_some()) {
@@ -396,6 +457,70 @@ mod tests {
     }
 
     #[test]
+    fn a_kpi_name_that_starts_with_its_code_does_not_repeat_it() {
+        let sub = samples::ministers_office();
+        let text = render(&ReceiptInput {
+            file: "ministers-office/kpi-2564.xlsx",
+            received_at: "2026-11-25 09:00:00",
+            sha256: "abc",
+            status: Status::Accepted,
+            submission: Some(&sub),
+            diagnostics: &[],
+            below_level1: BelowLevel1::Zero,
+            state: &ReceiptState::default(),
+        });
+        assert!(text.contains("ตัวชี้วัด สร. 1 ร้อยละความสำเร็จ"), "{text}");
+        assert!(!text.contains("สร. 1 สร. 1"), "{text}");
+        assert_eq!(kpi_title("สตป. 02", "จำนวนหน่วย"), "สตป. 02 จำนวนหน่วย");
+        assert_eq!(kpi_title("สร.1", "สร. 1 ร้อยละ"), "สร. 1 ร้อยละ");
+    }
+
+    #[test]
+    fn state_lines_say_the_round_once_and_tell_versions_apart_by_hash() {
+        let state = ReceiptState {
+            set_aside: Some("ส่งผิดไฟล์".into()),
+            counts_instead: Some(CountedInstead {
+                path: "a/kpi.xlsx".into(),
+                received_at: "2021-01-10 09:00:00".into(),
+                sha256: "0123456789abcdef0123".into(),
+            }),
+            after_close: vec![AfterClose {
+                round: 1,
+                changes: vec![crate::summary::after_close::CloseChange {
+                    kpi_code: "สตป. 02".into(),
+                    old_result: Some(0.0),
+                    new_result: Some(150.0),
+                    old_score: Some(1.0),
+                    new_score: Some(2.0),
+                }],
+            }],
+        };
+        let text = render(&ReceiptInput {
+            file: "a/kpi.xlsx",
+            received_at: "2021-01-12 09:00:00",
+            sha256: "fedcba9876543210fedc",
+            status: Status::Accepted,
+            submission: None,
+            diagnostics: &[],
+            below_level1: BelowLevel1::Zero,
+            state: &state,
+        });
+        for line in [
+            "ส่งหลังปิดรอบ 3 เดือน (ฉบับที่ปิดรอบไว้ไม่เปลี่ยน): สตป. 02 ผล 0 → 150 คะแนน 1.0000 → 2.0000\n",
+            "Received after round 1 closed (the closed snapshot stays as it was): สตป. 02 result 0 → 150, score 1.0000 → 2.0000\n",
+            "ฉบับที่ใช้ในสรุปแทน: a/kpi.xlsx ได้รับเมื่อ 10 ม.ค. 2564 เวลา 09:00 น. SHA-256 0123456789ab (ฉบับนี้ SHA-256 fedcba987654)\n",
+            "Counted instead: a/kpi.xlsx received 2021-01-10 09:00:00, SHA-256 0123456789ab (this version: SHA-256 fedcba987654)\n",
+            "รหัส SHA-256 ของไฟล์: fedcba9876543210fedc\n",
+            "SHA-256: fedcba9876543210fedc\n",
+            "(0 errors, 0 warnings)",
+        ] {
+            assert!(text.contains(line), "{line}\n{text}");
+        }
+        assert!(!text.contains("หลังปิดรอบ 3 เดือน: "), "{text}");
+        assert!(!text.contains("after round 1 closed: "), "{text}");
+    }
+
+    #[test]
     fn rejected_receipt_lists_each_cell() {
         let d = DiagnosticRecord {
             severity: Severity::Error,
@@ -420,5 +545,9 @@ mod tests {
             "1. [error] 'ตัวชี้วัด 1'!B11: weight 120 is outside 0 < weight ≤ 100 (weight-out-of-range)"
         ));
         assert!(!text.contains("คะแนนที่คำนวณได้"));
+        assert!(
+            text.contains("Result: rejected (1 error, 0 warnings)"),
+            "{text}"
+        );
     }
 }

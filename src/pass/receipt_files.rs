@@ -15,7 +15,7 @@ use crate::ledger::{Batch, Ledger};
 use crate::ledger::{LedgerError, RoundClose, StoredVersion};
 use crate::output::{Sync, sync_folder, write_atomic_with};
 use crate::pass::judge::expectation;
-use crate::pass::receipt::{self, ReceiptInput, ReceiptState};
+use crate::pass::receipt::{self, CountedInstead, ReceiptInput, ReceiptState};
 use crate::pass::report::{CHUNK, PassError};
 use crate::pass::returned::{self, ReturnedInput};
 use crate::pass::share::Share;
@@ -270,7 +270,11 @@ impl States {
         }
         if v.excluded {
             state.set_aside = Some(self.set_aside.get(&v.id).cloned().unwrap_or_default());
-            state.counts_instead = ledger.current_of(v)?.map(|c| (c.path, c.received_at));
+            state.counts_instead = ledger.current_of(v)?.map(|c| CountedInstead {
+                path: c.path,
+                received_at: c.received_at,
+                sha256: c.sha256,
+            });
         }
         if let Some(fy) = v.fiscal_year {
             let closes = match self.closes.entry(fy) {

@@ -40,9 +40,14 @@ fn s4(x: Option<f64>) -> String {
 impl AfterClose {
     /// "หลังปิดรอบ 3 เดือน: สตป. 02 ผล 184 → 190 คะแนน 2.2267 → 2.2600".
     pub fn describe_th(&self) -> String {
-        let head = format!("หลังปิด{}", round_label_th(self.round));
+        format!("หลังปิด{}: {}", round_label_th(self.round), self.changes_th())
+    }
+
+    /// What the version changes, in Thai, without the round: "สตป. 02 ผล 184 → 190 คะแนน
+    /// 2.2267 → 2.2600", for a line whose label already names the round.
+    pub fn changes_th(&self) -> String {
         if self.changes.is_empty() {
-            return format!("{head}: ตัวเลขของรอบไม่เปลี่ยน");
+            return "ตัวเลขของรอบไม่เปลี่ยน".to_owned();
         }
         let parts: Vec<String> = self
             .changes
@@ -58,14 +63,19 @@ impl AfterClose {
                 )
             })
             .collect();
-        format!("{head}: {}", parts.join("; "))
+        parts.join("; ")
     }
 
     /// "after round 1 closed: สตป. 02 result 184 → 190, score 2.2267 → 2.2600".
     pub fn describe_en(&self) -> String {
-        let head = format!("after round {} closed", self.round);
+        format!("after round {} closed: {}", self.round, self.changes_en())
+    }
+
+    /// What the version changes, in English, without the round: "สตป. 02 result 184 → 190,
+    /// score 2.2267 → 2.2600".
+    pub fn changes_en(&self) -> String {
         if self.changes.is_empty() {
-            return format!("{head}: the round's figures are unchanged");
+            return "the round's figures are unchanged".to_owned();
         }
         let parts: Vec<String> = self
             .changes
@@ -81,7 +91,7 @@ impl AfterClose {
                 )
             })
             .collect();
-        format!("{head}: {}", parts.join("; "))
+        parts.join("; ")
     }
 }
 

@@ -388,7 +388,7 @@ mod tests {
         );
         assert_eq!(
             cell(&mut wb, KPI_SHEET, r2, kc::REVISIONS),
-            Data::String("ทส.2 Q2: 480 → 500".to_owned())
+            Data::String("ทส.2 ไตรมาส 2: 480 → 500".to_owned())
         );
         assert_eq!(cell(&mut wb, KPI_SHEET, r1, kc::REVISIONS), Data::Empty);
     }

@@ -56,13 +56,14 @@ pub struct Revision {
 }
 
 impl Revision {
-    /// "สตป. 02 Q2: 184 → 190".
+    /// "สตป. 02 ไตรมาส 2: 184 → 190": Thai text for the summary's sheets, so the quarter in
+    /// Thai words too.
     pub fn describe(&self) -> String {
         let n = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |x| x.to_string());
         format!(
-            "{} {}: {} → {}",
+            "{} ไตรมาส {}: {} → {}",
             self.kpi_code,
-            self.quarter,
+            self.quarter.number(),
             n(self.old),
             n(self.new)
         )

@@ -298,7 +298,7 @@ mod tests {
         new.kpis[1].quarters[3].result = None;
         let r = revisions(&old, &new);
         assert_eq!(r.len(), 2);
-        assert_eq!(r[0].describe(), "สตป. 02 Q2: 184 → 190");
-        assert_eq!(r[1].describe(), "สตป. 03 Q4: 5 → -");
+        assert_eq!(r[0].describe(), "สตป. 02 ไตรมาส 2: 184 → 190");
+        assert_eq!(r[1].describe(), "สตป. 03 ไตรมาส 4: 5 → -");
     }
 }

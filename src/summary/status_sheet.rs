@@ -24,11 +24,12 @@ pub(super) fn status_col(round: u8) -> u16 {
     FIRST_ROUND_COL + (u16::from(round) - 1) * PER_ROUND
 }
 
-/// "15 ม.ค. 2564 (ผ่อนผัน 7 วัน)" or "ไม่ได้กำหนด".
+/// "15 ม.ค. 2564 ผ่อนผัน 7 วัน" or "ไม่ได้กำหนด".
 pub(super) fn due_label(board: &StatusBoard, round: u8) -> String {
     match board.rounds[usize::from(round) - 1].deadline {
         Some(d) if d.grace_days > 0 => format!(
-            "{} (ผ่อนผัน {} วัน)",
+            // No brackets: the label sits inside the overview's "(กำหนดส่ง …)".
+            "{} ผ่อนผัน {} วัน",
             thai::format_thai_date(d.due, ThaiDigits::No),
             d.grace_days
         ),

@@ -133,7 +133,7 @@ mod tests {
         assert_eq!(cell(&mut wb, SUBMISSIONS_SHEET, p, 8), s("ลบแล้ว"));
         assert_eq!(
             cell(&mut wb, SUBMISSIONS_SHEET, p, 9),
-            s("ทส.2 Q2: 480 → 500")
+            s("ทส.2 ไตรมาส 2: 480 → 500")
         );
         assert_eq!(cell(&mut wb, SUBMISSIONS_SHEET, p + 1, 0), s("absent"));
         assert_eq!(

@@ -237,6 +237,14 @@ fn receipts_reach_the_registry_and_allowed_contacts_in_thai_with_attachments() {
     assert!(subject.contains("2 accepted, 0 rejected"), "{subject}");
     let text = digest["parts"][0]["text"].as_str().unwrap();
     assert!(text.contains("สตป.") && text.contains("สร."), "{text}");
+    // Both halves say the summary is up to date.
+    // Lines as the mail carries them (CRLF).
+    assert!(text.contains("จาก 2 หน่วยงาน (รายการด้านล่าง)"), "{text}");
+    assert!(text.contains("ไฟล์สรุปผลตัวชี้วัดปรับเป็นข้อมูลล่าสุดแล้ว"), "{text}");
+    assert!(
+        text.contains("from 2 divisions (listed above). The summary workbook is up to date."),
+        "{text}"
+    );
 
     assert_eq!(share.outbox(), [("sent".to_owned(), 3)]);
     // A pass with nothing new mails nothing.

@@ -292,6 +292,12 @@ fn an_older_template_is_returned_in_the_current_one() {
         "{marked:?}"
     );
     assert!(!marked.contains(&weight_as_sent), "{marked:?}");
+    // The returned workbook shows the current version there: the finding is on the first
+    // sheet only.
+    assert!(
+        !marked.contains(&(layout::DIVISION_SHEET.to_owned(), a1(Key::TemplateVersion))),
+        "{marked:?}"
+    );
 
     // Read back: the current template, every value in its declared cell, the typed weight
     // still to fix.

@@ -228,8 +228,7 @@ fn the_status_sheet_shows_the_rounds_and_counts_live() {
         .concat()
         .concat();
     assert!(
-        overview
-            .contains("สถานะการส่ง รอบ 3 เดือน (กำหนดส่ง 15 ม.ค. 2564 (ผ่อนผัน 3 วัน)): ✓ ส่งตรงเวลา 2"),
+        overview.contains("สถานะการส่ง รอบ 3 เดือน (กำหนดส่ง 15 ม.ค. 2564 ผ่อนผัน 3 วัน): ✓ ส่งตรงเวลา 2"),
         "{overview}"
     );
     if !soffice_available() {

@@ -129,13 +129,22 @@ fn a_closed_round_stays_frozen_while_revisions_show_old_and_new() {
     // The revision against the previous version, then what it changes against the snapshot.
     assert_eq!(
         row[NOTES_COL],
-        "สตป. 02 Q1: 0 → 150; หลังปิดรอบ 3 เดือน: สตป. 02 ผล 0 → 150 คะแนน 1.0000 → 2.0000",
+        "สตป. 02 ไตรมาส 1: 0 → 150; หลังปิดรอบ 3 เดือน: สตป. 02 ผล 0 → 150 คะแนน 1.0000 → 2.0000",
         "{row:?}"
     );
     let receipt = read(&env, RECEIPT);
-    assert!(receipt.contains("ส่งหลังปิดรอบ"), "{receipt}");
+    // The label names the round once; the value is what changed.
     assert!(
-        receipt.contains("after round 1 closed: สตป. 02 result 0 → 150, score 1.0000 → 2.0000"),
+        receipt.contains(
+            "ส่งหลังปิดรอบ 3 เดือน (ฉบับที่ปิดรอบไว้ไม่เปลี่ยน): สตป. 02 ผล 0 → 150 คะแนน 1.0000 → 2.0000\n"
+        ),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains(
+            "Received after round 1 closed (the closed snapshot stays as it was): \
+             สตป. 02 result 0 → 150, score 1.0000 → 2.0000\n"
+        ),
         "{receipt}"
     );
     assert_eq!(
@@ -178,7 +187,7 @@ fn a_closed_round_stays_frozen_while_revisions_show_old_and_new() {
     assert!(closed[2].contains("kpi-summary-2564-round-1-closed-2021-01-15.xlsx"));
     assert_eq!(
         submission_row(&summary, &sha(&v2))[NOTES_COL],
-        "สตป. 02 Q1: 0 → 150"
+        "สตป. 02 ไตรมาส 1: 0 → 150"
     );
     assert!(!read(&env, RECEIPT).contains("ส่งหลังปิดรอบ"));
 
@@ -229,8 +238,18 @@ fn a_version_set_aside_gives_way_to_the_previous_one_until_counted_again() {
         receipt.contains("กองแผนงานกันฉบับนี้ไว้ ไม่นับในสรุป เหตุผล: ส่งผิดไฟล์"),
         "{receipt}"
     );
+    // Same file name: the hashes tell the two versions apart, in both halves.
+    let (short1, short2) = (&v1[..12], &v2[..12]);
     assert!(
-        receipt.contains("Counted instead: a/kpi.xlsx (received 2021-01-10 09:00:00)"),
+        receipt.contains(&format!(
+            "ฉบับที่ใช้ในสรุปแทน: a/kpi.xlsx ได้รับเมื่อ 10 ม.ค. 2564 เวลา 09:00 น. SHA-256 {short1} (ฉบับนี้ SHA-256 {short2})"
+        )),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains(&format!(
+            "Counted instead: a/kpi.xlsx received 2021-01-10 09:00:00, SHA-256 {short1} (this version: SHA-256 {short2})"
+        )),
         "{receipt}"
     );
     // Nothing is deleted.

@@ -276,7 +276,7 @@ fn a_new_version_revises_figures_and_a_removed_file_stays_current() {
     let (code, out) = s.run();
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("1 new versions (1 accepted, 0 rejected); 1 removed"),
+        out.contains("1 new version (1 accepted, 0 rejected); 1 removed"),
         "{out}"
     );
     let kpis = sheet_rows(&s.summary(), "ตัวชี้วัด");

@@ -608,7 +608,7 @@ fn the_workbook_reads_back_with_text_as_text_and_blanks_blank() {
     assert_eq!(missing[t.col("สถานะ")], summary::MISSING_LABEL_TH);
     assert!(
         subs.iter()
-            .any(|r| r[t.col("การแก้ไข")] == "ทดส. 02 Q2: 61 → 65")
+            .any(|r| r[t.col("การแก้ไข")] == "ทดส. 02 ไตรมาส 2: 61 → 65")
     );
 
     // Diagnostics: the seeds' warnings (weights not 100, the log's typos) are all there.

@@ -122,6 +122,10 @@ pub fn receipt_message(
     })
 }
 
+/// The digest's Thai "The summary workbook is up to date": a digest is sent once the pass has
+/// rewritten the summary.
+const UP_TO_DATE_TH: &str = "ไฟล์สรุปผลตัวชี้วัดปรับเป็นข้อมูลล่าสุดแล้ว";
+
 /// The planning office's digest of the versions recorded since the last one.
 pub fn digest_message(
     mail: &MailConfig,
@@ -140,7 +144,7 @@ pub fn digest_message(
         "สรุปรายงานตัวชี้วัดที่ได้รับ: ผ่าน {accepted} ไม่ผ่าน {rejected} / KPI reports received: {accepted} accepted, {rejected} rejected"
     );
     let mut body = format!(
-        "รายงานที่ได้รับตั้งแต่สรุปครั้งก่อน: ผ่าน {accepted} ไฟล์ ไม่ผ่าน {rejected} ไฟล์ จาก {} หน่วยงาน\n\n",
+        "รายงานที่ได้รับตั้งแต่สรุปครั้งก่อน: ผ่าน {accepted} ไฟล์ ไม่ผ่าน {rejected} ไฟล์ จาก {} หน่วยงาน (รายการด้านล่าง)\n{UP_TO_DATE_TH}\n\n",
         divisions.len()
     );
     let lines: Vec<String> = versions
@@ -155,8 +159,8 @@ pub fn digest_message(
         .collect();
     body.push_str(&lines.join("\n"));
     body.push_str(&format!(
-        "\n\n------------------------------------------------------------\nReports received since the last digest: {accepted} accepted, {rejected} rejected, from {} divisions (listed above). The summary workbook is up to date.\n",
-        divisions.len()
+        "\n\n------------------------------------------------------------\nReports received since the last digest: {accepted} accepted, {rejected} rejected, from {} (listed above). The summary workbook is up to date.\n",
+        crate::domain::english::count(divisions.len(), "division")
     ));
     let to = vec![office.to_owned()];
     let last = versions.last().map_or(0, |v| v.id);

@@ -6,10 +6,13 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Url, Worksheet, 
 
 use super::{ReturnedInput, bounded_text, place_text};
 use crate::check::validate::Status;
+use crate::domain::english::count;
 use crate::domain::scoring;
 use crate::domain::thai;
 use crate::workbook::template::measure::{row_height, wrapped_lines};
-use crate::workbook::template::{FONT_SIZE, Formats, TABLE_FONT_SIZE, page_frame, print_setup};
+use crate::workbook::template::{
+    FONT_SIZE, Formats, ROW_HEIGHT, TABLE_FONT_SIZE, page_frame, print_setup,
+};
 
 /// The first sheet's name. No other sheet of the template has it, and the reader looks for
 /// sheets by their names and labels only, so it ignores this one.
@@ -18,6 +21,11 @@ pub const FRONT_SHEET: &str = "ผลการตรวจ";
 /// Column widths: number, severity, place, Thai, English. About 120 units: A4 landscape at
 /// about 76 %, so 14 pt text prints at 10.6 pt.
 const WIDTHS: [f64; 5] = [6.0, 16.0, 24.0, 40.0, 34.0];
+
+/// The rows' height that fits on one printed page, in points: A4 landscape's 8.27 in less the
+/// 0.75 in margins is 487 pt of paper, 640 pt of rows at 76 % (LibreOffice prints these columns
+/// at 71 %, 686 pt): the lower figure, as a break too many only leaves space on the first page.
+const PAGE_ROWS_PT: f64 = 640.0;
 
 struct Look {
     t: Formats,
@@ -57,8 +65,9 @@ impl Look {
     }
 }
 
-/// Sets a row's height so the longest of `texts` (each with its column span's width) shows whole.
-fn fit(ws: &mut Worksheet, row: u32, texts: &[(&str, f64)], pt: f64) -> Result<(), XlsxError> {
+/// Sets a row's height so the longest of `texts` (each with its column span's width) shows
+/// whole; returns the row's height.
+fn fit(ws: &mut Worksheet, row: u32, texts: &[(&str, f64)], pt: f64) -> Result<f64, XlsxError> {
     let lines = texts
         .iter()
         .map(|(t, w)| wrapped_lines(t, *w, pt))
@@ -67,9 +76,11 @@ fn fit(ws: &mut Worksheet, row: u32, texts: &[(&str, f64)], pt: f64) -> Result<(
     // A line more than measured when wrapped: the measure is of TH Sarabun New, and a fallback
     // font is taller.
     if lines > 1 {
-        ws.set_row_height(row, row_height(lines + 1, pt))?;
+        let height = row_height(lines + 1, pt);
+        ws.set_row_height(row, height)?;
+        return Ok(height);
     }
-    Ok(())
+    Ok(ROW_HEIGHT)
 }
 
 /// A label (columns A–B) and its value (C–E) on one row.
@@ -80,7 +91,7 @@ fn line(
     value: &str,
     look: &Look,
     value_fmt: &Format,
-) -> Result<(), XlsxError> {
+) -> Result<f64, XlsxError> {
     let value = bounded_text(value);
     ws.merge_range(row, 0, row, 1, label, &look.t.label)?;
     ws.merge_range(row, 2, row, 4, &value, value_fmt)?;
@@ -102,7 +113,9 @@ fn verdict(input: &ReturnedInput<'_>) -> (String, String) {
     match input.status {
         Status::Rejected => (
             format!(
-                "ไม่ผ่าน ให้แก้ไข (ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ) · rejected: {errors} errors, {warnings} warnings"
+                "ไม่ผ่าน ให้แก้ไข (ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ) · rejected: {}, {}",
+                count(errors, "error"),
+                count(warnings, "warning")
             ),
             "แก้ไขช่องที่มีกรอบสีแดงและลายเส้นทแยง (แต่ละช่องมีหมายเหตุบอกสิ่งที่ต้องแก้) \
              แล้วบันทึกเป็น .xlsx และวางไฟล์ในโฟลเดอร์เดิมอีกครั้ง ไฟล์นี้ยังไม่ถูกนำไปรวมผล · \
@@ -112,7 +125,8 @@ fn verdict(input: &ReturnedInput<'_>) -> (String, String) {
         ),
         Status::Accepted => (
             format!(
-                "ผ่าน (รับแล้ว) (คำเตือน {warnings} รายการ) · accepted ({warnings} warnings)"
+                "ผ่าน (รับแล้ว) (คำเตือน {warnings} รายการ) · accepted ({})",
+                count(warnings, "warning")
             ),
             if warnings == 0 {
                 "ไม่มีสิ่งที่ต้องแก้ไข ไฟล์นี้ใช้เป็นแบบฟอร์มสำหรับรายงานรอบถัดไปได้ · Nothing to fix; \
@@ -152,7 +166,10 @@ pub(super) fn front_sheet(
                  ระบบไม่อ่านแผ่นงานนี้เมื่อส่งไฟล์กลับ · Written by kpiwatch; the other sheets hold what the division sent, in the \
                  current template. This sheet is not read when the file is sent back.";
     ws.merge_range(1, 0, 1, 4, about, &look.t.note)?;
-    fit(&mut ws, 1, &[(about, WIDTHS.iter().sum())], TABLE_FONT_SIZE)?;
+    // The height printed above the findings table, to keep its header with its first rows.
+    let mut above = row_height(1, 20.0);
+    above += fit(&mut ws, 1, &[(about, WIDTHS.iter().sum())], TABLE_FONT_SIZE)?;
+    above += ROW_HEIGHT;
 
     let sub = input.submission;
     let (result, todo) = verdict(input);
@@ -176,10 +193,10 @@ pub(super) fn front_sheet(
         ),
         ("ปีงบประมาณ · Fiscal year", year),
     ] {
-        line(&mut ws, row, label, &value, &look, &look.value)?;
+        above += line(&mut ws, row, label, &value, &look, &look.value)?;
         row += 1;
     }
-    line(
+    above += line(
         &mut ws,
         row,
         "ผลการตรวจ · Result",
@@ -187,7 +204,7 @@ pub(super) fn front_sheet(
         &look,
         &look.verdict,
     )?;
-    line(
+    above += line(
         &mut ws,
         row + 1,
         "สิ่งที่ต้องทำ · What to do",
@@ -195,8 +212,9 @@ pub(super) fn front_sheet(
         &look,
         &look.value,
     )?;
+    above += ROW_HEIGHT;
     row += 3;
-    row = findings(&mut ws, row, input, links, &look)?;
+    row = findings(&mut ws, row, input, links, &look, above)?;
     scores(&mut ws, row + 1, input, &look)?;
 
     print_setup(&mut ws, true);
@@ -209,13 +227,15 @@ pub(super) fn front_sheet(
     Ok(ws)
 }
 
-/// The findings table from `row`; returns the row after it.
+/// The findings table from `row`, below `above` points of the first page; returns the row
+/// after it.
 fn findings(
     ws: &mut Worksheet,
     mut row: u32,
     input: &ReturnedInput<'_>,
     links: &[Option<(String, u32, u16)>],
     look: &Look,
+    above: f64,
 ) -> Result<u32, XlsxError> {
     if input.diagnostics.is_empty() {
         ws.merge_range(
@@ -240,7 +260,11 @@ fn findings(
     {
         ws.write_string_with_format(row, c as u16, *h, &look.t.header)?;
     }
+    // The header repeats on every printed page; on the first it stays with its first rows: a
+    // page break before it when they would not fit below what precedes them.
     ws.set_repeat_rows(row, row)?;
+    let header = row;
+    let mut first_rows = above + ROW_HEIGHT;
     row += 1;
     for (i, (d, link)) in input.diagnostics.iter().zip(links).enumerate() {
         ws.write_number_with_format(row, 0, (i + 1) as f64, &look.cell)?;
@@ -268,16 +292,26 @@ fn findings(
         let en = bounded_text(&format!("{} ({})", d.message_en, d.code));
         ws.write_string_with_format(row, 3, &th, &look.cell)?;
         ws.write_string_with_format(row, 4, &en, &look.cell)?;
-        fit(
+        let height = fit(
             ws,
             row,
             &[(&place, WIDTHS[2]), (&th, WIDTHS[3]), (&en, WIDTHS[4])],
             TABLE_FONT_SIZE,
         )?;
+        if i < FIRST_ROWS {
+            first_rows += height;
+        }
         row += 1;
+    }
+    if header > 0 && first_rows > PAGE_ROWS_PT {
+        ws.set_page_breaks(&[header])?;
     }
     Ok(row)
 }
+
+/// How many findings the table's header keeps with it on the first page (fewer when there
+/// are fewer).
+const FIRST_ROWS: usize = 2;
 
 /// The official scores of an accepted file, each KPI's quarters and the division's; a line
 /// saying why there are none for a rejected one.
@@ -372,4 +406,54 @@ fn scores(
 /// A score with four decimals, "-" for none.
 fn four(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_owned(), |x| format!("{x:.4}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::diagnostic::{DiagnosticRecord, Severity};
+    use crate::domain::model::BelowLevel1;
+    use crate::domain::samples;
+    use crate::workbook::reader::Sources;
+
+    /// Whether the findings table, below `above` points of the first page, starts a new page.
+    fn breaks_before_table(above: f64) -> bool {
+        let sub = samples::inspection_office();
+        let d = DiagnosticRecord {
+            severity: Severity::Warning,
+            code: "weight-out-of-range".into(),
+            sheet: None,
+            cell: None,
+            message_th: "น้ำหนักไม่ถูกต้อง".into(),
+            message_en: "the weight is wrong".into(),
+        };
+        let input = ReturnedInput {
+            file: "a.xlsx",
+            received_at: "2021-01-15 09:30:00",
+            status: Status::Accepted,
+            submission: &sub,
+            sources: &Sources::default(),
+            diagnostics: std::slice::from_ref(&d),
+            below_level1: BelowLevel1::Zero,
+        };
+        let mut ws = Worksheet::new();
+        findings(&mut ws, 10, &input, &[None], &Look::new(), above).unwrap();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.push_worksheet(ws);
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        xml.contains(r#"<brk id="10" max="16383" man="1"/>"#)
+    }
+
+    #[test]
+    fn the_header_moves_to_the_next_page_only_with_too_little_room_below_it() {
+        assert!(!breaks_before_table(300.0));
+        assert!(breaks_before_table(PAGE_ROWS_PT - ROW_HEIGHT));
+    }
 }

@@ -158,7 +158,15 @@ fn a1(cell: &str) -> Option<(u32, u16)> {
 /// Where a finding goes in the returned workbook: its value's cell in the current template, or
 /// `None` for a finding that names no cell kpiwatch read a value from (first sheet only).
 fn place_of(sources: &Sources, d: &DiagnosticRecord) -> Option<(Slot, (String, u32, u16))> {
+    // The returned workbook is the current template: its own version cell already says what
+    // the finding asks for, so a note there would contradict the cell it sits on.
+    if d.code == "template-version" {
+        return None;
+    }
     let slot = slot_of(sources, d.sheet.as_deref()?, a1(d.cell.as_deref()?)?)?;
+    if slot == Slot::Field(Key::TemplateVersion) {
+        return None;
+    }
     Some((slot, slot.cell()?))
 }
 
@@ -344,5 +352,55 @@ mod tests {
         assert_eq!(cell, (kpi_sheet_name(1), f.row, f.col));
         assert!(place_of(&sources, &record(Some("KPI copy"), Some("Z99"))).is_none());
         assert!(place_of(&sources, &record(None, None)).is_none());
+    }
+
+    /// The first sheet's XML of the returned workbook of the inspection office.
+    fn front_xml(status: Status, findings: &[DiagnosticRecord]) -> String {
+        let sub = samples::inspection_office();
+        let bytes = to_bytes(&ReturnedInput {
+            file: "a.xlsx",
+            received_at: "2021-01-15 09:30:00",
+            status,
+            submission: &sub,
+            sources: &Sources::default(),
+            diagnostics: findings,
+            below_level1: BelowLevel1::Zero,
+        })
+        .unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        xml
+    }
+
+    #[test]
+    fn the_findings_header_goes_to_a_new_page_with_first_rows_too_tall_to_follow_it() {
+        let mut long = record(None, None);
+        long.message_th = "ช่องนี้ต้องกรอกตัวเลข ".repeat(40);
+        let xml = front_xml(Status::Rejected, &[long.clone(), long]);
+        // Row 11 (1-based) is the header: the break is between rows 10 and 11.
+        assert!(
+            xml.contains(r#"<brk id="10" max="16383" man="1"/>"#),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn a_template_version_finding_stays_on_the_first_sheet() {
+        let mut sources = Sources::default();
+        let version = layout::field(Key::TemplateVersion);
+        sources.division_sheet = Some(layout::DIVISION_SHEET.into());
+        sources
+            .division
+            .insert(Key::TemplateVersion, (version.row, version.col));
+        let mut d = record(Some(layout::DIVISION_SHEET), Some(&version.a1()));
+        d.code = "template-version".into();
+        assert!(place_of(&sources, &d).is_none());
+        d.code = "missing-field".into();
+        assert!(place_of(&sources, &d).is_none());
     }
 }
