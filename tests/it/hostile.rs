@@ -239,7 +239,7 @@ fn corpus() -> Vec<Case> {
         typed(4, |wb| {
             wb.worksheet_from_name(layout::DIVISION_SHEET)
                 .unwrap()
-                .write_string(vr, vc, "kpiwatch-template 2")
+                .write_string(vr, vc, "kpiwatch-template 99")
                 .unwrap();
         }),
         Warned("template-version"),
