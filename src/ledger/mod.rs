@@ -75,6 +75,16 @@ pub struct NewVersion {
     pub kpi_codes: Vec<String>,
     /// Who certified it: "name (position) date", or "".
     pub certified_by: String,
+    /// Whom to contact about it, as the workbook says.
+    pub contact: VersionContact,
+}
+
+/// Whom to contact about a version, as its workbook gives it ("" where it gives nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VersionContact {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
 }
 
 /// A recorded file version.

@@ -83,8 +83,10 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
     tx.prepare_cached(
         "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
          division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
-         archive_path, reporting_quarter, certified_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         archive_path, reporting_quarter, certified_by, contact_name, contact_phone, \
+         contact_email) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18, ?19)",
     )?
     .execute(params![
         v.path,
@@ -103,6 +105,9 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion) -> Result<i64, LedgerErr
         v.archive_path,
         v.reporting_quarter,
         v.certified_by,
+        v.contact.name,
+        v.contact.phone,
+        v.contact.email,
     ])?;
     let id = tx.last_insert_rowid();
     if let Some(data) = data {

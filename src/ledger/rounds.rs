@@ -3,7 +3,7 @@
 //! dated by its first arrival.
 
 use crate::check::validate::Status;
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::{Ledger, LedgerError, VersionContact};
 
 /// A version as the rounds see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +22,28 @@ pub struct RoundVersion {
 }
 
 impl Ledger {
+    /// Whom each version names as its contact, for the versions recorded with one (those
+    /// recorded before the ledger kept it are absent: their workbook says).
+    pub fn version_contacts(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, VersionContact>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, contact_name, COALESCE(contact_phone, ''), COALESCE(contact_email, '') \
+             FROM versions WHERE contact_name IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                VersionContact {
+                    name: r.get(1)?,
+                    phone: r.get(2)?,
+                    email: r.get(3)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every version, oldest first, dated by the first arrival of its bytes.
     pub fn round_versions(&self) -> Result<Vec<RoundVersion>, LedgerError> {
         let mut stmt = self.conn.prepare_cached(

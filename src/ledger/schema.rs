@@ -164,6 +164,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox ADD COLUMN dedup_key TEXT;
     CREATE UNIQUE INDEX outbox_by_dedup_key ON outbox (dedup_key);
     "#,
+    // 12: whom to contact, as each version gives it: the status sheet lists every division's
+    // contact, and reading it from each stored workbook cost a second per pass at 10,000
+    // divisions. NULL for versions recorded before (their workbook is read instead).
+    r#"
+    ALTER TABLE versions ADD COLUMN contact_name TEXT;
+    ALTER TABLE versions ADD COLUMN contact_phone TEXT;
+    ALTER TABLE versions ADD COLUMN contact_email TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -23,6 +23,7 @@ fn version(path: &str, sha: &str, key: &str, status: Status) -> NewVersion {
         reporting_quarter: Some(4),
         kpi_codes: vec![format!("{key}-1")],
         certified_by: String::new(),
+        contact: Default::default(),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::check::validate::{
 use crate::config::Config;
 use crate::domain::diagnostic::{DiagnosticRecord, Location};
 use crate::domain::model::{Quarter, Submission};
-use crate::ledger::{FileState, NewVersion, StoredData};
+use crate::ledger::{FileState, NewVersion, StoredData, VersionContact};
 use crate::output::{Staged, stage_copy};
 use crate::pass::archive::{self, archive_path};
 use crate::pass::open::{OpenError, Opened, open_inbox_file};
@@ -311,6 +311,11 @@ fn new_version(file: &InboxFile, verdict: &Verdict, stored: Stored) -> NewVersio
         reporting_quarter: sub.reporting_quarter.map(Quarter::number),
         kpi_codes,
         certified_by: sub.certification.describe(),
+        contact: VersionContact {
+            name: sub.contact.name.clone(),
+            phone: sub.contact.phone.clone(),
+            email: sub.contact_email.clone(),
+        },
         archive_path: stored.archive_path,
         data: None,
     }

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::domain::model::{FiscalYear, Submission};
 use crate::domain::rounds::{Deadline, ROUNDS, RoundStatus};
 use crate::domain::thai;
-use crate::ledger::{Ledger, LedgerError, RoundVersion, parse_submission};
+use crate::ledger::{Ledger, LedgerError, RoundVersion, VersionContact, parse_submission};
 
 /// One round of the year as configured.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,11 +174,20 @@ pub fn board(
         .collect();
     keys.extend(seen.keys().map(|k| (k.clone(), ())));
     let mut rows = Vec::with_capacity(keys.len());
+    // One query for every division's contact, not a stored workbook read per division.
+    let stored_contacts = if with_contacts {
+        ledger.version_contacts()?
+    } else {
+        Default::default()
+    };
     for key in keys.into_keys() {
         let registered = config.division_by_code(&key);
         let (code, name, latest) = seen.get(&key).cloned().unwrap_or_default();
         let contact = match latest {
-            Some(id) if with_contacts => latest_contact(ledger, id)?,
+            Some(id) if with_contacts => match stored_contacts.get(&id) {
+                Some(c) => Some(c.clone()),
+                None => latest_contact(ledger, id)?,
+            },
             _ => None,
         };
         let cells = rounds
@@ -215,7 +224,7 @@ pub fn board(
 /// registry's e-mail, else the workbook's (mail goes where the registry says: a workbook cannot
 /// redirect it).
 fn contacts(
-    book: Option<&Submission>,
+    book: Option<&VersionContact>,
     registered: Option<&crate::config::ExpectedDivision>,
 ) -> (String, String, String) {
     let first = |a: Option<&str>, b: Option<&str>| {
@@ -226,16 +235,16 @@ fn contacts(
     };
     (
         first(
-            book.map(|b| b.contact.name.as_str()),
+            book.map(|b| b.name.as_str()),
             registered.and_then(|d| d.contact_name.as_deref()),
         ),
         first(
-            book.map(|b| b.contact.phone.as_str()),
+            book.map(|b| b.phone.as_str()),
             registered.and_then(|d| d.phone.as_deref()),
         ),
         first(
             registered.and_then(|d| d.email.as_deref()),
-            book.map(|b| b.contact_email.as_str()),
+            book.map(|b| b.email.as_str()),
         ),
     )
 }
@@ -296,9 +305,14 @@ fn last_reported_quarter(sub: &Submission) -> Option<u8> {
     })
 }
 
-fn latest_contact(ledger: &Ledger, id: i64) -> Result<Option<Submission>, LedgerError> {
+/// The contact a version recorded before the ledger kept contacts names: read from its workbook.
+fn latest_contact(ledger: &Ledger, id: i64) -> Result<Option<VersionContact>, LedgerError> {
     Ok(match ledger.stored_submission(id)? {
-        Some(stored) => parse_submission(id, &stored).ok(),
+        Some(stored) => parse_submission(id, &stored).ok().map(|b| VersionContact {
+            name: b.contact.name,
+            phone: b.contact.phone,
+            email: b.contact_email,
+        }),
         None => None,
     })
 }
@@ -408,6 +422,11 @@ required = false
             reporting_quarter: quarter,
             kpi_codes: vec![],
             certified_by: String::new(),
+            contact: crate::ledger::VersionContact {
+                name: sub.contact.name.clone(),
+                phone: sub.contact.phone.clone(),
+                email: sub.contact_email.clone(),
+            },
         }
     }
 
