@@ -460,3 +460,29 @@ fn migration_8_upgrades_a_ledger_in_place() {
     assert_eq!(v[0].first_received_at, "2021-01-20 10:00:00");
     assert_eq!(l.all_versions().unwrap()[0].certified_by, "");
 }
+
+#[test]
+fn each_version_keeps_its_contact_and_older_ones_have_none() {
+    let mut l = Ledger::open_in_memory().unwrap();
+    let mut v = version("a/k.xlsx", "s1", "a", Status::Accepted);
+    v.contact = VersionContact {
+        name: "นายไฉ คงทวี".into(),
+        phone: "0 2126 5800".into(),
+        email: "chai@example.go.th".into(),
+    };
+    l.record(&Batch {
+        versions: vec![v.clone(), version("b/k.xlsx", "s2", "b", Status::Accepted)],
+        ..Batch::default()
+    })
+    .unwrap();
+    // A version recorded before the ledger kept contacts.
+    l.conn
+        .execute(
+            "UPDATE versions SET contact_name = NULL WHERE sha256 = 's2'",
+            [],
+        )
+        .unwrap();
+    let contacts = l.version_contacts().unwrap();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts.values().next(), Some(&v.contact));
+}
