@@ -331,6 +331,65 @@ fn a_down_server_loses_nothing_and_doubles_nothing() {
 }
 
 #[test]
+fn the_server_stopping_in_the_middle_of_a_delivery_loses_and_doubles_nothing() {
+    let share = MailShare::new("");
+    let sink = share.sink();
+    let hook = share.env.path("hook");
+    std::fs::create_dir_all(&hook).unwrap();
+    let child = share
+        .command(&["run"], T0)
+        .env("KPIWATCH_TEST_PAUSE_AFTER_SEND", &hook)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while !hook.join("sent").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "run never sent its first message"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // One message is through; the server goes away before the others.
+    let first: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap().to_owned())
+        .collect();
+    sink.stop();
+    std::fs::write(hook.join("go"), b"").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a down server does not fail the pass: {}",
+        log(&out)
+    );
+    assert_eq!(
+        share.outbox(),
+        [("queued".to_owned(), 2), ("sent".to_owned(), 1)]
+    );
+
+    // Back after the backoff: the two that waited go, once each; the first never again.
+    let back = SmtpSink::start(share.port, &share.env.path("smtp-back"), None);
+    let out = share.kpiwatch(&["run"], "2021-01-15 09:32:00");
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    let rest = back.messages();
+    assert_eq!(first.len(), 1);
+    assert_eq!(rest.len(), 2);
+    let mut ids: Vec<String> = rest
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap().to_owned())
+        .chain(first)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "three messages, none twice");
+    assert_eq!(share.outbox(), [("sent".to_owned(), 3)]);
+}
+
+#[test]
 fn killed_between_recording_and_sending_sends_exactly_once() {
     let share = MailShare::new("");
     let sink = share.sink();

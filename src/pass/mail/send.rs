@@ -80,6 +80,10 @@ pub fn deliver(
                 ledger.mark_message_done(m.id, "sent", &now)?;
                 done.sent += 1;
                 tracing::info!(kind = %m.kind, to = %m.recipients.join(", "), "mail sent");
+                #[cfg(debug_assertions)]
+                if i == 0 {
+                    test_hook::pause_after_first_send();
+                }
             }
             // The server is down or unreachable: the rest would wait as long each. They are
             // deferred as this one is, and tried together later.
@@ -96,6 +100,27 @@ pub fn deliver(
         }
     }
     Ok(done)
+}
+
+/// Lets an integration test stop the mail server in the middle of a delivery: with
+/// `KPIWATCH_TEST_PAUSE_AFTER_SEND` set to a folder, the first message sent writes `sent` there
+/// and waits (at most two minutes) for `go`. Debug builds only.
+#[cfg(debug_assertions)]
+mod test_hook {
+    use std::path::PathBuf;
+    use std::time::{Duration, Instant};
+
+    pub(super) fn pause_after_first_send() {
+        let Some(dir) = std::env::var_os("KPIWATCH_TEST_PAUSE_AFTER_SEND") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        let _ = std::fs::write(dir.join("sent"), b"");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !dir.join("go").exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 /// Why a message was not sent, which decides what happens to it and to the others.
