@@ -346,19 +346,13 @@ fn rewrite_division_receipts(tx: &Transaction<'_>, v: &StoredVersion) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::Connection;
 
     use super::*;
-    use crate::ledger::schema::MIGRATIONS;
 
     /// A ledger of schema 7 (before changes of state) holding two accepted versions of one
     /// division at one path, the newer current.
     fn schema_7_ledger(path: &std::path::Path) {
-        let c = Connection::open(path).unwrap();
-        for sql in &MIGRATIONS[..7] {
-            c.execute_batch(sql).unwrap();
-        }
-        c.pragma_update(None, "user_version", 7).unwrap();
+        let c = crate::ledger::schema::ledger_at(path, 7);
         c.execute_batch(
             "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
              division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \

@@ -196,7 +196,6 @@ impl Ledger {
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::Connection;
 
     use crate::ledger::Ledger;
     use crate::ledger::schema::MIGRATIONS;
@@ -212,12 +211,7 @@ mod tests {
             .position(|m| m.contains("CREATE TABLE outbox"))
             .unwrap();
         {
-            let c = Connection::open(&p).unwrap();
-            for sql in &MIGRATIONS[..outbox] {
-                c.execute_batch(sql).unwrap();
-            }
-            c.pragma_update(None, "user_version", outbox as i32)
-                .unwrap();
+            let c = crate::ledger::schema::ledger_at(&p, outbox);
             c.execute_batch(
                 "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
                  division_code, division_name, fiscal_year, status, errors, warnings, \
@@ -266,11 +260,7 @@ mod tests {
             .position(|m| m.contains("ADD COLUMN dedup_key"))
             .unwrap();
         {
-            let c = Connection::open(&p).unwrap();
-            for sql in &MIGRATIONS[..keyed] {
-                c.execute_batch(sql).unwrap();
-            }
-            c.pragma_update(None, "user_version", keyed as i32).unwrap();
+            let c = crate::ledger::schema::ledger_at(&p, keyed);
             c.execute_batch(
                 "INSERT INTO outbox (kind, recipients, subject, message, created_at, \
                  next_attempt_at) VALUES ('digest', 'p@example.go.th', 's', x'00', 't', 't');",

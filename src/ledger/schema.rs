@@ -174,6 +174,19 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// A ledger file at `path` as a build of schema `version` left it: the migrations up to there
+/// applied, none after (for the tests that upgrade an older ledger in place).
+#[cfg(test)]
+pub(super) fn ledger_at(path: &Path, version: usize) -> Connection {
+    let c = Connection::open(path).unwrap();
+    for sql in &MIGRATIONS[..version] {
+        c.execute_batch(sql).unwrap();
+    }
+    c.pragma_update(None, "user_version", version as i32)
+        .unwrap();
+    c
+}
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 

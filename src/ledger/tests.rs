@@ -187,11 +187,7 @@ fn migration_7_escapes_backslashes_in_file_keys() {
     let p = dir.path().join("ledger.sqlite");
     {
         // A ledger of schema 6 with a file whose raw name holds a backslash.
-        let c = Connection::open(&p).unwrap();
-        for sql in &MIGRATIONS[..6] {
-            c.execute_batch(sql).unwrap();
-        }
-        c.pragma_update(None, "user_version", 6).unwrap();
+        let c = crate::ledger::schema::ledger_at(&p, 6);
         c.execute_batch(
             "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
              division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
@@ -435,15 +431,11 @@ fn a_copy_of_old_bytes_is_dated_by_their_first_arrival() {
 }
 
 #[test]
-fn migration_8_upgrades_a_ledger_in_place() {
+fn the_rounds_migration_upgrades_a_ledger_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("ledger.sqlite");
     {
-        let c = Connection::open(&p).unwrap();
-        for sql in &MIGRATIONS[..7] {
-            c.execute_batch(sql).unwrap();
-        }
-        c.pragma_update(None, "user_version", 7).unwrap();
+        let c = crate::ledger::schema::ledger_at(&p, 7);
         c.execute_batch(
             "INSERT INTO versions (path, size, mtime_ns, sha256, received_at, division_key, \
              division_code, division_name, fiscal_year, status, errors, warnings, diagnostics, \
