@@ -54,8 +54,10 @@ pub fn queue(share: &Share, config: &Config, ledger: &mut Ledger) -> Result<usiz
         // message (attachments included) in memory at once.
         for chunk in ledger.versions_after(announced)?.chunks(CHUNK) {
             let mut messages = Vec::new();
+            // What changes of state say of the versions, read once a chunk as the receipts do.
+            let mut states = States::read(ledger)?;
             for v in chunk {
-                if let Some(m) = receipt_mail(share, config, ledger, v)? {
+                if let Some(m) = receipt_mail(share, config, ledger, &mut states, v)? {
                     messages.push(m);
                 }
             }
@@ -120,6 +122,7 @@ fn receipt_mail(
     share: &Share,
     config: &Config,
     ledger: &Ledger,
+    states: &mut States,
     v: &StoredVersion,
 ) -> Result<Option<NewMessage>, LedgerError> {
     let Some(mail) = &config.mail else {
@@ -140,7 +143,7 @@ fn receipt_mail(
         submission: submission.as_ref(),
         diagnostics: &v.diagnostics,
         below_level1: config.below_level1(),
-        state: &States::read(ledger)?.of(ledger, config, v, submission.as_ref())?,
+        state: &states.of(ledger, config, v, submission.as_ref())?,
     });
     match compose::receipt_message(mail, share, v, &text, &to) {
         Ok(m) => Ok(Some(m)),
