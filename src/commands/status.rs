@@ -42,7 +42,7 @@ pub enum StatusError {
 /// Prints the round's status. Exit 0 when nobody is to be chased in the round, 1 when some
 /// division is late, has not sent, or must fix a rejected file.
 pub fn run(cfg: &StatusConfig, out: &mut dyn Write) -> Result<ExitCode, StatusError> {
-    let path = cfg.state_dir.join("ledger.sqlite");
+    let path = crate::pass::state::ledger_path(&cfg.state_dir);
     if !path.is_file() {
         return Err(StatusError::NoLedger { path });
     }

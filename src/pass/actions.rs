@@ -123,7 +123,7 @@ impl Held {
     /// names: with no ledger there (a mistyped or forgotten --state) it refuses, where creating
     /// an empty one would rewrite the share's summary as if nothing had been received.
     fn open(share: &Share, dir: &Path) -> Result<Self, ActionError> {
-        let path = dir.join("ledger.sqlite");
+        let path = crate::pass::state::ledger_path(dir);
         if !path.is_file() {
             return Err(ActionError::NoLedger { path });
         }
@@ -141,7 +141,9 @@ impl Held {
             // replaced atomically, and the watcher's next pass sees the new generation.
             Err(PassError::Busy { .. }) => {
                 tracing::info!(state = %dir.display(), "a kpiwatch watch holds the state folder; recording beside it");
-                Ok(Held::BesideWatch(Ledger::open(&dir.join("ledger.sqlite"))?))
+                Ok(Held::BesideWatch(Ledger::open(
+                    &crate::pass::state::ledger_path(dir),
+                )?))
             }
             Err(e) => Err(e),
         }

@@ -56,8 +56,13 @@ impl State {
             Err(std::fs::TryLockError::Error(e)) => return Err(state_err(e)),
         }
         Ok(Self {
-            ledger: Ledger::open(&dir.join("ledger.sqlite"))?,
+            ledger: Ledger::open(&ledger_path(dir))?,
             _lock: lock,
         })
     }
+}
+
+/// The ledger's file in state folder `dir`.
+pub fn ledger_path(dir: &Path) -> PathBuf {
+    dir.join("ledger.sqlite")
 }

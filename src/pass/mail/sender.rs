@@ -52,7 +52,7 @@ impl Drop for MailSender {
 }
 
 fn run(mail: &MailConfig, state_dir: &std::path::Path, rx: &Receiver<()>) {
-    let mut ledger = match Ledger::open(&state_dir.join("ledger.sqlite")) {
+    let mut ledger = match Ledger::open(&crate::pass::state::ledger_path(state_dir)) {
         Ok(l) => l,
         Err(e) => {
             tracing::error!(error = %e, "the mail sender cannot open the ledger; mail waits for `kpiwatch mail`");
